@@ -1,0 +1,39 @@
+"""The `python -m ivr` command line: a click group over the command modules."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ivr.commands import call
+from ivr.commands import fallback
+from ivr.commands import flows
+from ivr.commands import prompts
+from ivr.commands import serve
+from ivr.commands import validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Helpline IVR router: menus, webhook, prompts and call simulation."""
+
+
+cli.add_command(validate.validate)
+cli.add_command(serve.serve)
+cli.add_command(fallback.fallback)
+cli.add_command(prompts.prompts)
+cli.add_command(call.call)
+cli.add_command(flows.flows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; exit 0 ok, 1 user-fixable failure, 2 usage, 3 internal error."""
+    try:
+        cli.main(args=argv, prog_name="python -m ivr", standalone_mode=True)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    except Exception as error:  # noqa: BLE001 - last resort: one line, not a traceback
+        print(f"internal error: {type(error).__name__}: {error} (please report)", file=sys.stderr)
+        return 3
+    return 0

@@ -1,0 +1,9 @@
+"""`python -m ivr prompts` (not yet built)."""
+
+import click
+
+
+@click.command()
+def prompts() -> None:
+    """Not yet built."""
+    raise click.ClickException("prompts: not yet built")
