@@ -1,0 +1,385 @@
+"""A phone call placed against the Flask app in-process, with TwiML interpreted as Twilio does.
+
+Every request carries the parameters Twilio posts and an X-Twilio-Signature computed with
+the twilio library's RequestValidator over the public URL, so the signature check, the URLs
+and the TwiML of the real webhook are all exercised. Verb semantics follow Twilio's docs
+(see shared/reference/twilio-and-gtts.md, sections 1.1-1.5).
+"""
+
+from __future__ import annotations
+
+import secrets
+import xml.etree.ElementTree as ET
+from collections import deque
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from urllib.parse import urlencode
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
+
+from flask import Flask
+from twilio.request_validator import RequestValidator
+
+from ivr.transcript import OUTCOMES
+from ivr.transcript import Ending
+from ivr.transcript import Event
+from ivr.transcript import Transcript
+
+DEFAULT_BASE_URL = "http://localhost"
+# Twilio's magic test numbers: valid E.164 numbers that never belong to a person.
+DEFAULT_CALLER = "+15005550006"
+DEFAULT_CALLED = "+15005550001"
+MAX_STEPS = 300
+MAX_FETCHES_WITHOUT_INPUT = 25
+LISTENING_VERBS = ("Say", "Play", "Pause")
+
+
+class CallOver(Exception):
+    """Raised inside the interpreter when the call has ended."""
+
+
+@dataclass
+class Listener:
+    """How the simulated phone turns TwiML into what the caller hears."""
+
+    manifest: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Audio file name -> (text, lang), from prompts/manifest.json."""
+    locales: dict[str, str] = field(default_factory=dict)
+    """<Say language> locale (fi-FI) -> language code (fi)."""
+    emergency_texts: frozenset[str] = frozenset()
+    """Sentences that tell the caller to dial the emergency number."""
+    locate: Callable[[str], str] = field(default=lambda url: urlsplit(url).path)
+    """URL of a TwiML document -> where the call is (a menu id, or the step's path)."""
+
+    def heard(self, verb: ET.Element) -> tuple[str, str | None, str | None]:
+        """(text, lang, audio url) for a <Say> or <Play>."""
+        body = (verb.text or "").strip()
+        if verb.tag == "Say":
+            locale = verb.get("language")
+            return body, self.locales.get(locale or "", locale), None
+        name = urlsplit(body).path.rsplit("/", 1)[-1]
+        text, lang = self.manifest.get(name, (f"[audio {body}]", None))  # type: ignore[arg-type]
+        return text, lang, body
+
+
+@dataclass
+class _Gather:
+    url: str
+    method: str
+    num_digits: int | None
+    finish_on_key: str
+    timeout: int
+    on_empty: bool
+    rest: list[ET.Element]
+    doc_url: str
+
+
+class Call:
+    """One simulated call: start(), then press()/silence() while `waiting`, until `ended`."""
+
+    def __init__(
+        self,
+        app: Flask,
+        listener: Listener,
+        *,
+        auth_token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        caller: str = DEFAULT_CALLER,
+        called: str = DEFAULT_CALLED,
+        max_steps: int = MAX_STEPS,
+        outcome: str = "completed",
+        choose_outcome: Callable[[str], str] | None = None,
+    ) -> None:
+        self._client = app.test_client()
+        self._listener = listener
+        self._validator = RequestValidator(auth_token) if auth_token else None
+        self._base_url = base_url.rstrip("/")
+        self._sid = "CA" + secrets.token_hex(16)
+        # The caller's number lives only in this form, as on Twilio; never in the transcript.
+        self._form = {
+            "CallSid": self._sid,
+            "AccountSid": "AC" + secrets.token_hex(16),
+            "From": caller,
+            "To": called,
+            "CallStatus": "ringing",
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+        }
+        self._max_steps = max_steps
+        self._fetches = 0
+        self._since_input = 0
+        self._gather: _Gather | None = None
+        self.default_outcome = outcome
+        self.outcomes: deque[str] = deque()
+        """Outcomes for the next transfers, used before `default_outcome`."""
+        self._choose_outcome = choose_outcome
+        self.transcript = Transcript()
+        self.where = "start"
+
+    # -- what a driver calls ---------------------------------------------------------------
+
+    @property
+    def waiting(self) -> bool:
+        """True while a <Gather> waits for the caller's keys."""
+        return self._gather is not None
+
+    @property
+    def ended(self) -> bool:
+        return self.transcript.ending is not None
+
+    def start(self, path: str = "/voice") -> list[Event]:
+        """Place the call: Twilio's first request to the voice URL."""
+        return self._drive(lambda: self._follow(self._absolute(path), "POST"))
+
+    def press(self, keys: str) -> list[Event]:
+        """The caller types `keys` into the waiting <Gather>."""
+        gather = self._need_gather()
+        first = len(self.transcript.events)
+        self._record(Event("pressed", keys=keys, menu=self.where))
+        digits, ignored = _collect(keys, gather.num_digits, gather.finish_on_key)
+        if ignored:
+            self._record(Event("note", text=f"keys {ignored!r} were not collected", menu=self.where))
+        if not digits:
+            return self._drive(lambda: self._no_input(gather), first)
+        return self._drive(
+            lambda: self._follow(gather.url, gather.method, {"Digits": digits}), first
+        )
+
+    def silence(self) -> list[Event]:
+        """The caller says nothing until the <Gather> times out."""
+        gather = self._need_gather()
+        first = len(self.transcript.events)
+        self._record(Event("silence", seconds=gather.timeout, menu=self.where))
+        return self._drive(lambda: self._no_input(gather), first)
+
+    # -- the interpreter -------------------------------------------------------------------
+
+    def _need_gather(self) -> _Gather:
+        if self._gather is None:
+            raise RuntimeError("the call is not waiting for keys" + (" (it has ended)" if self.ended else ""))
+        return self._gather
+
+    def _drive(self, step: Callable[[], None], first: int | None = None) -> list[Event]:
+        first = len(self.transcript.events) if first is None else first
+        self._gather = None
+        self._since_input = 0
+        try:
+            step()
+        except CallOver:
+            pass
+        return self.transcript.events[first:]
+
+    def _no_input(self, gather: _Gather) -> None:
+        if gather.on_empty:
+            self._follow(gather.url, gather.method, {"Digits": ""})
+        else:
+            # Twilio: "If no input is received before timeout, <Gather> falls through to the
+            # next verb"; with nothing after it the call ends.
+            self._run(gather.rest, gather.doc_url)
+
+    def _follow(self, url: str, method: str, extra: dict[str, str] | None = None) -> None:
+        self._run(self._fetch(url, method, extra), url)
+
+    def _run(self, verbs: list[ET.Element], doc_url: str) -> None:
+        self.where = self._listener.locate(doc_url)
+        queue = list(verbs)
+        while queue:
+            verb = queue.pop(0)
+            if verb.tag in LISTENING_VERBS:
+                self._listen(verb)
+            elif verb.tag == "Gather":
+                self._start_gather(verb, queue, doc_url)
+                return
+            elif verb.tag == "Redirect":
+                method = verb.get("method", "POST").upper()
+                self._follow(self._resolve(doc_url, (verb.text or "").strip()), method)
+                return
+            elif verb.tag == "Dial":
+                if self._dial(verb, doc_url):
+                    return
+            elif verb.tag in ("Hangup", "Reject"):
+                self._end(self._hangup_ending(verb.tag))
+            else:
+                self._end(Ending("error", detail=f"<{verb.tag}> is not simulated"))
+        # Twilio: when the document runs out of verbs, the call ends.
+        self._end(self._hangup_ending(None))
+
+    def _listen(self, verb: ET.Element) -> None:
+        if verb.tag == "Pause":
+            self._record(Event("pause", seconds=int(verb.get("length", "1")), menu=self.where))
+            return
+        text, lang, audio = self._listener.heard(verb)
+        loops = int(verb.get("loop", "1") or 1)
+        for _ in range(max(loops, 1)):
+            self._record(Event("heard", text=text, lang=lang, audio=audio, menu=self.where))
+
+    def _start_gather(self, verb: ET.Element, rest: list[ET.Element], doc_url: str) -> None:
+        for child in verb:
+            if child.tag not in LISTENING_VERBS:
+                self._end(Ending("error", detail=f"<{child.tag}> cannot be nested in <Gather>"))
+            self._listen(child)
+        num = verb.get("numDigits")
+        self._gather = _Gather(
+            url=self._resolve(doc_url, verb.get("action") or doc_url),
+            method=verb.get("method", "POST").upper(),
+            num_digits=int(num) if num else None,
+            finish_on_key=verb.get("finishOnKey", "#"),
+            timeout=int(verb.get("timeout", "5")),
+            on_empty=verb.get("actionOnEmptyResult", "false") == "true",
+            rest=rest,
+            doc_url=doc_url,
+        )
+
+    def _dial(self, verb: ET.Element, doc_url: str) -> bool:
+        """Simulate a <Dial>; True when its action took over the call."""
+        numbers = [n for n in verb if n.tag == "Number"]
+        number = ", ".join((n.text or "").strip() for n in numbers) or (verb.text or "").strip()
+        outcome = self._next_outcome(number)
+        agent = self._whisper(numbers[0], doc_url) if numbers and outcome == "completed" else []
+        self._record(Event("transfer", number=number, outcome=outcome, agent_heard=agent,
+                           menu=self.where))
+        action = verb.get("action")
+        if action:
+            # Twilio requests the action when the dialled call ends, whatever the outcome.
+            self._follow_dial_action(self._resolve(doc_url, action), verb, outcome)
+        if outcome == "completed":
+            self._end(Ending("transferred", number=number, outcome=outcome))
+        return bool(action)
+
+    def _follow_dial_action(self, url: str, verb: ET.Element, outcome: str) -> None:
+        bridged = outcome == "completed"
+        extra = {
+            "DialCallStatus": outcome,
+            "DialCallSid": "CA" + secrets.token_hex(16),
+            "DialCallDuration": "60" if bridged else "0",
+            "DialBridged": "true" if bridged else "false",
+        }
+        if bridged:
+            # The conversation happened; the caller hangs up after it, so whatever the action
+            # answers is fetched (and checked) but not heard.
+            self._fetch(url, verb.get("method", "POST").upper(), extra)
+            return
+        self._follow(url, verb.get("method", "POST").upper(), extra)
+
+    def _next_outcome(self, number: str) -> str:
+        if self.outcomes:
+            outcome = self.outcomes.popleft()
+        elif self._choose_outcome is not None:
+            outcome = self._choose_outcome(number)
+        else:
+            outcome = self.default_outcome
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown transfer outcome {outcome!r}; one of {', '.join(OUTCOMES)}")
+        return outcome
+
+    def _whisper(self, number: ET.Element, doc_url: str) -> list[dict[str, str | None]]:
+        """Fetch <Number url> as Twilio does for the answering agent; what the agent hears."""
+        url = number.get("url")
+        if not url:
+            return []
+        # The agent's leg is a child call: its own sid, the caller's number as caller ID.
+        form = dict(self._form, CallSid="CA" + secrets.token_hex(16), ParentCallSid=self._sid,
+                    Direction="outbound-dial", To=(number.text or "").strip(),
+                    CallStatus="in-progress")
+        heard = []
+        for verb in self._fetch(self._resolve(doc_url, url), number.get("method", "POST"), form=form):
+            if verb.tag in ("Say", "Play"):
+                text, lang, _ = self._listener.heard(verb)
+                heard.append({"text": text, "lang": lang})
+        return heard
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def _absolute(self, path: str) -> str:
+        return urljoin(self._base_url + "/", path)
+
+    def _resolve(self, doc_url: str, url: str) -> str:
+        # Twilio resolves relative action and Redirect URLs against the current document URL.
+        return urljoin(doc_url, url)
+
+    def _fetch(
+        self,
+        url: str,
+        method: str,
+        extra: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+    ) -> list[ET.Element]:
+        self._count_fetch(url)
+        params = dict(form or self._form, **(extra or {}))
+        if method.upper() == "GET":
+            url = url + ("&" if "?" in url else "?") + urlencode(params)
+            response = self._client.get(url, headers=self._signed(url, {}))
+        else:
+            response = self._client.post(url, data=params, headers=self._signed(url, params))
+        if response.status_code != 200:
+            self._end(Ending("error", detail=f"HTTP {response.status_code} from {method} {url}"))
+        return self._parse(response.get_data(as_text=True), url)
+
+    def _count_fetch(self, url: str) -> None:
+        self._fetches += 1
+        self._since_input += 1
+        if self._fetches > self._max_steps:
+            self._end(Ending("loop", detail=f"more than {self._max_steps} requests in one call"))
+        if self._since_input > MAX_FETCHES_WITHOUT_INPUT:
+            detail = f"{MAX_FETCHES_WITHOUT_INPUT} requests without waiting for the caller"
+            self._end(Ending("loop", detail=f"{detail}, last {url}"))
+        self._form["CallStatus"] = "ringing" if self._fetches == 1 else "in-progress"
+
+    def _signed(self, url: str, params: dict[str, str]) -> dict[str, str]:
+        if self._validator is None:
+            return {}
+        return {"X-Twilio-Signature": self._validator.compute_signature(url, params)}
+
+    def _parse(self, body: str, url: str) -> list[ET.Element]:
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError as error:
+            self._end(Ending("error", detail=f"not TwiML from {url}: {error}"))
+        if root.tag != "Response":
+            self._end(Ending("error", detail=f"not TwiML from {url}: root <{root.tag}>"))
+        return list(root)
+
+    # -- the transcript --------------------------------------------------------------------
+
+    def _record(self, event: Event) -> None:
+        self.transcript.events.append(event)
+
+    def _hangup_ending(self, verb: str | None) -> Ending:
+        if self._heard_emergency():
+            return Ending("emergency", detail="told to hang up and dial the emergency number")
+        if verb is None:
+            return Ending("dead_end", detail="the TwiML ran out of verbs, so the call ended")
+        return Ending("hangup", detail=f"<{verb}>")
+
+    def _heard_emergency(self) -> bool:
+        for event in reversed(self.transcript.events):
+            if event.kind in ("pressed", "silence"):
+                return False
+            if event.kind == "heard" and event.text in self._listener.emergency_texts:
+                return True
+        return False
+
+    def _end(self, ending: Ending) -> None:
+        ending.menu = ending.menu or self.where
+        self.transcript.ending = ending
+        self._gather = None
+        raise CallOver()
+
+
+def _collect(keys: str, num_digits: int | None, finish_on_key: str) -> tuple[str, str]:
+    """The Digits a <Gather> submits for these key presses, and the keys it never took."""
+    digits = ""
+    for index, key in enumerate(keys):
+        if finish_on_key and key == finish_on_key:
+            return digits, keys[index + 1 :]
+        digits += key
+        if num_digits is not None and len(digits) >= num_digits:
+            return digits, keys[index + 1 :]
+    return digits, ""
+
+
+def events_text(events: Iterator[Event] | list[Event]) -> str:
+    """Everything heard in these events, as one string (for `contains` checks)."""
+    return " ".join(e.text or "" for e in events if e.kind == "heard")
