@@ -1,9 +1,200 @@
-"""(not yet built)"""
+"""The Twilio webhook: requests in, the call engine, TwiML out.
 
+URL contract (docs/deploy.md): POST /voice (a call comes in), POST /voice/step?<state>
+(Gather action and the Redirect after it: no Digits means silence), POST
+/voice/dial-done?<state> (Dial action), POST /voice/whisper?l=<lang> (the agent's side of a
+transfer), GET /healthz. Only Digits and DialCallStatus are ever read from the form.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint
 from flask import Flask
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask import url_for
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ivr import callstate
+from ivr import flow
+from ivr import privacy
+from ivr import signature
+from ivr import twiml
+from ivr.callstate import CallState
+from ivr.menustore import MenuStore
 from ivr.settings import Settings
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__)
+MAX_BODY = 64 * 1024
+"""Twilio's webhook forms are a few kilobytes; anything far bigger is not Twilio (413)."""
+
+
+class IvrState:
+    """What the blueprint needs per app: settings, the menu store, the last-resort answer."""
+
+    def __init__(self, settings: Settings, store: MenuStore) -> None:
+        self.settings = settings
+        self.store = store
+        # Built once at start-up from valid menus, so even a failure while apologising
+        # has a complete answer (apology, info line) to send.
+        menus = store.current()
+        self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
+
+
+class WebLinks:
+    """Absolute URLs for the next steps; the signature check later sees the same URLs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.base = (settings.public_base_url or "").rstrip("/")
+        self.prompts_base = (settings.prompts_base_url or "").rstrip("/")
+
+    def _url(self, endpoint: str, **params: str) -> str:
+        if self.base:
+            return self.base + url_for(endpoint, **params)
+        return url_for(endpoint, _external=True, **params)
+
+    def step(self, state: CallState) -> str:
+        return self._url("voice.step", **callstate.encode(state))
+
+    def dial_done(self, state: CallState) -> str:
+        return self._url("voice.dial_done", **callstate.encode(state))
+
+    def whisper(self, lang: str) -> str:
+        return self._url("voice.whisper", l=lang)
+
+    def audio(self, filename: str) -> str:
+        if self.prompts_base:
+            return f"{self.prompts_base}/{filename}"
+        root = self.base or request.host_url.rstrip("/") + request.script_root
+        return f"{root}/audio/{filename}"
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """Register this part of the web app."""
+    """Register the webhook: menu store, signature check, proxy handling, privacy filter."""
+    store = MenuStore(
+        settings.menus_path,
+        settings.prompts_dir,
+        settings.allow_offline_prompts,
+        settings.reload_interval,
+    )
+    app.extensions["ivr"] = IvrState(settings, store)
+    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY)
+    if settings.proxy_hops > 0:
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+    privacy.install()
+    app.register_blueprint(bp)
+
+
+def _ivr() -> IvrState:
+    state: IvrState = current_app.extensions["ivr"]
+    return state
+
+
+def _xml(response: VoiceResponse) -> bytes:
+    return response.to_xml().encode("utf-8")
+
+
+def _twiml(body: bytes) -> Response:
+    # A bytes body gets a Content-Length: Twilio truncates chunked TwiML (error 12100).
+    return Response(body, mimetype="text/xml")
+
+
+@bp.before_request
+def _check_signature() -> None:
+    settings = _ivr().settings
+    if request.endpoint == "voice.health" or not settings.auth_token:
+        return
+    if not signature.is_signed(request, settings.auth_token, settings.public_base_url):
+        abort(Response(b"", status=403))
+
+
+def _answering(view: Callable[..., bytes]) -> Callable[..., Response]:
+    """Any failure while answering becomes an apology and the info line, with HTTP 200."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return _twiml(view(*args, **kwargs))
+        except HTTPException:
+            raise
+        except Exception:
+            log.exception("answering %s failed; apologising", request.path)
+            return _twiml(_apology())
+
+    return wrapper
+
+
+def _apology() -> bytes:
+    ivr = _ivr()
+    try:
+        menus = ivr.store.current()
+        lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
+        return _xml(twiml.render_apology(menus, lang))
+    except Exception:
+        log.exception("the apology failed too; sending the last-resort answer")
+        return ivr.last_resort
+
+
+def _turn(state: CallState, event: flow.Event) -> bytes:
+    store = _ivr().store
+    menus = store.menus()
+    turn = flow.next_turn(menus, state, event)
+    links = WebLinks(_ivr().settings)
+    return _xml(twiml.render_turn(turn, menus, links, store.prompts()))
+
+
+def _state() -> CallState:
+    return callstate.decode(request.args, _ivr().store.menus())
+
+
+@bp.post("/voice")
+@_answering
+def voice() -> bytes:
+    return _turn(CallState.start(), flow.Arrive())
+
+
+@bp.post("/voice/step")
+@_answering
+def step() -> bytes:
+    digits = request.form.get("Digits")
+    event: flow.Event = flow.Press(digits) if digits else flow.Silence()
+    return _turn(_state(), event)
+
+
+@bp.post("/voice/dial-done")
+@_answering
+def dial_done() -> bytes:
+    return _turn(_state(), flow.DialEnded(request.form.get("DialCallStatus", "")))
+
+
+@bp.post("/voice/whisper")
+def whisper() -> Response:
+    store = _ivr().store
+    try:
+        menus = store.menus()
+        lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
+        links = WebLinks(_ivr().settings)
+        return _twiml(_xml(twiml.render_whisper(menus, lang, store.prompts(), links)))
+    except Exception:
+        # This runs on the agent's side: on failure, bridge the caller without the whisper.
+        log.exception("the whisper failed; bridging without it")
+        return _twiml(_xml(VoiceResponse()))
+
+
+@bp.get("/healthz")
+def health() -> Response:
+    return jsonify(_ivr().store.health())

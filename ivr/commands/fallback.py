@@ -1,9 +1,47 @@
-"""`python -m ivr fallback` (not yet built)."""
+"""`python -m ivr fallback`: static TwiML for Twilio's "Primary handler fails" URL."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
 
 import click
 
+from ivr.menus import InvalidMenus
+from ivr.menus import load_menus
+from ivr.menustore import describe_problems
+from ivr.twiml import render_fallback
+
 
 @click.command()
-def fallback() -> None:
-    """Not yet built."""
-    raise click.ClickException("fallback: not yet built")
+@click.option(
+    "--menus",
+    "menus_path",
+    default=lambda: os.environ.get("IVR_MENUS", "menus.yaml"),
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The menus file (default: $IVR_MENUS or menus.yaml).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout (host it as a static file, see docs/deploy.md).",
+)
+def fallback(menus_path: Path, output: Path | None) -> None:
+    """Write the apology, the 112 notice and a transfer to the info line, in every language."""
+    try:
+        menus = load_menus(menus_path)
+    except (OSError, InvalidMenus) as error:
+        raise click.ClickException(f"{menus_path}: {describe_problems(error)}") from error
+    xml = render_fallback(menus).to_xml() + "\n"
+    if output is None:
+        click.echo(xml, nl=False)
+        return
+    # Write to a temp file and rename: a web server must never serve half a document.
+    fd, tmp = tempfile.mkstemp(dir=output.parent or ".", prefix=f".{output.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(xml)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, output)
+    click.echo(f"wrote {output} (menus version {menus.version})", err=True)

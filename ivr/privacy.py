@@ -1,0 +1,70 @@
+"""Callers stay anonymous: no phone number or caller field reaches any log line.
+
+The webhook never reads From, To, Caller or the other caller fields, and the call state in
+URLs holds only menu choices. This filter is the second line: it masks anything that looks
+like a phone number, and the value of any caller field, in every record it sees, including
+third-party ones (werkzeug's access log, gunicorn).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+CALLER_FIELDS = (
+    "From", "To", "Caller", "Called", "CallerName", "CallerCity", "CallerState", "CallerZip",
+    "CallerCountry", "FromCity", "FromState", "FromZip", "FromCountry", "ToCity", "ToState",
+    "ToZip", "ToCountry", "CalledCity", "CalledState", "CalledZip", "CalledCountry",
+    "ForwardedFrom", "StirVerstat",
+)  # fmt: skip
+MASK = "[redacted]"
+
+# E.164 (+358 40 123 4567), international with 00, national (040-123 4567, (09) 1234 567),
+# and long bare digit runs; dates and times (2026-11-25, 19:15:43) stay readable.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+|%2B|00)\s?\d(?:[\s\-.()/]|%20)?(?:\d(?:[\s\-.()/]|%20)?){5,15}\d"
+    r"|(?<![\w+\-])\(?0\d{1,3}\)?[\s\-/]?\d{2,4}(?:[\s\-]?\d{2,4}){1,3}(?![\w\-])"
+    r"|(?<![\w\-])\d{9,15}(?![\w\-])",
+    re.IGNORECASE,
+)
+_FIELDS = re.compile(
+    r"\b(" + "|".join(CALLER_FIELDS) + r")(['\"]?\s*[=:]\s*['\"]?)([^&\s,'\"}]+)",
+)
+
+
+def mask(text: str) -> str:
+    """The text with phone-number-like strings and caller field values replaced."""
+    text = _FIELDS.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
+    return _PHONE.sub(MASK, text)
+
+
+class CallerPrivacyFilter(logging.Filter):
+    """Masks caller data in the formatted message of every record (never drops a record)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is logging's problem, not ours
+            return True
+        masked = mask(message)
+        if masked != message or record.args:
+            record.msg, record.args = masked, None
+        if record.exc_text:
+            record.exc_text = mask(record.exc_text)
+        return True
+
+
+_FILTER = CallerPrivacyFilter()
+LOGGERS = ("", "werkzeug", "gunicorn.access", "gunicorn.error", "flask.app", "ivr")
+
+
+def install(logger_names: tuple[str, ...] = LOGGERS) -> CallerPrivacyFilter:
+    """Put the filter on these loggers and on every handler they have now (idempotent)."""
+    for name in logger_names:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+        for handler in logger.handlers:
+            if _FILTER not in handler.filters:
+                handler.addFilter(_FILTER)
+    return _FILTER

@@ -1,0 +1,101 @@
+"""Shared fixtures: an app on a temporary copy of the shipped menus, and Twilio-signed requests.
+
+Fixture names other test modules rely on: menus_file, settings, app, client, signed_post,
+post_unsigned. Constants: AUTH_TOKEN, PUBLIC_URL, CALLER, CALL_FIELDS.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from ivr import create_app
+from ivr.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC_URL = "https://ivr.example.org"
+CALLER = "+358401234567"
+"""A caller's number as Twilio sends it; it must never show up in any output."""
+CALL_FIELDS = {
+    "AccountSid": "AC00000000000000000000000000000000",
+    "ApiVersion": "2010-04-01",
+    "CallSid": "CA11111111111111111111111111111111",
+    "CallStatus": "in-progress",
+    "Direction": "inbound",
+    "From": CALLER,
+    "Caller": CALLER,
+    "CallerCountry": "FI",
+    "FromCountry": "FI",
+    "To": "+358931585000",
+    "Called": "+358931585000",
+}
+"""The standard fields Twilio posts with every voice webhook request."""
+
+
+def sign(url: str, data: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    """The X-Twilio-Signature Twilio would send for this URL and form."""
+    return RequestValidator(token).compute_signature(url, data)
+
+
+@pytest.fixture
+def menus_file(tmp_path: Path) -> Path:
+    """A temporary copy of the shipped menus.yaml (tests may rewrite it)."""
+    path = tmp_path / "menus.yaml"
+    shutil.copyfile(ROOT / "menus.yaml", path)
+    return path
+
+
+@pytest.fixture
+def settings(menus_file: Path, tmp_path: Path) -> Settings:
+    """Signatures on, a public URL, no rendered prompts, reload checks on every request."""
+    return Settings(
+        menus_path=menus_file,
+        prompts_dir=tmp_path / "prompts",
+        auth_token=AUTH_TOKEN,
+        public_base_url=PUBLIC_URL,
+        reload_interval=0.0,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings):
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def signed_post(client):
+    """post(path, data=None, fields=True): a POST signed exactly as Twilio signs it.
+
+    `path` includes the query string ("/voice/step?m=main&l=fi") or is an absolute URL of
+    PUBLIC_URL (as found in TwiML). With fields=True the standard call fields are added.
+    """
+
+    def post(path: str, data: dict[str, str] | None = None, fields: bool = True):
+        if path.startswith(PUBLIC_URL):
+            path = path[len(PUBLIC_URL):]
+        form = {**(CALL_FIELDS if fields else {}), **(data or {})}
+        headers = {"X-Twilio-Signature": sign(PUBLIC_URL + path, form)}
+        return client.post(path, data=form, headers=headers)
+
+    return post
+
+
+@pytest.fixture
+def post_unsigned(client):
+    """post(path, data=None, headers=None): a POST with no signature unless given."""
+
+    def post(path: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None):
+        return client.post(path, data={**CALL_FIELDS, **(data or {})}, headers=headers or {})
+
+    return post
