@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ivr.checks import check_menus_data
 from ivr.model import CallSettings
 from ivr.model import Contact
 from ivr.model import Keys
@@ -22,24 +21,53 @@ from ivr.model import Region
 from ivr.model import Service
 from ivr.model import Texts
 from ivr.model import frozen
+from ivr.problems import Problem
+from ivr.problems import place
+from ivr.problems import sort_problems
+from ivr.schema import MENUS
+from ivr.schema import check_shape
+from ivr.yamlsource import parse_yaml
 
 
 class InvalidMenus(Exception):
     """The menus file has errors; `problems` holds every one of them."""
 
-    def __init__(self, problems: list[Any]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = sum(1 for p in problems if p.severity == "error")
+        first = next((p.format() for p in problems if p.severity == "error"), "")
+        super().__init__(f"{errors} error(s) in the menus; first: {first}")
         self.problems = problems
 
 
+def check_menus_text(
+    text: str, filename: str = "menus.yaml", today: datetime.date | None = None
+) -> tuple[Menus | None, list[Problem]]:
+    """The menus (None if any error) and every problem, warnings included, sorted by line."""
+    data, marks, problems = parse_yaml(text, filename)
+    if data is None and not problems:
+        hint = "start from a copy of the shipped menus.yaml"
+        problems = [Problem(filename, 1, 1, "error", "", "the file is empty", hint)]
+    if data is None:
+        return None, problems
+    clean, findings = check_shape(MENUS, data)
+    if clean is not None:
+        findings += check_menus_data(clean, today or datetime.date.today())
+    problems = sort_problems(problems + place(findings, marks, filename))
+    if clean is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    return build_menus(clean, version=hashlib.sha256(text.encode()).hexdigest()[:12]), problems
+
+
 def parse_menus(text: str, filename: str = "menus.yaml") -> Menus:
-    """Parse and validate menus text; raise InvalidMenus with every error found."""
-    data = yaml.safe_load(text)
-    return build_menus(data, version=hashlib.sha256(text.encode()).hexdigest()[:12])
+    """Parse and validate menus text; raise InvalidMenus with every problem found."""
+    menus, problems = check_menus_text(text, filename)
+    if menus is None:
+        raise InvalidMenus(problems)
+    return menus
 
 
 def load_menus(path: str | Path) -> Menus:
-    """Read, parse and validate a menus file."""
+    """Read, parse and validate a menus file (OSError if it cannot be read)."""
     path = Path(path)
     return parse_menus(path.read_text(encoding="utf-8"), str(path))
 
