@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable
 from collections.abc import Iterator
+from typing import Any
 from dataclasses import dataclass
-from dataclasses import field
 from urllib.parse import urlencode
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
+from ivr.listener import Listener
+from ivr.listener import listener_for
 from ivr.transcript import OUTCOMES
 from ivr.transcript import Ending
 from ivr.transcript import Event
@@ -38,30 +40,6 @@ LISTENING_VERBS = ("Say", "Play", "Pause")
 
 class CallOver(Exception):
     """Raised inside the interpreter when the call has ended."""
-
-
-@dataclass
-class Listener:
-    """How the simulated phone turns TwiML into what the caller hears."""
-
-    manifest: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Audio file name -> (text, lang), from prompts/manifest.json."""
-    locales: dict[str, str] = field(default_factory=dict)
-    """<Say language> locale (fi-FI) -> language code (fi)."""
-    emergency_texts: frozenset[str] = frozenset()
-    """Sentences that tell the caller to dial the emergency number."""
-    locate: Callable[[str], str] = field(default=lambda url: urlsplit(url).path)
-    """URL of a TwiML document -> where the call is (a menu id, or the step's path)."""
-
-    def heard(self, verb: ET.Element) -> tuple[str, str | None, str | None]:
-        """(text, lang, audio url) for a <Say> or <Play>."""
-        body = (verb.text or "").strip()
-        if verb.tag == "Say":
-            locale = verb.get("language")
-            return body, self.locales.get(locale or "", locale), None
-        name = urlsplit(body).path.rsplit("/", 1)[-1]
-        text, lang = self.manifest.get(name, (f"[audio {body}]", None))  # type: ignore[arg-type]
-        return text, lang, body
 
 
 @dataclass
@@ -183,7 +161,7 @@ class Call:
         self._run(self._fetch(url, method, extra), url)
 
     def _run(self, verbs: list[ET.Element], doc_url: str) -> None:
-        self.where = self._listener.locate(doc_url)
+        self.where = self._listener.locate(_next_url(verbs, doc_url))
         queue = list(verbs)
         while queue:
             verb = queue.pop(0)
@@ -357,7 +335,10 @@ class Call:
         for event in reversed(self.transcript.events):
             if event.kind in ("pressed", "silence"):
                 return False
-            if event.kind == "heard" and event.text in self._listener.emergency_texts:
+            # A <Say> may hold several sentences; the emergency sentence is one of them.
+            if event.kind == "heard" and any(
+                text in (event.text or "") for text in self._listener.emergency_texts
+            ):
                 return True
         return False
 
@@ -366,6 +347,15 @@ class Call:
         self.transcript.ending = ending
         self._gather = None
         raise CallOver()
+
+
+def place_call(app: Flask, **options: Any) -> Call:
+    """A call to the IVR's own app (create_app): its menus, prompts, auth token and URL."""
+    settings = app.config["IVR_SETTINGS"]
+    menus = app.extensions["ivr"].store.current()
+    options.setdefault("auth_token", settings.auth_token)
+    options.setdefault("base_url", settings.public_base_url or DEFAULT_BASE_URL)
+    return Call(app, listener_for(menus, settings.prompts_dir), **options)
 
 
 def _collect(keys: str, num_digits: int | None, finish_on_key: str) -> tuple[str, str]:
@@ -378,6 +368,19 @@ def _collect(keys: str, num_digits: int | None, finish_on_key: str) -> tuple[str
         if num_digits is not None and len(digits) >= num_digits:
             return digits, keys[index + 1 :]
     return digits, ""
+
+
+def _next_url(verbs: list[ET.Element], doc_url: str) -> str:
+    """The URL carrying the state the caller is in while hearing this document.
+
+    The state in a step's own URL is where the key was pressed; the Gather, Redirect or Dial
+    action in the answer carries the menu the caller is now in.
+    """
+    for verb in verbs:
+        url = (verb.text or "").strip() if verb.tag == "Redirect" else verb.get("action")
+        if verb.tag in ("Gather", "Redirect", "Dial") and url:
+            return urljoin(doc_url, url)
+    return doc_url
 
 
 def events_text(events: Iterator[Event] | list[Event]) -> str:

@@ -10,8 +10,8 @@ from flask import request
 from twilio.request_validator import RequestValidator
 
 from ivr.simulator import DEFAULT_CALLER
+from ivr.listener import Listener
 from ivr.simulator import Call
-from ivr.simulator import Listener
 from ivr.transcript import render_transcript
 
 BASE = "https://ivr.example.org"
@@ -293,11 +293,11 @@ def test_the_transcript_renders_for_a_terminal():
     c, _ = call(DIAL_DOCS, outcome="busy")
     c.press("1")
     assert render_transcript(c.transcript) == (
-        "  [/voice] (en) Press 1.\n"
+        "  [/step] (en) Press 1.\n"
         "> press 1\n"
-        "  [/step] (?) Putting you through.\n"
+        "  [/dial-done] (?) Putting you through.\n"
         "== transfer to +358295463177: busy\n"
-        "  [/dial-done] (en) The line is busy.\n"
-        "  [/dial-done] (en) Press 1.\n"
+        "  [/step] (en) The line is busy.\n"
+        "  [/step] (en) Press 1.\n"
         "== still on the line, waiting for a key\n"
     )
