@@ -1,11 +1,22 @@
 """Which sentence has a recording the webhook may play (read from prompts/manifest.json).
 
-Stub until the prompts issue: the index is empty, so every sentence is spoken with <Say>.
+Callers never hear the robotic offline voice by accident: espeak renders count only when
+the operator allows them (IVR_ALLOW_OFFLINE_PROMPTS, for a demo or the QA page).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from pathlib import Path
+
+from ivr.prompts import MANIFEST
+from ivr.prompts import ManifestError
+from ivr.prompts import best_file
+from ivr.prompts import is_prompt_name
+from ivr.prompts import parse_manifest
+
+log = logging.getLogger(__name__)
 
 
 class PromptIndex:
@@ -14,12 +25,41 @@ class PromptIndex:
     def __init__(self, files: dict[tuple[str, str], str] | None = None, version: str = "") -> None:
         self._files = dict(files or {})
         self.version = version
+        """Short hash of the manifest read ('' if there was none)."""
 
     @classmethod
-    def load(cls, prompts_dir: Path, allow_offline: bool = False) -> PromptIndex:
-        """Read the manifest; offline (espeak) renders count only when allowed."""
-        return cls()
+    def load(
+        cls, prompts_dir: Path, allow_offline: bool = False, check_files: bool = True
+    ) -> PromptIndex:
+        """Read the manifest; offline (espeak) renders count only when allowed.
+
+        With check_files, a file listed but not on disk is left out (a <Play> of it would
+        fail the call); pass False when the audio lives only on a CDN.
+        """
+        try:
+            raw = (Path(prompts_dir) / MANIFEST).read_bytes()
+            manifest = parse_manifest(raw.decode("utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, UnicodeDecodeError, ManifestError) as error:
+            # The webhook must go on with <Say>, never fail a call over the manifest.
+            log.warning("prompts: ignoring %s: %s", MANIFEST, error)
+            return cls()
+        if check_files:
+            present = {p.name for p in Path(prompts_dir).iterdir() if is_prompt_name(p.name)}
+        else:
+            present = set(manifest.files)
+        lines = {(e.lang, e.text) for e in manifest.files.values()}
+        files = {}
+        for lang, text in lines:
+            name = best_file(manifest, present, lang, text, allow_offline)
+            if name is not None:
+                files[(lang, text)] = name
+        return cls(files, hashlib.sha256(raw).hexdigest()[:12])
 
     def lookup(self, text: str, lang: str) -> str | None:
         """The audio file for this exact sentence, or None to fall back to <Say>."""
         return self._files.get((lang, text))
+
+    def __len__(self) -> int:
+        return len(self._files)

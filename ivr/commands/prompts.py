@@ -1,9 +1,195 @@
-"""`python -m ivr prompts` (not yet built)."""
+"""`python -m ivr prompts build|status|record`: render the prompts and see what callers hear."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 
+from ivr import script
+from ivr.menus import InvalidMenus
+from ivr.menus import load_menus
+from ivr.model import Menus
+from ivr.promptbuild import RecordingError
+from ivr.promptbuild import build as run_build
+from ivr.promptbuild import load_manifest
+from ivr.promptbuild import plan
+from ivr.promptbuild import present_files
+from ivr.promptbuild import record as add_recording
+from ivr.promptbuild import unrecord
+from ivr.prompts import ENGINES
+from ivr.prompts import ManifestError
+from ivr.prompts import best_file
+from ivr.prompts import check_audio
+from ivr.prompts import counts_by_language
+from ivr.script import Line
+from ivr.settings import Settings
+from ivr.tts import make_engine
 
-@click.command()
+
+def _menus(path: Path) -> Menus:
+    try:
+        return load_menus(path)
+    except FileNotFoundError as error:
+        raise click.ClickException(f"{path}: no such file") from error
+    except InvalidMenus as error:
+        raise click.ClickException(
+            f"{path}: {error}; run `python -m ivr validate` to see them"
+        ) from error
+
+
+def _where(function):  # type: ignore[no-untyped-def]
+    """The --menus and --dir options every prompts command takes."""
+    settings = Settings.from_env()
+    function = click.option("--dir", "prompts_dir", type=click.Path(path_type=Path),
+                            default=settings.prompts_dir, show_default=True,
+                            help="The prompts folder (IVR_PROMPTS_DIR).")(function)
+    return click.option("--menus", "menus_path", type=click.Path(path_type=Path),
+                        default=settings.menus_path, show_default=True,
+                        help="The menus file (IVR_MENUS).")(function)
+
+
+_engine = click.option("--engine", type=click.Choice(ENGINES), default="gtts", show_default=True,
+                       help="gtts: natural voice, needs the internet. espeak: offline, robotic.")
+_langs = click.option("--lang", "langs", multiple=True, metavar="CODE",
+                      help="Only this language (repeatable).")
+
+
+@click.group()
 def prompts() -> None:
-    """Not yet built."""
-    raise click.ClickException("prompts: not yet built")
+    """Render every sentence callers hear to audio, and see what is rendered."""
+
+
+@prompts.command()
+@_engine
+@_langs
+@click.option("--dry-run", is_flag=True, help="List what would be rendered; render nothing.")
+@click.option("--prune", is_flag=True, help="Remove audio no sentence uses any more.")
+@click.option("--jobs", type=click.IntRange(1, 16), help="Sentences rendered at once.")
+@_where
+def build(engine: str, langs: tuple[str, ...], dry_run: bool, prune: bool, jobs: int | None,
+          menus_path: Path, prompts_dir: Path) -> None:
+    """Render the sentences that are missing or whose text or voice changed."""
+    menus = _menus(menus_path)
+    _check_langs(menus, langs)
+    try:
+        if dry_run:
+            _dry_run(menus, prompts_dir, engine, langs, prune)
+            return
+        _build(menus, prompts_dir, engine, langs, prune, jobs)
+    except ManifestError as error:
+        raise click.ClickException(f"{prompts_dir}/{error}") from error
+
+
+def _check_langs(menus: Menus, langs: tuple[str, ...]) -> None:
+    unknown = [lang for lang in langs if lang not in menus.languages]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r} is not one of {', '.join(menus.languages)}",
+                                 param_hint="--lang")
+
+
+def _dry_run(menus: Menus, prompts_dir: Path, engine: str, langs: tuple[str, ...],
+             prune: bool) -> None:
+    found = plan(menus, prompts_dir, engine, langs)
+    for job in found.todo:
+        click.echo(f"render  {job.name}  {job.line.lang}  {job.line.text}")
+    for name in found.unused if prune else ():
+        click.echo(f"remove  {name}")
+    click.echo(f"would render {len(found.todo)} of {len(found.todo) + len(found.done)} "
+               f"sentences with {engine} ({len(found.recorded)} recorded by hand)"
+               + (f", remove {len(found.unused)} unused files" if prune else ""))
+
+
+def _build(menus: Menus, prompts_dir: Path, engine_name: str, langs: tuple[str, ...],
+           prune: bool, jobs: int | None) -> None:
+    engine = make_engine(engine_name, jobs)
+    todo = len(plan(menus, prompts_dir, engine_name, langs).todo)
+    label = f"rendering {todo} with {engine_name}"
+    with click.progressbar(length=todo, label=label, file=sys.stderr, show_pos=True) as bar:
+        result = run_build(menus, prompts_dir, engine, langs, prune,
+                           progress=lambda job, problem: bar.update(1))
+    click.echo(f"rendered {len(result.rendered)}, kept {len(result.plan.done)}, "
+               f"recorded by hand {len(result.plan.recorded)}, failed {len(result.failed)}"
+               + (f", removed {len(result.pruned)} unused" if prune else ""))
+    if result.no_network is not None:
+        click.echo(f"prompts build: {result.no_network}; render offline with --engine espeak",
+                   err=True)
+        sys.exit(1)
+    if result.failed:
+        job, problem = result.failed[0]
+        click.echo(f"prompts build: {len(result.failed)} failed, first {job.line.lang} "
+                   f"{job.line.text!r}: {problem}", err=True)
+        sys.exit(1)
+
+
+@prompts.command()
+@_engine
+@_langs
+@_where
+def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: Path) -> None:
+    """Per language: rendered, missing and stale sentences, and the time to the menus."""
+    menus = _menus(menus_path)
+    _check_langs(menus, langs)
+    try:
+        found = plan(menus, prompts_dir, engine, langs)
+        manifest = load_manifest(prompts_dir)
+    except ManifestError as error:
+        raise click.ClickException(f"{prompts_dir}/{error}") from error
+    click.echo(f"{'lang':<6}{'prompts':>8}{'recorded':>10}{engine:>10}{'stale':>7}{'missing':>9}")
+    for lang, row in counts_by_language(found, menus).items():
+        click.echo(f"{lang:<6}{row['prompts']:>8}{row['recorded']:>10}{row['rendered']:>10}"
+                   f"{row['stale']:>7}{row['missing']:>9}")
+    others = [e.engine for e in manifest.files.values() if e.engine not in (engine, "human")]
+    for other in sorted(set(others)):
+        click.echo(f"also {others.count(other)} files rendered with {other}")
+    if found.unused:
+        click.echo(f"{len(found.unused)} files no sentence uses (remove: prompts build --prune)")
+    if found.unused_recordings:
+        click.echo(f"{len(found.unused_recordings)} recordings of sentences no caller hears now")
+    present = present_files(prompts_dir)
+    seconds = _timed(manifest, present, prompts_dir, script.language_menu(menus))
+    click.echo(f"time to the language choice: {seconds}")
+    for lang in menus.languages:
+        lines = script.language_menu(menus) + script.menu_prompt(menus, menus.call.main_menu, lang)
+        click.echo(f"time to the end of the main menu in {lang}: "
+                   f"{_timed(manifest, present, prompts_dir, lines)}")
+
+
+def _timed(manifest, present: set[str], prompts_dir: Path, lines: list[Line]) -> str:  # type: ignore[no-untyped-def]
+    """Total playing time of the best audio of each line, read from the files."""
+    total, engines, missing = 0.0, [], 0
+    for line in lines:
+        name = best_file(manifest, present, line.lang, line.text, allow_offline=True)
+        if name is None:
+            missing += 1
+            continue
+        total += check_audio((prompts_dir / name).read_bytes(), Path(name).suffix)
+        engines.append(manifest.files[name].engine)
+    kinds = ", ".join(f"{engines.count(e)} {e}" for e in sorted(set(engines)))
+    gap = f", {missing} without audio not counted" if missing else ""
+    return f"{total:.1f} s of audio ({len(lines)} sentences: {kinds or 'none rendered'}{gap})"
+
+
+@prompts.command()
+@click.option("--lang", required=True, metavar="CODE", help="The sentence's language.")
+@click.option("--text", required=True, help="The exact sentence, as `prompts build --dry-run` "
+              "or the simulator shows it.")
+@click.option("--remove", is_flag=True, help="Remove the recording instead of adding one.")
+@click.argument("audio", required=False, type=click.Path(exists=True, dir_okay=False,
+                                                          path_type=Path))
+@_where
+def record(lang: str, text: str, remove: bool, audio: Path | None, menus_path: Path,
+           prompts_dir: Path) -> None:
+    """Use a human recording (MP3 or WAV) for one sentence; it beats every engine."""
+    if remove:
+        gone = unrecord(prompts_dir, lang, text)
+        click.echo(f"removed {len(gone)} recording(s) of {text!r} in {lang}")
+        return
+    if audio is None:
+        raise click.UsageError("give the audio file (or --remove)")
+    try:
+        name = add_recording(_menus(menus_path), prompts_dir, lang, text, audio)
+    except (RecordingError, ManifestError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{name}: {lang} {text!r} (recorded by hand; kept by build and --prune)")

@@ -1,0 +1,308 @@
+"""The prompts catalogue: which audio file holds which sentence, and what is left to render.
+
+Pure: no network, no processes. `tts.py` renders, `promptbuild.py` writes files, and this
+module decides names (content hashes), reads the manifest and plans a build (issue 4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import struct
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+
+from ivr import script
+from ivr.model import Language
+from ivr.model import Menus
+from ivr.script import Line
+
+MANIFEST = "manifest.json"
+HUMAN = "human"
+ENGINES = ("gtts", "espeak")
+PREFERENCE = (HUMAN, "gtts", "espeak")
+"""Best first: an operator's recording, then gTTS, then the robotic offline voice."""
+OFFLINE_ENGINES = frozenset({"espeak"})
+ESPEAK_MP3 = "lame -m m -b 32"
+"""How espeak's WAV becomes MP3; part of the hash, so changing it re-renders."""
+MIN_BYTES = 600
+MIN_SECONDS = 0.3
+_NAME = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?-(gtts|espeak|human)-[0-9a-f]{20}\.(mp3|wav)$")
+
+
+def voice_settings(engine: str, language: Language) -> dict[str, str]:
+    """The settings that shape the sound of a render; any change gives new file names."""
+    if engine == "gtts":
+        return {"lang": language.gtts_lang, "tld": language.gtts_tld}
+    if engine == "espeak":
+        return {"voice": language.espeak_voice, "mp3": ESPEAK_MP3}
+    raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+
+
+def render_name(engine: str, settings: Mapping[str, str], lang: str, text: str) -> str:
+    """Content-addressed file name: a new text or voice is a new URL, so caches never go stale."""
+    key = json.dumps([engine, dict(sorted(settings.items())), lang, text], ensure_ascii=False)
+    return f"{lang}-{engine}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.mp3"
+
+
+def recording_name(lang: str, data: bytes, suffix: str) -> str:
+    """Name of a human recording: hashed on its bytes, so a new take gets a new URL."""
+    return f"{lang}-{HUMAN}-{hashlib.sha256(data).hexdigest()[:20]}{suffix}"
+
+
+def is_prompt_name(name: str) -> bool:
+    """Whether a file name is one this module gives out (and nothing else, e.g. no '/')."""
+    return bool(_NAME.match(name))
+
+
+def catalogue(menus: Menus, langs: Iterable[str] | None = None) -> list[Line]:
+    """Every sentence a caller can hear, limited to some languages if given."""
+    wanted = set(langs) if langs else set(menus.languages)
+    return [line for line in script.every_line(menus) if line.lang in wanted]
+
+
+# --- the manifest -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one audio file holds."""
+
+    lang: str
+    text: str
+    engine: str
+    voice: Mapping[str, str]
+    seconds: float
+
+
+@dataclass
+class Manifest:
+    """prompts/manifest.json: file name -> Entry."""
+
+    files: dict[str, Entry] = field(default_factory=dict)
+
+    def for_line(self, lang: str, text: str) -> dict[str, Entry]:
+        return {n: e for n, e in self.files.items() if e.lang == lang and e.text == text}
+
+
+class ManifestError(ValueError):
+    """The manifest file is not what `render_manifest` writes."""
+
+
+def parse_manifest(text: str) -> Manifest:
+    """Read the manifest's JSON text; an empty text is an empty manifest."""
+    if not text.strip():
+        return Manifest()
+    try:
+        data = json.loads(text)
+        files = {
+            name: Entry(d["lang"], d["text"], d["engine"], dict(d["voice"]), float(d["seconds"]))
+            for name, d in data["files"].items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ManifestError(f"{MANIFEST} is not a prompts manifest: {error}") from error
+    bad = [name for name in files if not is_prompt_name(name)]
+    if bad:
+        raise ManifestError(f"{MANIFEST}: not a prompt file name: {bad[0]!r}")
+    return Manifest(files)
+
+
+def render_manifest(manifest: Manifest) -> str:
+    """The manifest as stable, diff-friendly JSON (sorted by file name)."""
+    files = {
+        name: {
+            "lang": e.lang,
+            "text": e.text,
+            "engine": e.engine,
+            "voice": dict(sorted(e.voice.items())),
+            "seconds": round(e.seconds, 3),
+        }
+        for name, e in sorted(manifest.files.items())
+    }
+    return json.dumps({"version": 1, "files": files}, ensure_ascii=False, indent=1) + "\n"
+
+
+def best_file(
+    manifest: Manifest, present: set[str], lang: str, text: str, allow_offline: bool
+) -> str | None:
+    """The file a caller should hear for a sentence: human > gtts > espeak (if allowed)."""
+    found = {e.engine: n for n, e in manifest.for_line(lang, text).items() if n in present}
+    for engine in PREFERENCE:
+        if engine in found and (allow_offline or engine not in OFFLINE_ENGINES):
+            return found[engine]
+    return None
+
+
+# --- planning a build ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One sentence to render into one file."""
+
+    name: str
+    line: Line
+    settings: Mapping[str, str]
+
+
+@dataclass
+class Plan:
+    """What a build of one engine finds: to render, already there, and left over."""
+
+    engine: str
+    todo: list[Job] = field(default_factory=list)
+    done: list[Line] = field(default_factory=list)
+    recorded: list[Line] = field(default_factory=list)
+    stale: list[Line] = field(default_factory=list)
+    """Lines to render that have a render of this engine with older voice settings."""
+    unused: list[str] = field(default_factory=list)
+    """Rendered files no sentence uses any more (--prune removes them)."""
+    unused_recordings: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    """Manifest entries whose file is gone."""
+
+
+def _is_current(name: str, entry: Entry, menus: Menus, heard: set[Line]) -> bool:
+    if Line(entry.text, entry.lang) not in heard or entry.lang not in menus.languages:
+        return False
+    settings = voice_settings(entry.engine, menus.languages[entry.lang])
+    return name == render_name(entry.engine, settings, entry.lang, entry.text)
+
+
+def plan_build(
+    menus: Menus, manifest: Manifest, present: set[str], engine: str, langs: Iterable[str] = ()
+) -> Plan:
+    """Compare the catalogue with the manifest and the files present on disk."""
+    lines = catalogue(menus, langs)
+    wanted = {line.lang for line in lines}
+    plan = Plan(engine)
+    for line in lines:
+        settings = voice_settings(engine, menus.languages[line.lang])
+        name = render_name(engine, settings, line.lang, line.text)
+        have = {n: e for n, e in manifest.for_line(line.lang, line.text).items() if n in present}
+        if any(e.engine == HUMAN for e in have.values()):
+            plan.recorded.append(line)
+        elif name in have:
+            plan.done.append(line)
+        else:
+            plan.todo.append(Job(name, line, settings))
+            if any(e.engine == engine for e in have.values()):
+                plan.stale.append(line)
+    heard = set(lines)
+    for name, entry in sorted(manifest.files.items()):
+        if name not in present:
+            plan.absent.append(name)
+        elif entry.lang not in wanted and entry.lang in menus.languages:
+            continue
+        elif entry.engine == HUMAN:
+            if Line(entry.text, entry.lang) not in heard:
+                plan.unused_recordings.append(name)
+        elif not _is_current(name, entry, menus, heard):
+            plan.unused.append(name)
+    return plan
+
+
+def counts_by_language(plan: Plan, menus: Menus) -> dict[str, dict[str, int]]:
+    """Per language: prompts, recorded, rendered, stale and missing sentences."""
+    rows = {
+        lang: dict.fromkeys(("prompts", "recorded", "rendered", "stale", "missing"), 0)
+        for lang in menus.languages
+    }
+    for key, lines in (("recorded", plan.recorded), ("rendered", plan.done)):
+        for line in lines:
+            rows[line.lang][key] += 1
+            rows[line.lang]["prompts"] += 1
+    stale = set(plan.stale)
+    for job in plan.todo:
+        rows[job.line.lang]["stale" if job.line in stale else "missing"] += 1
+        rows[job.line.lang]["prompts"] += 1
+    return {lang: row for lang, row in rows.items() if row["prompts"]}
+
+
+# --- audio files: is it real audio, and how long ------------------------------------------
+
+_MP3_KBPS = {
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+class BadAudio(ValueError):
+    """The bytes are not a playable MP3 or WAV of a plausible size."""
+
+
+def _mp3_frame(data: bytes, pos: int) -> tuple[int, float] | None:
+    """(length, seconds) of the MPEG Layer III frame at pos, or None if there is none."""
+    if len(data) - pos < 4 or data[pos] != 0xFF or data[pos + 1] & 0xE0 != 0xE0:
+        return None
+    version, layer = (data[pos + 1] >> 3) & 3, (data[pos + 1] >> 1) & 3
+    bitrate, rate = data[pos + 2] >> 4, (data[pos + 2] >> 2) & 3
+    if version == 1 or layer != 1 or bitrate in (0, 15) or rate == 3:
+        return None
+    kbps = _MP3_KBPS[1 if version == 3 else 2][bitrate]
+    hz = _MP3_RATES[version][rate]
+    per_frame = 1152 if version == 3 else 576
+    length = per_frame // 8 * 1000 * kbps // hz + ((data[pos + 2] >> 1) & 1)
+    return length, per_frame / hz
+
+
+def _id3_length(data: bytes, pos: int) -> int:
+    size = data[pos + 6 : pos + 10]
+    if len(size) < 4:
+        return len(data) - pos
+    syncsafe = (size[0] << 21) | (size[1] << 14) | (size[2] << 7) | size[3]
+    return 10 + syncsafe + (10 if data[pos + 5] & 0x10 else 0)
+
+
+def mp3_seconds(data: bytes) -> float | None:
+    """Playing time of an MP3 (frames counted; ID3 tags skipped), or None if it is not one."""
+    pos, seconds, frames = 0, 0.0, 0
+    while pos < len(data):
+        if data[pos : pos + 3] == b"ID3":
+            pos += _id3_length(data, pos)
+            continue
+        frame = _mp3_frame(data, pos)
+        if frame is None:
+            # Tolerate a trailing tag or a cut last frame, not junk in the middle (gTTS
+            # concatenates one stream per request, each made of whole frames).
+            break
+        pos += frame[0]
+        seconds += frame[1]
+        frames += 1
+    if frames < 2 or pos < 0.9 * len(data):
+        return None
+    return seconds
+
+
+def wav_seconds(data: bytes) -> float | None:
+    """Playing time of a RIFF/WAVE file, or None if it is not one."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    pos, byte_rate = 12, 0
+    while pos + 8 <= len(data):
+        chunk, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
+        if chunk == b"fmt " and size >= 16:
+            byte_rate = struct.unpack("<I", data[pos + 16 : pos + 20])[0]
+        elif chunk == b"data" and byte_rate:
+            return min(size, len(data) - pos - 8) / byte_rate
+        pos += 8 + size + (size & 1)
+    return None
+
+
+def check_audio(data: bytes, suffix: str = ".mp3") -> float:
+    """Seconds of playing time; BadAudio if the bytes are empty, tiny or not audio."""
+    if not data:
+        raise BadAudio("empty audio (0 bytes)")
+    if len(data) < MIN_BYTES:
+        raise BadAudio(f"too small to be speech ({len(data)} bytes)")
+    seconds = wav_seconds(data) if suffix == ".wav" else mp3_seconds(data)
+    if seconds is None:
+        kind = "WAV" if suffix == ".wav" else "MP3"
+        raise BadAudio(f"not {kind} audio (starts {data[:8]!r})")
+    if seconds < MIN_SECONDS:
+        raise BadAudio(f"too short to be speech ({seconds:.2f} s)")
+    return seconds
