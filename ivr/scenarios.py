@@ -1,0 +1,204 @@
+"""Run call-flow scenarios through the real webhook with the simulator, and say what failed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+
+from flask import Flask
+
+from ivr import create_app
+from ivr.model import Menus
+from ivr.scenarios_model import Ends
+from ivr.scenarios_model import Hears
+from ivr.scenarios_model import InvalidScenarios
+from ivr.scenarios_model import Scenario
+from ivr.scenarios_model import Step
+from ivr.scenarios_model import parse_scenarios
+from ivr.simulator import Call
+from ivr.simulator import place_call
+from ivr.transcript import Event
+from ivr.settings import Settings
+from ivr.transcript import Transcript
+
+SIMULATION_TOKEN = "simulated-auth-token"
+SIMULATION_URL = "https://ivr.example.org"
+"""Simulated calls are signed like Twilio's, so the signature check runs on every step."""
+
+
+@dataclass
+class Failure:
+    """Where a scenario went wrong: the step, what was expected, what was heard."""
+
+    step: int  # 1-based; 0 is the language choice, len(steps) + 1 the ending
+    line: int
+    what: str
+    expected: str
+    got: str = ""
+    heard: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    transcript: Transcript
+    failure: Failure | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.failure is None
+
+
+def simulation_app(menus_path: Path | None = None, prompts_dir: Path | None = None) -> Flask:
+    """The real webhook app on these menus, with signatures on; no network, no account."""
+    base = Settings.from_env()
+    settings = Settings(
+        menus_path=menus_path or base.menus_path,
+        prompts_dir=prompts_dir or base.prompts_dir,
+        auth_token=SIMULATION_TOKEN,
+        public_base_url=SIMULATION_URL,
+        allow_offline_prompts=True,
+        reload_interval=3600.0,
+    )
+    return create_app(settings)
+
+
+def app_menus(app: Flask) -> Menus:
+    """The menus the app is answering with."""
+    menus: Menus = app.extensions["ivr"].store.current()
+    return menus
+
+
+def load_scenarios(paths: Iterable[Path], menus: Menus | None = None) -> list[Scenario]:
+    """Every scenario in these files and folders (*.yaml); InvalidScenarios lists all problems."""
+    scenarios: list[Scenario] = []
+    problems = []
+    for path in scenario_files(paths):
+        try:
+            scenarios += parse_scenarios(path.read_text(encoding="utf-8"), str(path), menus)
+        except InvalidScenarios as error:
+            problems += error.problems
+    if problems:
+        raise InvalidScenarios(problems)
+    return scenarios
+
+
+def scenario_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    return files
+
+
+def run_scenario(app: Flask, menus: Menus, scenario: Scenario) -> Result:
+    """Place one call and follow the scenario; stops at the first step that fails."""
+    call = place_call(app)
+    events = call.start()
+    result = Result(scenario, call.transcript)
+    if scenario.lang is not None:
+        key = menus.languages[scenario.lang].key
+        if not call.waiting:
+            result.failure = _ended_early(call, 0, scenario.line, f"choose {scenario.lang}")
+            return result
+        events = call.press(key)
+    for number, step in enumerate(scenario.steps, start=1):
+        events, failure = _run_step(call, step, number, events)
+        if failure is not None:
+            result.failure = failure
+            return result
+    result.failure = _check_ending(call, scenario)
+    return result
+
+
+def _run_step(
+    call: Call, step: Step, number: int, last: list[Event]
+) -> tuple[list[Event], Failure | None]:
+    if step.outcome is not None:
+        call.outcomes.append(step.outcome)
+    events = last
+    if step.action == "say":
+        expected = "speech input, which the simulator does not support yet (keys only)"
+        return events, Failure(number, step.line, step.describe(), expected)
+    if step.action is not None:
+        if not call.waiting:
+            return events, _ended_early(call, number, step.line, step.describe())
+        events = call.press(step.value) if step.action == "press" else call.silence()
+    failure = _check_hears(step.hears, events) if step.hears else None
+    if failure is None and step.menu is not None and not (call.waiting and call.where == step.menu):
+        failure = (f"waiting for a key in menu {step.menu}", _now(call))
+    if failure is not None:
+        expected, got = failure
+        return events, Failure(number, step.line, step.describe(), expected, got, events)
+    return events, None
+
+
+def _now(call: Call) -> str:
+    ending = call.transcript.ending
+    if ending is not None:
+        return "the call had ended: " + ending.describe()
+    return f"waiting for a key in menu {call.where}"
+
+
+def _check_hears(hears: Hears, events: list[Event]) -> tuple[str, str] | None:
+    text = " ".join(e.text or "" for e in events if e.kind == "heard")
+    for wanted in hears.contains:
+        if wanted not in text:
+            return f'to hear "{wanted}"', "it was not heard"
+    for unwanted in hears.not_contains:
+        if unwanted in text:
+            return f'not to hear "{unwanted}"', "it was heard"
+    if hears.lang is not None:
+        other = [e for e in events if e.kind == "heard" and e.lang != hears.lang]
+        if other:
+            return f"every sentence in {hears.lang}", f"a sentence in {other[0].lang}"
+    return None
+
+
+def _ended_early(call: Call, number: int, line: int, what: str) -> Failure:
+    expected = "the call waiting for a key"
+    return Failure(number, line, what, expected, _now(call), call.transcript.events[-3:])
+
+
+def _check_ending(call: Call, scenario: Scenario) -> Failure | None:
+    ends = scenario.ends
+    ending = call.transcript.ending
+    if ends.kind == "in_menu":
+        ok = ending is None and call.where == ends.value
+    elif ending is None:
+        ok = False
+    elif ends.kind == "transferred":
+        ok = (
+            ending.kind == "transferred"
+            and ends.value in (None, ending.number)
+            and (ends.outcome or "completed") == ending.outcome
+        )
+    else:
+        ok = ending.kind == ends.kind
+    if ok:
+        return None
+    got = ending.describe() if ending else f"still on the line, waiting in menu {call.where}"
+    number = len(scenario.steps) + 1
+    return Failure(number, scenario.ends_line, "ends", ends.describe(), got,
+                   call.transcript.events[-3:])
+
+
+def render_failure(result: Result) -> str:
+    """The failed step, what was expected and what the caller heard, for a terminal."""
+    failure = result.failure
+    assert failure is not None
+    scenario = result.scenario
+    lines = [
+        f"FAIL {scenario.file}:{scenario.line}: {scenario.name}",
+        f"  step {failure.step} (line {failure.line}): {failure.what}",
+        f"    expected: {failure.expected}",
+        f"    got: {failure.got}",
+    ]
+    heard = [e for e in failure.heard if e.kind == "heard"]
+    if heard:
+        lines.append("    heard:")
+        lines += [f"      [{e.menu}] ({e.lang or '?'}) {e.text}" for e in heard]
+    elif failure.step <= len(scenario.steps):
+        lines.append("    heard: nothing")
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""pytest collects every scenario in tests/flows/*.yaml as one test, run through the webhook."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from ivr.scenarios import app_menus
+from ivr.scenarios import render_failure
+from ivr.scenarios import run_scenario
+from ivr.scenarios import simulation_app
+from ivr.scenarios_model import InvalidScenarios
+from ivr.scenarios_model import parse_scenarios
+
+
+@functools.cache
+def _app():
+    # One app for the whole session: building it loads and validates menus.yaml.
+    app = simulation_app()
+    return app, app_menus(app)
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix == ".yaml":
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScenarioFile(pytest.File):
+    def collect(self):
+        _, menus = _app()
+        try:
+            scenarios = parse_scenarios(self.path.read_text(encoding="utf-8"), str(self.path), menus)
+        except InvalidScenarios as error:
+            yield BrokenFile.from_parent(self, name="(invalid scenario file)", error=error)
+            return
+        for scenario in scenarios:
+            yield ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
+
+
+class ScenarioFailed(Exception):
+    pass
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario, **kwargs):
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def runtest(self):
+        app, menus = _app()
+        result = run_scenario(app, menus, self.scenario)
+        if not result.passed:
+            raise ScenarioFailed(render_failure(result))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, ScenarioFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, self.scenario.line - 1, f"scenario: {self.scenario.name}"
+
+
+class BrokenFile(pytest.Item):
+    def __init__(self, *, error, **kwargs):
+        super().__init__(**kwargs)
+        self.error = error
+
+    def runtest(self):
+        raise self.error
+
+    def repr_failure(self, excinfo):
+        return str(self.error)
+
+    def reportinfo(self):
+        return self.path, 0, "invalid scenario file"
