@@ -18,6 +18,7 @@ from ivr.problems import Path
 from ivr.problems import suggest
 from ivr.schema import MENUS
 from ivr.schema import Texts
+from ivr.schema import present
 from ivr.schema import walk
 from ivr.speech import sentences
 
@@ -48,7 +49,8 @@ def _section(m: Data, name: str) -> Data:
 
 
 def _reference(value: str, known: Data, what: str, path: Path) -> Iterator[Finding]:
-    if value not in known:
+    # An empty `known` means the whole section is missing or broken, already reported once.
+    if known and value not in known:
         yield Finding(path, f"no {what} named '{value}'", suggest(value, known))
 
 
@@ -194,17 +196,17 @@ def check_options(m: Data) -> Iterator[Finding]:
 
 
 def _check_option(m: Data, option: Data, path: Path) -> Iterator[Finding]:
-    if "goto" in option and "action" in option:
+    if present(option, "goto") and present(option, "action"):
         yield Finding(path, "has both goto and action", "keep one: a key either leads to a "
                       "menu or does an action")
-    elif "goto" not in option and "action" not in option:
+    elif not present(option, "goto") and not present(option, "action"):
         yield Finding(path, "has neither goto nor action", "add goto: <menu id> or action: "
                       "repeat, info_line or emergency")
     for name, section, what in (("goto", "menus", "menu"), ("need", "needs", "need"),
                                 ("region", "regions", "region")):
         if name in option:
             yield from _reference(option[name], _section(m, section), what, path + (name,))
-    if not ({"label", "need", "region"} & option.keys()):
+    if not any(present(option, name) for name in ("label", "need", "region")):
         yield Finding(path, "has no label", "add label: (in each language), or need: or region:")
 
 

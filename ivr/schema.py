@@ -10,6 +10,7 @@ and every message is ours.
 from __future__ import annotations
 
 import datetime
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -80,6 +81,12 @@ class Text(Kind):
 @dataclass(frozen=True)
 class Phone(Text):
     name: str = "a phone number in quotes"
+
+    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+        if isinstance(value, int) and not isinstance(value, bool):
+            # Unquoted, YAML reads +358... as a number and drops the plus.
+            return _BAD, [self.wrong(value, path, 'write it in quotes, with its +: "+358..."')]
+        return super().check(value, path)
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,11 @@ class Texts(Kind):
             return _BAD, [self.wrong(value, path)]
         clean, findings = {}, []
         for code, text in value.items():
+            if text is None and not code.isalpha():
+                # {fi: Hello, world} splits at the comma: 'world' becomes a key with no text.
+                hint = "a text with a comma inside {...} must be in quotes"
+                findings.append(Finding(path + (code,), f"'{code}' is not a language code", hint))
+                continue
             text, wrong = Text().check(text, path + (code,))
             findings += wrong
             if text is not _BAD:
@@ -166,12 +178,23 @@ class Texts(Kind):
 
 @dataclass(frozen=True)
 class Key:
-    """One key of a mapping: its name, kind, whether it must be there, and what it means."""
+    """One key of a mapping: its name, kind, what it means, and whether it must be there."""
 
     name: str
     kind: Kind
     doc: str
     required: bool = True
+
+
+class Clean(dict[str, Any]):
+    """A checked mapping; `bad` names the keys that were there but had a bad value."""
+
+    bad: frozenset[str] = frozenset()
+
+
+def present(mapping: dict[str, Any], name: str) -> bool:
+    """Whether the file had `name` in this mapping, even with a bad value."""
+    return name in mapping or name in getattr(mapping, "bad", ())
 
 
 @dataclass(frozen=True)
@@ -188,26 +211,34 @@ class Fields(Kind):
     def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
         if not isinstance(value, dict):
             return _BAD, [self.wrong(value, path)]
-        clean, findings = {}, []
+        clean, findings, bad, meant = Clean(), [], set(), set()
         for name, item in value.items():
             key = self.by_name.get(name)
             if key is None:
-                findings.append(self.unknown(name, path))
+                finding, close = self.unknown(name, path)
+                findings.append(finding)
+                meant.add(close)
                 continue
             item, wrong = key.kind.check(item, path + (name,))
             findings += wrong
-            if item is not _BAD:
+            if item is _BAD:
+                bad.add(name)
+            else:
                 clean[name] = item
+        clean.bad = frozenset(bad)
         for key in self.keys:
-            if key.required and key.name not in value:
-                hint = f"add {key.name}: ({key.kind.name})"
+            # 'timout' already says "did you mean 'timeout'?": no second line for the same typo.
+            if key.required and key.name not in value and key.name not in meant:
+                hint = f"add {key.name}: {key.doc}"
                 findings.append(Finding(path, f"missing '{key.name}'", hint))
         return clean, findings
 
-    def unknown(self, name: str, path: Path) -> Finding:
+    def unknown(self, name: str, path: Path) -> tuple[Finding, str | None]:
         names = [key.name for key in self.keys]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         hint = suggest(name, names) or "expected one of: " + ", ".join(names)
-        return Finding(path + (name,), f"unknown key '{name}'", hint, at_key=True)
+        finding = Finding(path + (name,), f"unknown key '{name}'", hint, at_key=True)
+        return finding, (close[0] if close else None)
 
 
 @dataclass(frozen=True)
@@ -238,10 +269,11 @@ class Table(Kind):
 @dataclass(frozen=True)
 class Items(Kind):
     item: Kind = field(default_factory=Text)
+    what: str = "texts"
     name: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", f"a list of {self.item.name}")
+        object.__setattr__(self, "name", f"a list of {self.what}")
 
     def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
         if not isinstance(value, list):
@@ -369,8 +401,8 @@ SERVICE = _keys(
     Key("id", Text(), "a short unique id for the service"),
     Key("name", Texts(), "the organisation's name in each language"),
     Key("offers", Texts(), "who it helps and how, in each language"),
-    Key("needs", Items(item=Text()), "ids of the needs it helps with"),
-    Key("regions", Items(item=Text()), "ids of the regions it serves"),
+    Key("needs", Items(item=Text(), what="need ids"), "ids of the needs it helps with"),
+    Key("regions", Items(item=Text(), what="region ids"), "ids of the regions it serves"),
     Key("contact", _keys(
         Key("phone", Phone(), "phone number in international form", required=False),
         Key("email", Text(), "e-mail address", required=False),
@@ -395,7 +427,7 @@ MENU = _keys(
     Key("say", Texts(), "what the menu says before its options", required=False),
     Key("readout", Flag(), "read out the services for the chosen need and region",
         required=False),
-    Key("options", Items(item=OPTION), "the keys of this menu", required=False),
+    Key("options", Items(item=OPTION, what="options"), "the keys of this menu", required=False),
 )
 
 MENUS = _keys(
@@ -408,6 +440,6 @@ MENUS = _keys(
     Key("texts", TEXTS, "every fixed sentence of a call, in each language"),
     Key("needs", Table(value=Texts(), what="needs"), "what callers can ask help for"),
     Key("regions", Table(value=REGION, what="regions"), "where callers can ask help"),
-    Key("services", Items(item=SERVICE), "the directory of services"),
+    Key("services", Items(item=SERVICE, what="services"), "the directory of services"),
     Key("menus", Table(value=MENU, what="menus"), "the menus, by id"),
 )

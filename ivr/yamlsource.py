@@ -73,7 +73,11 @@ class _Composer:
                 self.marks.add(path + (index,), item)
                 items.append(self.value(item, path + (index,)))
             return items
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:
+            # e.g. 2026-13-01 looks like a date but is not one: keep the text for the schema.
+            return node.value
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -135,4 +139,6 @@ def _syntax_problem(error: yaml.MarkedYAMLError, filename: str) -> Problem:
     elif error.context:
         hint = error.context
     message = error.problem or "YAML syntax error"
+    if "tab" in message:
+        hint = f"{hint}; indent with spaces, not tabs" if hint else "indent with spaces, not tabs"
     return Problem(filename, line, column, "error", "", message, hint)

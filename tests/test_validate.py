@@ -1,0 +1,157 @@
+"""`python -m ivr validate`: golden outputs for broken menus, exit codes, JSON, file errors.
+
+Golden pairs live in tests/data/menus_bad: <case>.yaml (a copy of tests/data/menus_ok with
+the broken line commented) and <case>.txt (the whole output, then `[exit N]`). After a
+deliberate change of messages run `UPDATE_GOLDEN=1 pytest tests/test_validate.py` and read
+every changed .txt before committing it.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ivr.cli import cli
+
+DATA = Path(__file__).parent / "data"
+BAD = DATA / "menus_bad"
+OK = DATA / "menus_ok"
+TODAY = "2026-11-25"  # the golden files were written on this day; 'checked' warnings depend on it
+CASES = sorted(path.stem for path in BAD.glob("*.yaml"))
+
+
+def run(*args, cwd):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, ["validate", *args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_there_are_at_least_thirty_golden_cases():
+    assert len(CASES) >= 30
+    assert sorted(p.stem for p in BAD.glob("*.txt")) == CASES
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_output(case):
+    strict = ["--strict"] if case.startswith("strict_") else []
+    result = run("--today", TODAY, *strict, f"{case}.yaml", cwd=BAD)
+    got = f"{result.output}[exit {result.exit_code}]\n"
+    golden = BAD / f"{case}.txt"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
+
+
+def test_every_broken_line_says_why():
+    for case in CASES:
+        text = (BAD / f"{case}.yaml").read_text(encoding="utf-8")
+        assert "# BROKEN" in text or "# WARNING" in text or "BROKEN:" in text, case
+
+
+def test_valid_file_prints_one_ok_line():
+    result = run("--today", TODAY, cwd=OK)
+    assert (result.exit_code, result.output) == (
+        0, "menus.yaml: ok (2 languages, 3 menus, 3 services)\n"
+    )
+
+
+def test_warnings_are_printed_before_the_ok_line_and_pass_without_strict():
+    result = run("--today", TODAY, "emergency_forwarding_on.yaml", cwd=BAD)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == (
+        "emergency_forwarding_on.yaml: ok (2 languages, 3 menus, 3 services), 1 warning"
+    )
+
+
+def test_json_prints_only_a_list_of_problems():
+    result = run("--today", TODAY, "--format", "json", "goto_unknown_menu.yaml", cwd=BAD)
+    assert result.exit_code == 1
+    assert json.loads(result.output) == [
+        {
+            "file": "goto_unknown_menu.yaml",
+            "line": 106,
+            "column": 40,
+            "severity": "error",
+            "path": "menus.main.options[2].goto",
+            "message": "no menu named 'regoin'",
+            "hint": "did you mean 'region'?",
+        }
+    ]
+
+
+def test_json_of_a_valid_file_is_an_empty_list():
+    result = run("--today", TODAY, "--format", "json", cwd=OK)
+    assert (result.exit_code, json.loads(result.output)) == (0, [])
+
+
+def test_strict_json_fails_on_a_warning():
+    result = run("--today", TODAY, "--strict", "--format", "json", "checked_stale.yaml", cwd=BAD)
+    assert result.exit_code == 1
+    assert [p["severity"] for p in json.loads(result.output)] == ["warning"]
+
+
+def test_missing_file_is_one_line_exit_1(tmp_path):
+    result = run(cwd=tmp_path)
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: menus.yaml: no such file "
+        "(give the path of your menus file: python -m ivr validate PATH)\n",
+    )
+
+
+def test_empty_file_is_one_line_exit_1(tmp_path):
+    (tmp_path / "menus.yaml").write_text("  \n")
+    result = run(cwd=tmp_path)
+    assert (result.exit_code, result.output) == (
+        1, "Error: menus.yaml: the file is empty (start from a copy of the shipped menus.yaml)\n"
+    )
+
+
+def test_a_folder_is_one_line_exit_1(tmp_path):
+    (tmp_path / "menus.yaml").mkdir()
+    result = run(cwd=tmp_path)
+    assert (result.exit_code, result.output) == (
+        1, "Error: menus.yaml: is a folder, not a file (give the menus file)\n"
+    )
+
+
+def test_not_utf8_is_one_line_exit_1(tmp_path):
+    (tmp_path / "menus.yaml").write_bytes("x: ä\n".encode("latin-1"))
+    result = run(cwd=tmp_path)
+    assert (result.exit_code, result.output) == (
+        1, "Error: menus.yaml: not UTF-8 text at byte 3 (save the file as UTF-8)\n"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file_is_one_line_exit_1(tmp_path):
+    path = tmp_path / "menus.yaml"
+    shutil.copy(OK / "menus.yaml", path)
+    path.chmod(0)
+    result = run(cwd=tmp_path)
+    assert (result.exit_code, result.output) == (
+        1, "Error: menus.yaml: not allowed to read it (check its permissions)\n"
+    )
+
+
+def test_unknown_option_is_a_usage_error():
+    result = run("--strikt", cwd=OK)
+    assert result.exit_code == 2
+    assert "No such option: --strikt Did you mean --strict?" in result.output
+
+
+def test_the_shipped_file_validates_through_python_m_ivr():
+    from ivr.cli import main
+
+    old = os.getcwd()
+    os.chdir(Path(__file__).parent.parent)
+    try:
+        assert main(["validate", "--strict"]) == 0
+    finally:
+        os.chdir(old)
