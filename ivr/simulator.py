@@ -69,6 +69,7 @@ class Call:
         max_steps: int = MAX_STEPS,
         outcome: str = "completed",
         choose_outcome: Callable[[str], str] | None = None,
+        on_event: Callable[[Event], None] | None = None,
     ) -> None:
         self._client = app.test_client()
         self._listener = listener
@@ -93,6 +94,8 @@ class Call:
         self.outcomes: deque[str] = deque()
         """Outcomes for the next transfers, used before `default_outcome`."""
         self._choose_outcome = choose_outcome
+        self._on_event = on_event
+        """Told of each event as it happens (the interactive call and the QA page)."""
         self.transcript = Transcript()
         self.where = "start"
 
@@ -323,6 +326,8 @@ class Call:
 
     def _record(self, event: Event) -> None:
         self.transcript.events.append(event)
+        if self._on_event is not None:
+            self._on_event(event)
 
     def _hangup_ending(self, verb: str | None) -> Ending:
         if self._heard_emergency():
