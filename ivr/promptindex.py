@@ -7,7 +7,6 @@ the operator allows them (IVR_ALLOW_OFFLINE_PROMPTS, for a demo or the QA page).
 from __future__ import annotations
 
 import hashlib
-import logging
 from pathlib import Path
 
 from ivr.prompts import MANIFEST
@@ -15,8 +14,6 @@ from ivr.prompts import ManifestError
 from ivr.prompts import best_file
 from ivr.prompts import is_prompt_name
 from ivr.prompts import parse_manifest
-
-log = logging.getLogger(__name__)
 
 
 class PromptIndex:
@@ -33,6 +30,8 @@ class PromptIndex:
     ) -> PromptIndex:
         """Read the manifest; offline (espeak) renders count only when allowed.
 
+        No manifest is an empty index; a broken one raises ManifestError.
+
         With check_files, a file listed but not on disk is left out (a <Play> of it would
         fail the call); pass False when the audio lives only on a CDN.
         """
@@ -41,10 +40,9 @@ class PromptIndex:
             manifest = parse_manifest(raw.decode("utf-8"))
         except FileNotFoundError:
             return cls()
-        except (OSError, UnicodeDecodeError, ManifestError) as error:
-            # The webhook must go on with <Say>, never fail a call over the manifest.
-            log.warning("prompts: ignoring %s: %s", MANIFEST, error)
-            return cls()
+        except UnicodeDecodeError as error:
+            # Raised, not swallowed: the menu store then keeps the last good index.
+            raise ManifestError(f"{MANIFEST} is not UTF-8: {error}") from error
         if check_files:
             present = {p.name for p in Path(prompts_dir).iterdir() if is_prompt_name(p.name)}
         else:

@@ -266,7 +266,7 @@ def mp3_seconds(data: bytes) -> float | None:
             pos += _id3_length(data, pos)
             continue
         frame = _mp3_frame(data, pos)
-        if frame is None:
+        if frame is None or pos + frame[0] > len(data):
             # Tolerate a trailing tag or a cut last frame, not junk in the middle (gTTS
             # concatenates one stream per request, each made of whole frames).
             break

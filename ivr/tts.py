@@ -98,7 +98,8 @@ class EspeakEngine:
     name = "espeak"
 
     def __init__(self, jobs: int | None = None, timeout: float = 30.0) -> None:
-        self.jobs, self.timeout = jobs or os.cpu_count() or 2, timeout
+        # Two processes per sentence, mostly short: twice the CPUs keeps them all busy.
+        self.jobs, self.timeout = jobs or 2 * (os.cpu_count() or 1), timeout
 
     def _run(self, command: list[str], data: bytes) -> bytes:
         try:

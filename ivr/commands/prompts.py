@@ -109,9 +109,10 @@ def _build(menus: Menus, prompts_dir: Path, engine_name: str, langs: tuple[str, 
     with click.progressbar(length=todo, label=label, file=sys.stderr, show_pos=True) as bar:
         result = run_build(menus, prompts_dir, engine, langs, prune,
                            progress=lambda job, problem: bar.update(1))
-    click.echo(f"rendered {len(result.rendered)}, kept {len(result.plan.done)}, "
-               f"recorded by hand {len(result.plan.recorded)}, failed {len(result.failed)}"
-               + (f", removed {len(result.pruned)} unused" if prune else ""))
+    left = len(result.plan.todo) - len(result.rendered) - len(result.adopted)
+    click.echo(f"rendered {len(result.rendered) + len(result.adopted)}, "
+               f"kept {len(result.plan.done)}, recorded by hand {len(result.plan.recorded)}, "
+               f"not rendered {left}" + (f", removed {len(result.pruned)} unused" if prune else ""))
     if result.no_network is not None:
         click.echo(f"prompts build: {result.no_network}; render offline with --engine espeak",
                    err=True)

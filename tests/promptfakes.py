@@ -1,0 +1,64 @@
+"""Test helpers for the prompts tests: real MP3 bytes, and a fake Google at gTTS's HTTP boundary."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import threading
+import urllib.parse
+
+import requests
+
+
+def espeak_mp3(text: str, voice: str = "fi") -> bytes:
+    """Real MP3 bytes, made the way the espeak engine makes them."""
+    wav = subprocess.run(["espeak-ng", "-v", voice, "--stdout"], input=text.encode(),
+                         capture_output=True, check=True).stdout
+    return subprocess.run(["lame", "--quiet", "-m", "m", "-b", "32", "-", "-"], input=wav,
+                          capture_output=True, check=True).stdout
+
+
+class FakeGoogle:
+    """Stands in for requests.Session.send as gTTS calls it (reference appendix A.3).
+
+    `script` lists what each next request gets: ok, down (no connection), 500, 403, zero (an
+    audio line with no bytes), no-audio-line (200 with no audio: gTTS raises nothing), html.
+    When the script runs out, `then` is used. `requests` records (host, text, lang).
+    """
+
+    def __init__(self, mp3: bytes) -> None:
+        self.mp3 = mp3
+        self.script: list[str] = []
+        self.then = "ok"
+        self.requests: list[tuple[str, str, str]] = []
+        self._lock = threading.Lock()
+
+    def install(self, monkeypatch) -> None:  # noqa: ANN001
+        fake = self
+        monkeypatch.setattr(requests.Session, "send", lambda self, request, **kw: fake.send(request))
+
+    def _answer(self, request: requests.PreparedRequest) -> str:
+        body = urllib.parse.parse_qs(request.body)["f.req"][0]
+        text, lang = json.loads(json.loads(body)[0][0][1])[:2]
+        with self._lock:
+            self.requests.append((urllib.parse.urlsplit(request.url).hostname, text, lang))
+            return self.script.pop(0) if self.script else self.then
+
+    def send(self, request: requests.PreparedRequest) -> requests.Response:
+        answer = self._answer(request)
+        if answer == "down":
+            raise requests.exceptions.ConnectionError("Name or service not known")
+        audio = {"ok": self.mp3, "zero": b"", "html": b"<!doctype html>" + b"<p>sorry</p>" * 100}
+        response = requests.Response()
+        response.request, response._content_consumed = request, True
+        response.status_code = {"500": 500, "403": 403}.get(answer, 200)
+        response.reason = {500: "Internal Server Error", 403: "Forbidden"}.get(
+            response.status_code, "OK")
+        if answer in audio:
+            b64 = base64.b64encode(audio[answer]).decode()
+            response._content = (')]}\'\n\n[["wrb.fr","jQ1olc","[\\"%s\\"]",null,null,null,'
+                                 '"generic"]]\n' % b64).encode()
+        else:
+            response._content = b')]}\'\n\n[["wrb.fr","other",null]]\n'
+        return response
