@@ -102,6 +102,8 @@ def parse_scenarios(text: str, filename: str, menus: Menus | None = None) -> lis
     if problems:
         raise InvalidScenarios(problems)
     items, root = (data, ()) if isinstance(data, list) else ([data], None)
+    if data is None:
+        items = []
     findings: list[Finding] = []
     scenarios = []
     for index, item in enumerate(items):
@@ -136,7 +138,7 @@ def _check_scenario(data: Any, path: Path, menus: Menus | None) -> Iterator[Find
         if key not in data:
             yield Finding(path, f"missing '{key}'", None)
     if "name" in data and not (isinstance(data["name"], str) and data["name"].strip()):
-        yield Finding(path + ("name",), "the name must be text", None)
+        yield Finding(path + ("name",), "the name must be text, not empty", None)
     if "lang" in data:
         yield from _check_lang(data["lang"], path + ("lang",), menus)
     steps = data.get("steps", [])
