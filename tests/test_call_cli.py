@@ -1,0 +1,118 @@
+"""`python -m ivr call`: one-shot and interactive simulated calls through the real webhook."""
+
+import json
+
+from click.testing import CliRunner
+
+from ivr.cli import cli
+from tests.conftest import CALLER
+
+EMERGENCY = [
+    "  [language] (fi) Jos olet vaarassa, lopeta tämä puhelu nyt ja soita hätänumeroon 112"
+    " omalla puhelimellasi.",
+    "  [language] (sv) Om du är i fara, avsluta samtalet nu och ring nödnumret 112 från din"
+    " egen telefon.",
+    "  [language] (en) If you are in danger, end this call now and dial the emergency number"
+    " 112 from your own phone.",
+]
+LANGUAGE_MENU = [
+    "  [language] (fi) Jos olet vaarassa, lopeta puhelu ja soita 112. Suomeksi, paina 1.",
+    "  [language] (sv) Är du i fara, lägg på och ring 112. På svenska, tryck 2.",
+    "  [language] (en) If you are in danger, hang up and call 112. For English, press 3.",
+]
+
+
+def call(*args, **kw):
+    return CliRunner(mix_stderr=False).invoke(cli, ["call", *args], **kw)
+
+
+def test_one_shot_keys_print_the_whole_transcript():
+    result = call("--keys", "9")
+    assert result.exit_code == 0
+    assert result.output == "\n".join(
+        LANGUAGE_MENU + ["> press 9"] + EMERGENCY + EMERGENCY
+        + ["== call ended: told to dial the emergency number, then hung up (in language)", ""])
+
+
+def test_dash_dot_and_empty_items_are_silence_and_lang_preselects():
+    result = call("--lang", "en", "--keys", "2,-,.,")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert [line for line in lines if line.startswith(">")] == [
+        "> press 3", "> press 2", "> silence (6 s)", "> silence (6 s)", "> silence (6 s)"]
+    assert lines[-4:] == [
+        "  [needs_legal] (en) I will now put you through to the info line.",
+        "== transfer to +358295463177: completed",
+        "   agent hears (fi) Puhelu ihmiskaupan uhrien puhelinvalikosta."
+        " Soittajan kieli: English.",
+        "== call ended: transferred to +358295463177 (completed)",
+    ]
+
+
+def test_outcome_busy_brings_the_menu_back_and_the_call_waits():
+    result = call("--lang", "sv", "--keys", "0", "--outcome", "busy")
+    lines = result.output.splitlines()
+    assert lines[-3].startswith("== transfer to +358295463177: busy")
+    assert lines[-2].startswith("  [main] (sv) Infotelefonen är upptagen just nu.")
+    assert lines[-1] == "== still on the line, waiting for a key in main"
+
+
+def test_json_output_is_the_transcript_and_never_the_caller_number():
+    result = call("--lang", "fi", "--keys", "0", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["ending"] == {"kind": "transferred", "number": "+358295463177",
+                              "outcome": "completed", "detail": "", "menu": "main"}
+    assert data["waiting_in"] is None
+    transfer = [e for e in data["events"] if e["kind"] == "transfer"]
+    assert transfer == [{
+        "kind": "transfer", "menu": "main", "number": "+358295463177", "outcome": "completed",
+        "agent_heard": [{
+            "text": "Puhelu ihmiskaupan uhrien puhelinvalikosta. Soittajan kieli: suomi.",
+            "lang": "fi",
+        }],
+    }]
+    assert "+15005550006" not in result.output and CALLER not in result.output
+
+
+def test_keys_after_the_end_are_reported_on_stderr():
+    result = call("--keys", "9,1,2")
+    assert result.exit_code == 0
+    assert result.stderr == "note: the call ended before these keys: 1,2\n"
+
+
+def test_bad_keys_and_unknown_languages_are_usage_errors():
+    result = call("--keys", "1,x")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --keys: 'x' is not phone keys (0-9, * and #; - for silence)")
+    result = call("--lang", "de", "--keys", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: Invalid value for --lang: 'de'; one of: fi, sv, en"
+
+
+def test_a_broken_menus_file_is_one_clear_error(tmp_path):
+    bad = tmp_path / "menus.yaml"
+    bad.write_text("languages: {}\n")
+    result = call("--menus", str(bad), "--keys", "1")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot serve {bad}:\n")
+
+
+def test_interactive_shows_events_asks_the_transfer_outcome_and_hangs_up_on_q():
+    result = call(input="3\n\n0\nbusy\nq\n")
+    assert result.exit_code == 0
+    out = result.output
+    prompt = "[main] keys (Enter = silence, q = hang up): "
+    assert out.startswith("\n".join(LANGUAGE_MENU) + "\n[language] keys (Enter = silence, q = hang up): 3\n")
+    assert f"{prompt}\n> silence (6 s)\n  [main] (en) I did not hear a choice." in out
+    assert ("transfer to +358295463177: how does it end? (completed, busy, no-answer, failed)"
+            " [completed]: busy\n== transfer to +358295463177: busy\n") in out
+    assert out.endswith(f"{prompt}q\n== you hung up in main\n")
+
+
+def test_interactive_ends_by_itself_when_the_call_ends():
+    result = call("--lang", "fi", input="9\n")
+    assert result.exit_code == 0
+    assert result.output.endswith(
+        "== call ended: told to dial the emergency number, then hung up (in main)\n")
