@@ -1,0 +1,174 @@
+"""Serving the prompts: /audio/<name>, the prompt index, and <Play> or <Say> in the webhook."""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from ivr import audio
+from ivr import create_app
+from ivr import script
+from ivr.menus import load_menus
+from ivr.promptbuild import build
+from ivr.promptbuild import load_manifest
+from ivr.promptindex import PromptIndex
+from ivr.prompts import ManifestError
+from ivr.prompts import check_audio
+from ivr.settings import Settings
+from promptfakes import espeak_mp3
+from test_prompts import wav
+
+ROOT = Path(__file__).resolve().parent.parent
+MENUS = load_menus(ROOT / "menus.yaml")
+PUBLIC_URL = "https://ivr.example.org"
+MP3 = espeak_mp3("Tervetuloa.")
+
+
+class Canned:
+    """An engine that gives the same real MP3 for every sentence (named as asked)."""
+
+    jobs = 1
+
+    def __init__(self, name):
+        self.name = name
+
+    def render(self, text, settings):
+        return MP3, check_audio(MP3)
+
+
+def render(folder, engine, langs):
+    """Build some languages; (lang, text) -> file name of this engine's renders."""
+    build(MENUS, folder, Canned(engine), langs=langs)
+    files = load_manifest(folder).files
+    return {(e.lang, e.text): n for n, e in files.items() if e.engine == engine}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return tmp_path / "prompts"
+
+
+@pytest.fixture
+def audio_client(folder):
+    app = Flask(__name__)
+    audio.init_app(app, Settings(prompts_dir=folder))
+    return app.test_client()
+
+
+def test_a_listed_file_is_served_as_mpeg_with_a_year_of_immutable_caching(folder, audio_client):
+    names = render(folder, "gtts", ["en"])
+    name = names[("en", "For English, press 3.")]
+    response = audio_client.get(f"/audio/{name}")
+    assert response.status_code == 200
+    assert response.mimetype == "audio/mpeg"
+    assert response.data == MP3
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    again = audio_client.get(f"/audio/{name}", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_recording_in_wav_is_served_as_wav(folder, audio_client):
+    folder.mkdir()
+    (folder / "en-human-0123456789abcdef0123.wav").write_bytes(wav(1.0))
+    (folder / "manifest.json").write_text(json.dumps({"files": {
+        "en-human-0123456789abcdef0123.wav": {"lang": "en", "text": "Hi.", "engine": "human",
+                                              "voice": {}, "seconds": 1.0}}}))
+    response = audio_client.get("/audio/en-human-0123456789abcdef0123.wav")
+    assert (response.status_code, response.mimetype) == (200, "audio/wav")
+
+
+@pytest.mark.parametrize("path", [
+    "/audio/manifest.json",
+    "/audio/en-gtts-0123456789abcdef0123.mp3",  # on disk but not in the manifest
+    "/audio/..%2Fsecret.mp3",
+    "/audio/../secret.mp3",
+    "/audio/%2E%2E/secret.mp3",
+    "/audio/",
+])
+def test_anything_not_in_the_manifest_is_404(folder, audio_client, path):
+    render(folder, "gtts", ["en"])
+    (folder / "en-gtts-0123456789abcdef0123.mp3").write_bytes(MP3)
+    (folder.parent / "secret.mp3").write_bytes(MP3)
+    assert audio_client.get(path).status_code == 404
+
+
+def test_no_prompts_folder_is_404_not_an_error(audio_client):
+    assert audio_client.get("/audio/en-gtts-0123456789abcdef0123.mp3").status_code == 404
+
+
+def test_the_index_plays_offline_renders_only_when_allowed(folder):
+    espeak = render(folder, "espeak", ["fi", "sv"])
+    gtts = render(folder, "gtts", ["fi"])
+    line = ("sv", "På svenska, tryck 2.")
+    production = PromptIndex.load(folder)
+    demo = PromptIndex.load(folder, allow_offline=True)
+    assert production.lookup("På svenska, tryck 2.", "sv") is None
+    assert demo.lookup("På svenska, tryck 2.", "sv") == espeak[line]
+    assert production.lookup("Suomeksi, paina 1.", "fi") == gtts[("fi", "Suomeksi, paina 1.")]
+    assert demo.lookup("Suomeksi, paina 1.", "fi") == gtts[("fi", "Suomeksi, paina 1.")]
+    assert len(production) == len(gtts) and len(demo) == len(espeak)
+    assert production.version == demo.version != ""
+
+
+def test_a_file_gone_from_disk_is_not_offered(folder):
+    gtts = render(folder, "gtts", ["en"])
+    name = gtts[("en", "For English, press 3.")]
+    (folder / name).unlink()
+    assert PromptIndex.load(folder).lookup("For English, press 3.", "en") is None
+    assert PromptIndex.load(folder, check_files=False).lookup("For English, press 3.", "en") == name
+
+
+def test_no_manifest_is_an_empty_index_and_a_broken_one_an_error(folder):
+    assert (PromptIndex.load(folder).lookup("Hei.", "fi"), PromptIndex.load(folder).version) == (None, "")
+    folder.mkdir()
+    (folder / "manifest.json").write_text("{broken")
+    with pytest.raises(ManifestError):
+        PromptIndex.load(folder)
+
+
+# --- the webhook (ivr/web.py): <Play> where there is audio, <Say> where there is none -------
+
+FI_SAY = 'language="fi-FI" voice="Polly.Suvi-Neural"'
+SV = 'language="sv-SE" voice="Polly.Astrid"'
+EN = 'language="en-GB" voice="Polly.Amy"'
+
+
+def language_menu(*says):
+    url = f"{PUBLIC_URL}/voice/step?m=language"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Response><Gather action="' + url + '" '
+        'finishOnKey="" method="POST" numDigits="1" timeout="6">' + "".join(says) + "</Gather>"
+        f'<Redirect method="POST">{url}</Redirect></Response>'
+    )
+
+
+def test_the_webhook_plays_rendered_prompts_and_says_the_rest(settings, signed_post, client):
+    espeak = render(settings.prompts_dir, "espeak", ["sv"])
+    gtts = render(settings.prompts_dir, "gtts", ["fi"])
+    fi = [gtts[(line.lang, line.text)] for line in script.language_menu(MENUS) if line.lang == "fi"]
+    assert espeak  # rendered, but a production call must not hear them
+    response = signed_post("/voice")
+    assert response.get_data(as_text=True) == language_menu(
+        f"<Play>{PUBLIC_URL}/audio/{fi[0]}</Play><Play>{PUBLIC_URL}/audio/{fi[1]}</Play>",
+        f"<Say {SV}>Är du i fara, lägg på och ring 112. På svenska, tryck 2.</Say>",
+        f"<Say {EN}>If you are in danger, hang up and call 112. For English, press 3.</Say>",
+    )
+    for name in fi:
+        played = client.get(f"/audio/{name}")
+        assert (played.status_code, played.mimetype, played.data) == (200, "audio/mpeg", MP3)
+
+
+def test_a_demo_that_allows_offline_voices_plays_them(settings, folder):
+    demo = dataclasses.replace(settings, allow_offline_prompts=True, auth_token=None,
+                               prompts_base_url="https://cdn.example.org/prompts/")
+    espeak = render(demo.prompts_dir, "espeak", ["sv"])
+    sv = [espeak[(line.lang, line.text)] for line in script.language_menu(MENUS) if line.lang == "sv"]
+    client = create_app(demo).test_client()
+    assert client.post("/voice").get_data(as_text=True) == language_menu(
+        f"<Say {FI_SAY}>Jos olet vaarassa, lopeta puhelu ja soita 112. Suomeksi, paina 1.</Say>",
+        f"<Play>https://cdn.example.org/prompts/{sv[0]}</Play>"
+        f"<Play>https://cdn.example.org/prompts/{sv[1]}</Play>",
+        f"<Say {EN}>If you are in danger, hang up and call 112. For English, press 3.</Say>",
+    )
