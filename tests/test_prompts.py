@@ -83,23 +83,24 @@ def test_the_catalogue_is_every_line_a_caller_hears_limited_to_the_languages_ask
     assert len(catalogue(MENUS, ["sv", "en"])) == len(catalogue(MENUS)) - len(catalogue(MENUS, ["fi"]))
 
 
-def test_the_manifest_is_sorted_json_that_reads_back_the_same():
+def test_the_manifest_is_json_with_one_sorted_line_per_file_that_reads_back_the_same():
     manifest = Manifest({
         "sv-gtts-bbbbbbbbbbbbbbbbbbbb.mp3": Entry("sv", "Hej.", "gtts", {"tld": "se", "lang": "sv"}, 1.0),
         "fi-espeak-aaaaaaaaaaaaaaaaaaaa.mp3": Entry("fi", "Hätä.", "espeak", {"voice": "fi"}, 0.5004),
     })
     text = render_manifest(manifest)
     assert text == (
-        '{\n "version": 1,\n "files": {\n'
-        '  "fi-espeak-aaaaaaaaaaaaaaaaaaaa.mp3": {\n   "lang": "fi",\n   "text": "Hätä.",\n'
-        '   "engine": "espeak",\n   "voice": {\n    "voice": "fi"\n   },\n   "seconds": 0.5\n  },\n'
-        '  "sv-gtts-bbbbbbbbbbbbbbbbbbbb.mp3": {\n   "lang": "sv",\n   "text": "Hej.",\n'
-        '   "engine": "gtts",\n   "voice": {\n    "lang": "sv",\n    "tld": "se"\n   },\n'
-        '   "seconds": 1.0\n  }\n }\n}\n'
+        '{"version": 1, "files": {\n'
+        '"fi-espeak-aaaaaaaaaaaaaaaaaaaa.mp3": {"lang": "fi", "text": "Hätä.", "engine": "espeak", '
+        '"voice": {"voice": "fi"}, "seconds": 0.5},\n'
+        '"sv-gtts-bbbbbbbbbbbbbbbbbbbb.mp3": {"lang": "sv", "text": "Hej.", "engine": "gtts", '
+        '"voice": {"lang": "sv", "tld": "se"}, "seconds": 1.0}\n'
+        '}}\n'
     )
     assert parse_manifest(text).files["sv-gtts-bbbbbbbbbbbbbbbbbbbb.mp3"] == Entry(
         "sv", "Hej.", "gtts", {"lang": "sv", "tld": "se"}, 1.0)
     assert parse_manifest("") == Manifest()
+    assert parse_manifest(render_manifest(Manifest())) == Manifest()
 
 
 @pytest.mark.parametrize("text, message", [
