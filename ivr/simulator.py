@@ -12,7 +12,6 @@ import secrets
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable
-from collections.abc import Iterator
 from typing import Any
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -387,7 +386,3 @@ def _next_url(verbs: list[ET.Element], doc_url: str) -> str:
             return urljoin(doc_url, url)
     return doc_url
 
-
-def events_text(events: Iterator[Event] | list[Event]) -> str:
-    """Everything heard in these events, as one string (for `contains` checks)."""
-    return " ".join(e.text or "" for e in events if e.kind == "heard")
