@@ -1,0 +1,132 @@
+"""The shipped menus.yaml is valid and true to the seed documents (issue 2, 'What must be shown').
+
+The seeds are the five scraped pages in ../shared/seeds (or $IVR_SEEDS). Each organisation
+below names the phrase that identifies it in the Finnish (001) and Swedish (000) lists and the
+phrase that gives its area, so a change to the directory that drifts from the seeds fails here.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from ivr.menus import check_menus_text
+from ivr.script import offered_pairs
+
+ROOT = Path(__file__).resolve().parent.parent
+MENUS_FILE = ROOT / "menus.yaml"
+INFO_LINE = "+358295463177"
+FI, SV = "001_c7b0a8f03332007c.txt", "000_7e19eab7a0a6c0bf.txt"
+
+# service id: (phrase in 001 and in the fi name, phrase in 000 and in the sv name,
+#              phrase in 001 that gives the area, or None where the seed gives none, regions)
+ORGANISATIONS = {
+    "assistance_system": ("Ihmiskaupan uhrien auttamisjärjestelmä",
+                          "Hjälpsystemet för offer för människohandel",
+                          "Maantieteellinen alue: Koko maa", {"whole_country"}),
+    # A national authority: the seed gives no area, it serves the whole country.
+    "occupational_safety": ("Työsuojeluhallinto", "Arbetarskyddsförvaltningen", None,
+                            {"whole_country"}),
+    "police_group": ("Poliisin kansallinen ihmiskaupparikoksiin erikoistunut ryhmä",
+                     "människohandelsbrott", "kansallinen", {"whole_country"}),
+    "victim_support": ("Rikosuhripäivystys", "Brottsofferjouren",
+                       "Maantieteellinen alue: Koko maa (7 aluetoimistoa", {"whole_country"}),
+    "pro_tukipiste": ("Pro-tukipiste", "Pro-tukipiste",
+                      "Maantieteellinen alue: Pääkaupunkiseutu, Pirkanmaa, Turun seutu",
+                      {"capital_region", "pirkanmaa", "turku_region"}),
+    "monika_mona": ("Turvakoti Mona", "Skyddshemmet Mona", "Turvakoti Mona: valtakunnallinen",
+                    {"whole_country"}),
+    "monika_centres": ("Kotoutumiskeskus Monika", "Monika-Naiset",
+                       "Kriisikeskuksen ja Kotoutumiskeskuksen vastaanotot: Helsinki, Vantaa",
+                       {"capital_region"}),
+    "refugee_advice": ("Pakolaisneuvonta", "Flyktingrådgivningen",
+                       "Maantieteellinen alue: Koko maa (toimisto Helsingissä)", {"whole_country"}),
+    "iom": ("Kansainvälinen siirtolaisuusjärjestö IOM, Suomen maatoimisto",
+            "Internationella migrationsorganisationen IOM",
+            "Maantieteellinen alue: Koko maa (toimisto Helsingissä)", {"whole_country"}),
+    "global_clinic": ("Global Clinic", "Global Clinic",
+                      "Maantieteellinen alue: Helsinki, Turku, Lahti, Tampere, Joensuu ja Oulu",
+                      {"capital_region", "turku_region", "lahti", "pirkanmaa", "joensuu", "oulu"}),
+    "samaria": ("Samaria", "Samaria", "Maantieteellinen alue: Pääkaupunkiseutu",
+                {"capital_region"}),
+    # The parishes help through their diaconal work wherever they are: no area in the seed.
+    "parishes": ("diakonia", "diakoni", None, {"whole_country"}),
+}
+
+
+def seeds_dir():
+    for candidate in (os.environ.get("IVR_SEEDS"), ROOT.parent / "shared" / "seeds"):
+        if candidate and Path(candidate, FI).is_file():
+            return Path(candidate)
+    pytest.fail("seed documents not found: set IVR_SEEDS to the folder with 000_...txt")
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    folder = seeds_dir()
+    return {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.txt")}
+
+
+@pytest.fixture(scope="module")
+def menus():
+    menus, problems = check_menus_text(MENUS_FILE.read_text(encoding="utf-8"), "menus.yaml")
+    assert [p.format() for p in problems] == []
+    return menus
+
+
+def test_shipped_menus_validate_with_no_errors_and_no_warnings(menus):
+    assert menus is not None
+
+
+def test_the_info_line_is_the_one_in_the_seeds(menus, seeds):
+    published = re.findall(r"029 546 3177|029 54 63 177|\+358 2954 63177", "".join(seeds.values()))
+    normalised = {
+        phonenumbers.format_number(phonenumbers.parse(n, "FI"), phonenumbers.PhoneNumberFormat.E164)
+        for n in published
+    }
+    assert normalised == {INFO_LINE}
+    assert menus.numbers.info_line == INFO_LINE
+    assert menus.numbers.emergency == "112"
+
+
+def test_every_phone_number_in_the_file_is_the_info_line(menus):
+    phones = {s.id: s.contact.phone for s in menus.services if s.contact.phone}
+    assert phones == {"assistance_system": INFO_LINE}
+    text = MENUS_FILE.read_text(encoding="utf-8")
+    written = re.findall(r"(?<!\w)\+?\d[\d ]{6,}\d(?!\w)", text)
+    assert written and {n.replace(" ", "") for n in written} == {INFO_LINE}
+
+
+def test_every_organisation_in_the_seeds_is_in_the_directory(menus):
+    assert sorted(s.id for s in menus.services) == sorted(ORGANISATIONS)
+
+
+@pytest.mark.parametrize("service_id", sorted(ORGANISATIONS))
+def test_organisation_is_named_and_placed_as_the_seeds_say(menus, seeds, service_id):
+    fi_name, sv_name, area, regions = ORGANISATIONS[service_id]
+    service = next(s for s in menus.services if s.id == service_id)
+    assert fi_name in seeds[FI] and fi_name.lower() in service.name["fi"].lower()
+    assert sv_name in seeds[SV] and sv_name.lower() in service.name["sv"].lower()
+    assert set(service.regions) == regions
+    if area is not None:
+        block = seeds[FI][seeds[FI].index(fi_name):]
+        assert area in block[: block.index("Yhteystiedot")]
+
+
+def test_every_web_and_email_address_is_verbatim_in_a_seed(menus, seeds):
+    everything = "".join(seeds.values())
+    text = MENUS_FILE.read_text(encoding="utf-8")
+    addresses = set(re.findall(r"[\w.-]+@[\w.-]+\.\w+|(?:https?://|www\.)[^\s\"']+", text))
+    for service in menus.services:
+        addresses |= {a for a in (service.contact.email, service.contact.web) if a}
+    assert len(addresses) >= 9  # the 2 e-mail and 7 web addresses of the seed list
+    assert sorted(a for a in addresses if a not in everything) == []
+
+
+def test_every_need_and_region_offered_has_the_nationwide_helpers(menus):
+    nationwide = {r.id for r in menus.regions.values() if r.nationwide}
+    for need, region in offered_pairs(menus):
+        helpers = menus.services_for(need, region)
+        assert any(nationwide & set(s.regions) for s in helpers), (need, region)
