@@ -150,12 +150,26 @@ def _menu_turn(menus: Menus, state: CallState, before: tuple[Line, ...] = ()) ->
     if state.menu == LANGUAGE_MENU:
         lines = script.language_menu(menus)
     else:
-        menu = menus.menus[state.menu]
-        if menu.readout and (state.need is None or state.region is None):
-            # A read-out needs both choices; without them the main menu is the way on.
-            state = CallState(menu=menus.call.main_menu, lang=state.lang)
+        state = _arrived(menus, state)
         lines = script.menu_prompt(menus, state.menu, _lang(menus, state), state.need, state.region)
     return Turn(tuple(before) + tuple(lines), Listen(state, menus.call.timeout))
+
+
+def _arrived(menus: Menus, state: CallState) -> CallState:
+    """The state as it is in its menu: choices that menu is about to ask again are dropped."""
+    menu = menus.menus[state.menu]
+    if menu.readout and (state.need is None or state.region is None):
+        # A read-out needs both choices; without them the main menu is the way on.
+        return CallState(menu=menus.call.main_menu, lang=state.lang)
+    if state.menu == menus.call.main_menu:
+        return replace(state, need=None, region=None)
+    # Dropping what is about to be chosen again keeps one state per place in the menus,
+    # and URLs short.
+    if any(option.need for option in menu.options):
+        state = replace(state, need=None)
+    if any(option.region for option in menu.options):
+        state = replace(state, region=None)
+    return state
 
 
 def _retry(menus: Menus, state: CallState, silence: bool) -> Turn:

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__)
 MAX_BODY = 64 * 1024
 """Twilio's webhook forms are a few kilobytes; anything far bigger is not Twilio (413)."""
+CACHE_SIZE = 4096
+"""Rendered answers kept per process (a few kilobytes each)."""
 
 
 class IvrState:
@@ -50,6 +52,7 @@ class IvrState:
         # has a complete answer (apology, info line) to send.
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
+        self.cache: dict[tuple[object, ...], bytes] = {}
 
 
 class WebLinks:
@@ -89,7 +92,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         settings.reload_interval,
     )
     app.extensions["ivr"] = IvrState(settings, store)
-    app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     if settings.proxy_hops > 0:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -150,11 +154,20 @@ def _apology() -> bytes:
 
 
 def _turn(state: CallState, event: flow.Event) -> bytes:
-    store = _ivr().store
-    menus = store.menus()
-    turn = flow.next_turn(menus, state, event)
-    links = WebLinks(_ivr().settings)
-    return _xml(twiml.render_turn(turn, menus, links, store.prompts()))
+    ivr = _ivr()
+    menus, prompts = ivr.store.menus(), ivr.store.prompts()
+    # The answer depends only on these, so each is rendered once (the read-out is the
+    # costliest step and the one callers repeat); the cache is bounded by clearing it.
+    root = ivr.settings.public_base_url or request.host_url + request.script_root
+    key = (menus.version, prompts.version, root, state, event)
+    body = ivr.cache.get(key)
+    if body is None:
+        turn = flow.next_turn(menus, state, event)
+        body = _xml(twiml.render_turn(turn, menus, WebLinks(ivr.settings), prompts))
+        if len(ivr.cache) >= CACHE_SIZE:
+            ivr.cache.clear()
+        ivr.cache[key] = body
+    return body
 
 
 def _state() -> CallState:

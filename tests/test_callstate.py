@@ -1,0 +1,67 @@
+"""The call state survives the round trip through a URL, and junk always means the start."""
+
+import pytest
+
+from ivr.callstate import CallState
+from ivr.callstate import decode
+from ivr.callstate import encode
+from ivr.menus import load_menus
+from tests.conftest import ROOT
+
+MENUS = load_menus(ROOT / "menus.yaml")
+
+
+def test_the_start_is_the_language_menu_and_encodes_to_one_parameter():
+    assert CallState.start() == CallState(menu="language")
+    assert encode(CallState.start()) == {"m": "language"}
+
+
+def test_a_full_state_round_trips():
+    state = CallState(
+        menu="services",
+        lang="sv",
+        need="work",
+        region="oulu",
+        back=("main", "needs_exploitation", "region"),
+        silences=2,
+        wrong_keys=1,
+    )
+    assert encode(state) == {
+        "m": "services",
+        "l": "sv",
+        "n": "work",
+        "r": "oulu",
+        "b": "main.needs_exploitation.region",
+        "s": "2",
+        "w": "1",
+    }
+    assert decode(encode(state), MENUS) == state
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"m": "nope", "l": "fi"},
+        {"m": "main"},
+        {"m": "main", "l": "de"},
+        {"m": "main", "l": "fi", "n": "pizza"},
+        {"m": "main", "l": "fi", "r": "mars"},
+        {"m": "main", "l": "fi", "b": "main.nope"},
+        {"m": "main", "l": "fi", "b": "region.region"},
+        {"m": "main", "l": "fi", "s": "-1"},
+        {"m": "main", "l": "fi", "s": "x"},
+        {"m": "main", "l": "fi", "w": "100"},
+        {"m": "main", "l": "fi", "w": "١"},
+        {"m": "language", "l": "fi"},
+        {"m": "language", "b": "main"},
+    ],
+)
+def test_junk_or_tampered_parameters_decode_to_the_start(params):
+    assert decode(params, MENUS) == CallState.start()
+
+
+def test_the_state_never_carries_caller_data():
+    assert set(CallState.__dataclass_fields__) == {
+        "menu", "lang", "need", "region", "back", "silences", "wrong_keys"
+    }

@@ -1,0 +1,105 @@
+"""Each kind of Turn rendered to TwiML, asserted as the whole document."""
+
+from ivr.callstate import CallState
+from ivr.callstate import encode
+from ivr.flow import Hangup
+from ivr.flow import Listen
+from ivr.flow import Transfer
+from ivr.flow import Turn
+from ivr.menus import load_menus
+from ivr.promptindex import PromptIndex
+from ivr.script import Line
+from ivr.twiml import render_apology
+from ivr.twiml import render_fallback
+from ivr.twiml import render_turn
+from ivr.twiml import render_whisper
+from tests.conftest import ROOT
+
+MENUS = load_menus(ROOT / "menus.yaml")
+HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+FI = 'language="fi-FI" voice="Polly.Suvi-Neural"'
+EN = 'language="en-GB" voice="Polly.Amy"'
+SV = 'language="sv-SE" voice="Polly.Astrid"'
+NO_PROMPTS = PromptIndex()
+
+
+class Links:
+    def step(self, state):
+        return "https://x/step?" + "&".join(f"{k}={v}" for k, v in encode(state).items())
+
+    def dial_done(self, state):
+        return "https://x/dial?" + "&".join(f"{k}={v}" for k, v in encode(state).items())
+
+    def whisper(self, lang):
+        return f"https://x/whisper?l={lang}"
+
+    def audio(self, filename):
+        return f"https://cdn/{filename}"
+
+
+def render(turn, prompts=NO_PROMPTS):
+    return render_turn(turn, MENUS, Links(), prompts).to_xml()
+
+
+def test_listen_nests_the_lines_in_a_gather_that_a_redirect_follows():
+    turn = Turn((Line("Hei.", "fi"), Line("Paina 1.", "fi"), Line("Hi.", "en")),
+                Listen(CallState("main", "fi"), 6))
+    assert render(turn) == (
+        HEAD + '<Response><Gather action="https://x/step?m=main&amp;l=fi" finishOnKey="" '
+        'method="POST" numDigits="1" timeout="6">'
+        f"<Say {FI}>Hei. Paina 1.</Say><Say {EN}>Hi.</Say></Gather>"
+        '<Redirect method="POST">https://x/step?m=main&amp;l=fi</Redirect></Response>'
+    )
+
+
+def test_a_recorded_sentence_plays_and_the_others_are_said():
+    prompts = PromptIndex({("fi", "Paina 1."): "fi-0123abcd.mp3"})
+    turn = Turn((Line("Hei.", "fi"), Line("Paina 1.", "fi"), Line("Hei taas.", "fi")), Hangup())
+    assert render(turn, prompts) == (
+        HEAD + f"<Response><Say {FI}>Hei.</Say><Play>https://cdn/fi-0123abcd.mp3</Play>"
+        f"<Say {FI}>Hei taas.</Say><Hangup /></Response>"
+    )
+
+
+def test_a_transfer_dials_the_number_with_the_whisper_and_an_action():
+    state = CallState("main", "sv")
+    turn = Turn((Line("Kopplar.", "sv"),), Transfer("+358295463177", state, 30, "sv"))
+    assert render(turn) == (
+        HEAD + f"<Response><Say {SV}>Kopplar.</Say>"
+        '<Dial action="https://x/dial?m=main&amp;l=sv" method="POST" timeout="30">'
+        '<Number method="POST" url="https://x/whisper?l=sv">+358295463177</Number></Dial>'
+        "</Response>"
+    )
+
+
+def test_the_whisper_is_said_in_the_agent_language():
+    assert render_whisper(MENUS, "en", NO_PROMPTS, Links()).to_xml() == (
+        HEAD + f"<Response><Say {FI}>Puhelu ihmiskaupan uhrien puhelinvalikosta. "
+        "Soittajan kieli: English.</Say></Response>"
+    )
+
+
+def test_the_apology_needs_no_webhook_after_it():
+    assert render_apology(MENUS, "en").to_xml() == (
+        HEAD + f"<Response><Say {EN}>We are sorry, something went wrong. Putting you through "
+        'to the info line.</Say><Dial timeout="30">+358295463177</Dial>'
+        f"<Say {EN}>You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.</Say>"
+        "<Hangup /></Response>"
+    )
+
+
+def test_the_fallback_document_speaks_every_language():
+    assert render_fallback(MENUS).to_xml() == (
+        HEAD + "<Response>"
+        f"<Say {FI}>Pahoittelemme, tapahtui virhe. Yhdistän sinut infopuhelimeen. "
+        "Jos olet vaarassa, lopeta puhelu ja soita 112.</Say>"
+        f"<Say {SV}>Vi beklagar, ett fel inträffade. Jag kopplar dig till infotelefonen. "
+        "Är du i fara, lägg på och ring 112.</Say>"
+        f"<Say {EN}>We are sorry, something went wrong. Putting you through to the info line. "
+        "If you are in danger, hang up and call 112.</Say>"
+        '<Dial timeout="30">+358295463177</Dial>'
+        f"<Say {FI}>Voit yrittää uudelleen tai soittaa itse numeroon 0 2 9, 5 4 6, 3 1 7 7.</Say>"
+        f"<Say {SV}>Du kan försöka igen eller själv ringa 0 2 9, 5 4 6, 3 1 7 7.</Say>"
+        f"<Say {EN}>You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.</Say>"
+        "<Hangup /></Response>"
+    )

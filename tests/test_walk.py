@@ -1,0 +1,239 @@
+"""Every reachable state of the shipped menus, in every language, with every key, silence
+and junk, walked through the real webhook with signed requests (as Twilio would drive it).
+
+Proves: every <Gather> is followed by a Redirect whose step keeps the call alive; no <Dial>
+ever targets 112 or any emergency number; the info line and the emergency instruction are
+one key away from every menu; every read-out names exactly the directory's services for its
+need and region, in order.
+"""
+
+import collections
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+import pytest
+from phonenumbers import shortnumberinfo
+
+from ivr import script
+from ivr.callstate import CallState
+from ivr.callstate import decode
+from ivr.callstate import encode
+from ivr.flow import DialEnded
+from ivr.flow import Hangup
+from ivr.flow import Listen
+from ivr.flow import Press
+from ivr.flow import Silence
+from ivr.flow import Transfer
+from ivr.flow import next_turn
+from ivr.menus import load_menus
+from tests.conftest import PUBLIC_URL
+from tests.conftest import ROOT
+
+MENUS = load_menus(ROOT / "menus.yaml")
+KEYS = list("0123456789*#")
+JUNK = ["12", "x", "1#"]
+DIAL_STATUSES = ["completed", "answered", "busy", "no-answer", "failed", "canceled"]
+INFO = MENUS.numbers.info_line
+
+
+def said(root):
+    return " ".join((e.text or "") for e in root.iter() if e.tag in ("Say", "Play"))
+
+
+def query(url):
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+
+
+class Walk:
+    """Breadth-first over every (URL, input) Twilio could send; results kept for checks."""
+
+    def __init__(self, post):
+        self.post = post
+        self.results = {}  # (url, input) -> parsed <Response>
+        self.gathers = set()  # step URLs a Gather listens on
+        self.whispers = set()
+
+    def run(self):
+        queue = collections.deque([(PUBLIC_URL + "/voice", None)])
+        while queue:
+            url, given = queue.popleft()
+            if (url, given) in self.results:
+                continue
+            form = dict([given]) if given else {}
+            response = self.post(url, form)
+            assert response.status_code == 200, (url, given, response.data)
+            root = ET.fromstring(response.data)
+            self.results[(url, given)] = root
+            queue.extend(self._next(root, url, given))
+
+    def _next(self, root, url, given):
+        assert root.tag == "Response"
+        verbs = list(root)
+        assert verbs, (url, given)
+        gathers = root.findall("Gather")
+        if gathers:
+            return self._gather(verbs, url, given)
+        dials = root.findall("Dial")
+        if dials:
+            return self._dial(verbs, url, given)
+        assert [v.tag for v in verbs][-1] == "Hangup", (url, given)
+        return []
+
+    def _gather(self, verbs, url, given):
+        assert [v.tag for v in verbs] == ["Gather", "Redirect"], (url, given)
+        gather, redirect = verbs
+        action = gather.get("action")
+        assert gather.attrib == {
+            "action": action, "method": "POST", "numDigits": "1", "timeout": "6",
+            "finishOnKey": "",
+        }
+        assert redirect.text == action and redirect.get("method") == "POST"
+        assert action.startswith(PUBLIC_URL + "/voice/step?")
+        assert {child.tag for child in gather} <= {"Say", "Play"} and len(gather)
+        self.gathers.add(action)
+        state = query(action)
+        if state.get("s") or state.get("w"):
+            # With retries counted only silence, junk and wrong keys behave differently
+            # (the engine-level walk below presses every key in every such state too).
+            keys = [MENUS.call.keys.info_line, MENUS.call.keys.emergency, "*", "5"] + JUNK[:1]
+        else:
+            keys = KEYS + JUNK
+        return [(action, given) for given in [("Digits", key) for key in keys] + [None]]
+
+    def _dial(self, verbs, url, given):
+        assert [v.tag for v in verbs][-1] == "Dial", (url, given)
+        dial = verbs[-1]
+        numbers = dial.findall("Number")
+        assert len(numbers) == 1 and not (dial.text or "").strip()
+        number = numbers[0].text
+        assert number == INFO
+        assert not shortnumberinfo.is_emergency_number(number, "FI")
+        assert number.lstrip("+") not in ("112", "911", "999")
+        self.whispers.add(numbers[0].get("url"))
+        action = dial.get("action")
+        assert action.startswith(PUBLIC_URL + "/voice/dial-done?")
+        return [(action, ("DialCallStatus", status)) for status in DIAL_STATUSES]
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory):
+    # Module scope: one walk, many checks. Built here rather than from the function-scoped
+    # fixtures in conftest.
+    import shutil
+
+    from ivr import create_app
+    from ivr.settings import Settings
+    from tests.conftest import AUTH_TOKEN
+    from tests.conftest import CALL_FIELDS
+    from tests.conftest import sign
+
+    tmp = tmp_path_factory.mktemp("walk")
+    shutil.copyfile(ROOT / "menus.yaml", tmp / "menus.yaml")
+    settings = Settings(
+        menus_path=tmp / "menus.yaml", prompts_dir=tmp / "prompts", auth_token=AUTH_TOKEN,
+        public_base_url=PUBLIC_URL, reload_interval=3600,
+    )
+    client = create_app(settings).test_client()
+
+    def post(url, data):
+        form = {**CALL_FIELDS, **data}
+        path = url[len(PUBLIC_URL):]
+        return client.post(path, data=form, headers={"X-Twilio-Signature": sign(url, form)})
+
+    walk = Walk(post)
+    walk.run()
+    walk.post = post
+    return walk
+
+
+def test_the_walk_reaches_every_menu_in_every_language_with_retries(walk):
+    states = [query(url) for url in walk.gathers]
+    reached = {(s.get("l"), s["m"]) for s in states}
+    expected = {(None, "language")} | {(l, m) for l in MENUS.languages for m in MENUS.menus}
+    assert reached == expected
+    pairs = {(s["l"], s["n"], s["r"]) for s in states if s["m"] == "services"}
+    offered = script.offered_pairs(MENUS)
+    assert pairs == {(l, n, r) for l in MENUS.languages for n, r in offered}
+    assert {(s.get("s", "0"), s.get("w", "0")) for s in states} == {
+        (str(a), str(b)) for a in range(3) for b in range(3)
+    }
+    assert len(walk.results) > 5_000
+
+
+def test_silence_after_every_gather_keeps_the_call_alive(walk):
+    for url in walk.gathers:
+        root = walk.results[(url, None)]
+        assert [v.tag for v in root][-1] in ("Redirect", "Dial"), url
+
+
+def test_info_line_and_emergency_are_one_key_away_from_every_menu(walk):
+    keys = MENUS.call.keys
+    for url in walk.gathers:
+        state = query(url)
+        lang = state.get("l")
+        transfer = walk.results[(url, ("Digits", keys.info_line))]
+        assert [v.tag for v in transfer] == ["Say", "Dial"], url
+        assert transfer.find("Dial/Number").text == INFO
+        assert transfer.find("Dial/Number").get("url") == (
+            f"{PUBLIC_URL}/voice/whisper?l={lang or MENUS.call.default_language}"
+        )
+        emergency = walk.results[(url, ("Digits", keys.emergency))]
+        langs = [lang] if lang else list(MENUS.languages)
+        instruction = [MENUS.texts["emergency"][code] for code in langs]
+        assert said(emergency) == " ".join(instruction + instruction), url
+        assert [v.tag for v in emergency][-1] == "Hangup"
+        assert emergency.find(".//Dial") is None
+
+
+def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk):
+    checked = 0
+    for url in walk.gathers:
+        state = query(url)
+        if state["m"] != "services":
+            continue
+        root = walk.results[(url, ("Digits", "*"))]
+        heard = said(root)
+        lang = state["l"]
+        names = {s.id: s.name[lang] + "." for s in MENUS.services}
+        found = sorted((heard.index(name), sid) for sid, name in names.items() if name in heard)
+        expected = [s.id for s in MENUS.services_for(state["n"], state["r"])]
+        assert [sid for _, sid in found] == expected, url
+        checked += 1
+    assert checked == len(MENUS.languages) * len(script.offered_pairs(MENUS)) * 9
+
+
+def test_the_whisper_tells_the_agent_the_callers_language(walk):
+    assert walk.whispers == {
+        f"{PUBLIC_URL}/voice/whisper?l={code}" for code in MENUS.languages
+    }
+    for url in sorted(walk.whispers):
+        root = ET.fromstring(walk.post(url, {}).data)
+        language = MENUS.languages[query(url)["l"]].name
+        assert said(root).endswith(f": {language}.")
+        assert [v.tag for v in root] == ["Say"]
+
+
+def test_engine_walk_every_key_in_every_state_keeps_the_call_alive():
+    """Without the web layer: every key, silence and junk in every reachable state."""
+    seen = {CallState.start()}
+    queue = collections.deque(seen)
+    events = [Press(key) for key in KEYS + JUNK] + [Silence()]
+    events += [DialEnded(status) for status in DIAL_STATUSES]
+    while queue:
+        state = queue.popleft()
+        for event in events:
+            turn = next_turn(MENUS, state, event)
+            then = turn.then
+            if isinstance(then, Hangup):
+                assert event in (Press("9"), DialEnded("completed"), DialEnded("answered"))
+                continue
+            if isinstance(then, Transfer):
+                assert then.number == INFO
+                assert not shortnumberinfo.is_emergency_number(then.number, "FI")
+            else:
+                assert isinstance(then, Listen) and turn.lines
+            assert decode(encode(then.state), MENUS) == then.state
+            if then.state not in seen:
+                seen.add(then.state)
+                queue.append(then.state)
+    assert len(seen) > 2000

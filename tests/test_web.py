@@ -1,0 +1,216 @@
+"""The webhook driven with Twilio-signed requests; responses asserted as whole TwiML."""
+
+import dataclasses
+import json
+
+import pytest
+
+from ivr import create_app
+from ivr import script
+from ivr import flow
+from ivr import twiml
+from ivr.menus import load_menus
+from tests.conftest import PUBLIC_URL
+from tests.conftest import ROOT
+
+HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+FI = 'language="fi-FI" voice="Polly.Suvi-Neural"'
+SV = 'language="sv-SE" voice="Polly.Astrid"'
+EN = 'language="en-GB" voice="Polly.Amy"'
+STEP = PUBLIC_URL + "/voice/step"
+
+
+def gather(query, says):
+    url = f"{STEP}?{query}".replace("&", "&amp;")
+    return (
+        HEAD + f'<Response><Gather action="{url}" finishOnKey="" method="POST" numDigits="1" '
+        f'timeout="6">{says}</Gather><Redirect method="POST">{url}</Redirect></Response>'
+    )
+
+
+LANGUAGE_MENU = gather(
+    "m=language",
+    f"<Say {FI}>Jos olet vaarassa, lopeta puhelu ja soita 112. Suomeksi, paina 1.</Say>"
+    f"<Say {SV}>Är du i fara, lägg på och ring 112. På svenska, tryck 2.</Say>"
+    f"<Say {EN}>If you are in danger, hang up and call 112. For English, press 3.</Say>",
+)
+
+
+def body(response):
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "text/xml"
+    assert response.headers["Content-Length"] == str(len(response.data))
+    assert "Transfer-Encoding" not in response.headers
+    return response.get_data(as_text=True)
+
+
+def test_a_call_starts_with_the_language_menu(signed_post):
+    assert body(signed_post("/voice")) == LANGUAGE_MENU
+
+
+def test_choosing_swedish_gives_the_main_menu_in_swedish(signed_post):
+    assert body(signed_post("/voice/step?m=language", {"Digits": "2"})) == gather(
+        "m=main&l=sv",
+        f"<Say {SV}>Huvudmenyn. Välj vilken hjälp du behöver. "
+        "Tryggt boende, krisstöd, kvinnor och barn: tryck 1. "
+        "Juridisk hjälp, uppehållstillstånd, papperslösa och återresa: tryck 2. "
+        "Utnyttjande i arbetet, sexuellt utnyttjande och hälsa: tryck 3. "
+        "Upprepa menyn: tryck stjärna. Föregående meny: tryck fyrkant. "
+        "Infotelefonen dygnet runt: tryck 0. Nödsituation: tryck 9.</Say>",
+    )
+
+
+def test_the_read_out_names_the_services_for_that_need_and_region(signed_post):
+    query = "m=region&l=en&n=undocumented&b=main.needs_legal"
+    services = [
+        "Global Clinic.",
+        "The assistance system for victims of human trafficking.",
+        "The Refugee Advice Centre, Pakolaisneuvonta.",
+        "The parishes' diaconal work.",
+    ]
+    assert body(signed_post(f"/voice/step?{query}", {"Digits": "5"})) == gather(
+        "m=services&l=en&n=undocumented&r=joensuu&b=main.needs_legal.region",
+        f"<Say {EN}>Topic: help for undocumented people. Region: Joensuu. "
+        "This is where you can get help. "
+        + _service_texts(services)
+        + "For the list again, press 1. For the main menu, press 2. "
+        "For the 24-hour info line, press 3.</Say>",
+    )
+
+
+def _service_texts(names):
+    # Each service's own sentences come from menus.yaml through the script layer (tested
+    # in test_script.py); the names and their order are pinned here.
+    menus = load_menus(ROOT / "menus.yaml")
+    services = menus.services_for("undocumented", "joensuu")
+    assert [service.name["en"] + "." for service in services] == names
+    lines = [ln.text for s in services for ln in script.service_lines(menus, s, "en")]
+    return "".join(text + " " for text in lines)
+
+
+def test_emergency_key_says_the_instruction_twice_and_hangs_up(signed_post):
+    instruction = (
+        "Om du är i fara, avsluta samtalet nu och ring nödnumret 112 från din egen telefon."
+    )
+    assert body(signed_post("/voice/step?m=main&l=sv", {"Digits": "9"})) == (
+        HEAD + f"<Response><Say {SV}>{instruction} {instruction}</Say><Hangup /></Response>"
+    )
+
+
+def test_info_line_key_dials_the_info_line_with_a_whisper_and_a_dial_action(signed_post):
+    assert body(signed_post("/voice/step?m=needs_legal&l=en&b=main", {"Digits": "0"})) == (
+        HEAD + f"<Response><Say {EN}>Putting you through to the assistance system's 24-hour "
+        "info line. You can call anonymously, and all calls are treated confidentially.</Say>"
+        f'<Dial action="{PUBLIC_URL}/voice/dial-done?m=needs_legal&amp;l=en&amp;b=main" '
+        'method="POST" timeout="30">'
+        f'<Number method="POST" url="{PUBLIC_URL}/voice/whisper?l=en">+358295463177</Number>'
+        "</Dial></Response>"
+    )
+
+
+def test_a_busy_info_line_is_told_and_the_menu_comes_back(signed_post):
+    response = signed_post("/voice/dial-done?m=main&l=fi", {"DialCallStatus": "busy"})
+    assert body(response) == gather(
+        "m=main&l=fi",
+        f"<Say {FI}>Infopuhelin on nyt varattu. Voit yrittää uudelleen tai soittaa itse "
+        "numeroon 0 2 9, 5 4 6, 3 1 7 7. Päävalikko. Valitse, millaista apua tarvitset. "
+        "Turvallinen asuminen, kriisiapu, naiset ja lapset: paina 1. "
+        "Oikeudellinen apu, oleskelu, paperittomat ja kotiinpaluu: paina 2. "
+        "Hyväksikäyttö työssä, seksuaalinen hyväksikäyttö ja terveys: paina 3. "
+        "Toista valikko: paina tähti. Edellinen valikko: paina risuaita. "
+        "Ympärivuorokautinen infopuhelin: paina 0. Hätätilanne: paina 9.</Say>",
+    )
+
+
+def test_an_answered_transfer_hangs_up_when_it_ends(signed_post):
+    response = signed_post("/voice/dial-done?m=main&l=fi", {"DialCallStatus": "completed"})
+    assert body(response) == HEAD + "<Response><Hangup /></Response>"
+
+
+def test_the_agent_hears_the_callers_language(signed_post):
+    assert body(signed_post("/voice/whisper?l=sv")) == (
+        HEAD + f"<Response><Say {FI}>Puhelu ihmiskaupan uhrien puhelinvalikosta. "
+        "Soittajan kieli: svenska.</Say></Response>"
+    )
+
+
+def test_silence_says_so_and_counts(signed_post):
+    assert body(signed_post("/voice/step?m=language")) == gather(
+        "m=language&s=1",
+        f"<Say {FI}>En kuullut valintaa.</Say><Say {SV}>Jag hörde inget val.</Say>"
+        f"<Say {EN}>I did not hear a choice.</Say>"
+        + LANGUAGE_MENU.split('timeout="6">')[1].split("</Gather>")[0],
+    )
+
+
+@pytest.mark.parametrize("query", ["", "m=nope", "m=main&l=xx", "s=abc", "m=%00%ff", "b=" + "x" * 5000])
+def test_a_tampered_state_restarts_at_the_language_menu(signed_post, query):
+    path = f"/voice/step?{query}" if query else "/voice/step"
+    assert body(signed_post(path, {"Digits": "*"})) == LANGUAGE_MENU
+
+
+def test_healthz_reports_the_menus_version_and_no_error(client):
+    health = client.get("/healthz").get_json()
+    assert set(health) == {"status", "menus_version", "loaded_at", "last_reload_error", "prompts"}
+    assert health["status"] == "ok"
+    assert health["last_reload_error"] is None
+    assert len(health["menus_version"]) == 12
+
+
+@pytest.mark.parametrize("path", ["/voice", "/voice/step", "/voice/dial-done", "/voice/whisper"])
+def test_wrong_methods_are_405(client, path):
+    assert client.get(path).status_code == 405
+    assert client.put(path).status_code == 405
+
+
+def test_a_huge_body_is_413(signed_post):
+    assert signed_post("/voice/step?m=main&l=fi", {"Digits": "1", "x": "a" * 100_000}).status_code == 413
+
+
+@pytest.fixture
+def unsigned_client(settings):
+    app = create_app(dataclasses.replace(settings, auth_token=None))
+    return app.test_client()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data"),
+    [
+        ("application/json", json.dumps({"Digits": "1"})),
+        ("text/plain", "Digits=1"),
+        ("multipart/form-data; boundary=x", "--x--garbage"),
+        ("application/x-www-form-urlencoded", "Digits=%ff%fe&&=&Digits=2"),
+        ("application/x-www-form-urlencoded", b"\xff\xfe\x00"),
+    ],
+)
+def test_non_form_content_gets_twiml_or_a_4xx(unsigned_client, content_type, data):
+    response = unsigned_client.post("/voice/step?m=main&l=en", data=data, content_type=content_type)
+    assert response.status_code == 200 or 400 <= response.status_code < 500
+    if response.status_code == 200:
+        assert response.get_data(as_text=True).startswith(HEAD + "<Response>")
+
+
+def test_an_internal_error_apologises_in_the_callers_language(signed_post, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(flow, "next_turn", broken)
+    assert body(signed_post("/voice/step?m=main&l=en", {"Digits": "1"})) == (
+        HEAD + f"<Response><Say {EN}>We are sorry, something went wrong. Putting you through "
+        'to the info line.</Say><Dial timeout="30">+358295463177</Dial>'
+        f"<Say {EN}>You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.</Say>"
+        "<Hangup /></Response>"
+    )
+
+
+def test_if_even_the_apology_fails_the_last_resort_is_sent(signed_post, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(flow, "next_turn", broken)
+    monkeypatch.setattr(twiml, "render_apology", broken)
+    response = signed_post("/voice/step?m=main&l=en", {"Digits": "1"})
+    assert body(response).startswith(
+        HEAD + f"<Response><Say {FI}>Pahoittelemme, tapahtui virhe."
+    )
+    assert '<Dial timeout="30">+358295463177</Dial>' in response.get_data(as_text=True)
