@@ -11,7 +11,6 @@ from flask import Flask
 
 from ivr import create_app
 from ivr.model import Menus
-from ivr.scenarios_model import Ends
 from ivr.scenarios_model import Hears
 from ivr.scenarios_model import InvalidScenarios
 from ivr.scenarios_model import Scenario

@@ -251,7 +251,8 @@ def _texts(value: Any) -> tuple[str, ...] | None:
 
 def _build(data: dict[str, Any], path: Path, filename: str, marks: Marks) -> Scenario:
     steps = tuple(
-        _build_step(step, marks.locate(path + ("steps", i))[0]) for i, step in enumerate(data["steps"])
+        _build_step(step, marks.locate(path + ("steps", i))[0])
+        for i, step in enumerate(data["steps"])
     )
     return Scenario(
         name=data["name"].strip(),

@@ -12,14 +12,11 @@ import secrets
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from typing import Any
 from urllib.parse import urljoin
-from urllib.parse import urlsplit
 
 from flask import Flask
-from twilio.request_validator import RequestValidator
 
 from ivr.listener import Listener
 from ivr.listener import listener_for
@@ -27,6 +24,7 @@ from ivr.transcript import OUTCOMES
 from ivr.transcript import Ending
 from ivr.transcript import Event
 from ivr.transcript import Transcript
+from ivr.webhookclient import WebhookClient
 
 DEFAULT_BASE_URL = "http://localhost"
 # Twilio's magic test numbers: valid E.164 numbers that never belong to a person.
@@ -70,9 +68,8 @@ class Call:
         choose_outcome: Callable[[str], str] | None = None,
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
-        self._client = app.test_client()
+        self._client = WebhookClient(app, auth_token)
         self._listener = listener
-        self._validator = RequestValidator(auth_token) if auth_token else None
         self._base_url = base_url.rstrip("/")
         self._sid = "CA" + secrets.token_hex(16)
         # The caller's number lives only in this form, as on Twilio; never in the transcript.
@@ -120,7 +117,8 @@ class Call:
         self._record(Event("pressed", keys=keys, menu=self.where))
         digits, ignored = _collect(keys, gather.num_digits, gather.finish_on_key)
         if ignored:
-            self._record(Event("note", text=f"keys {ignored!r} were not collected", menu=self.where))
+            note = f"keys {ignored!r} were not collected"
+            self._record(Event("note", text=note, menu=self.where))
         if not digits:
             return self._drive(lambda: self._no_input(gather), first)
         return self._drive(
@@ -138,7 +136,8 @@ class Call:
 
     def _need_gather(self) -> _Gather:
         if self._gather is None:
-            raise RuntimeError("the call is not waiting for keys" + (" (it has ended)" if self.ended else ""))
+            why = " (it has ended)" if self.ended else ""
+            raise RuntimeError(f"the call is not waiting for keys{why}")
         return self._gather
 
     def _drive(self, step: Callable[[], None], first: int | None = None) -> list[Event]:
@@ -264,7 +263,8 @@ class Call:
                     Direction="outbound-dial", To=(number.text or "").strip(),
                     CallStatus="in-progress")
         heard = []
-        for verb in self._fetch(self._resolve(doc_url, url), number.get("method", "POST"), form=form):
+        method = number.get("method", "POST")
+        for verb in self._fetch(self._resolve(doc_url, url), method, form=form):
             if verb.tag in ("Say", "Play"):
                 text, lang, _ = self._listener.heard(verb)
                 heard.append({"text": text, "lang": lang})
@@ -288,14 +288,10 @@ class Call:
     ) -> list[ET.Element]:
         self._count_fetch(url)
         params = dict(form or self._form, **(extra or {}))
-        if method.upper() == "GET":
-            url = url + ("&" if "?" in url else "?") + urlencode(params)
-            response = self._client.get(url, headers=self._signed(url, {}))
-        else:
-            response = self._client.post(url, data=params, headers=self._signed(url, params))
-        if response.status_code != 200:
-            self._end(Ending("error", detail=f"HTTP {response.status_code} from {method} {url}"))
-        return self._parse(response.get_data(as_text=True), url)
+        status, body = self._client.request(url, method, params)
+        if status != 200:
+            self._end(Ending("error", detail=f"HTTP {status} from {method} {url}"))
+        return self._parse(body, url)
 
     def _count_fetch(self, url: str) -> None:
         self._fetches += 1
@@ -306,11 +302,6 @@ class Call:
             detail = f"{MAX_FETCHES_WITHOUT_INPUT} requests without waiting for the caller"
             self._end(Ending("loop", detail=f"{detail}, last {url}"))
         self._form["CallStatus"] = "ringing" if self._fetches == 1 else "in-progress"
-
-    def _signed(self, url: str, params: dict[str, str]) -> dict[str, str]:
-        if self._validator is None:
-            return {}
-        return {"X-Twilio-Signature": self._validator.compute_signature(url, params)}
 
     def _parse(self, body: str, url: str) -> list[ET.Element]:
         try:
