@@ -108,7 +108,11 @@ def _adopt(prompts_dir: Path, manifest: Manifest, job: Job, engine: str) -> bool
 
 
 def _render_all(
-    prompts_dir: Path, manifest: Manifest, engine: Engine, jobs: list[Job], result: BuildResult,
+    prompts_dir: Path,
+    manifest: Manifest,
+    engine: Engine,
+    jobs: list[Job],
+    result: BuildResult,
     progress: Progress,
 ) -> None:
     queue = iter(jobs)
@@ -126,8 +130,8 @@ def _render_all(
                     return
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    _finish(prompts_dir, manifest, engine, running.pop(future), future, result,
-                            progress)
+                    job = running.pop(future)
+                    _finish(prompts_dir, manifest, engine, job, future, result, progress)
         except BaseException:
             for future in running:
                 future.cancel()
@@ -135,8 +139,13 @@ def _render_all(
 
 
 def _finish(
-    prompts_dir: Path, manifest: Manifest, engine: Engine, job: Job, future: Future[tuple[bytes, float]],
-    result: BuildResult, progress: Progress,
+    prompts_dir: Path,
+    manifest: Manifest,
+    engine: Engine,
+    job: Job,
+    future: Future[tuple[bytes, float]],
+    result: BuildResult,
+    progress: Progress,
 ) -> None:
     try:
         data, seconds = future.result()
@@ -169,7 +178,11 @@ def _prune(prompts_dir: Path, manifest: Manifest, plan_: Plan) -> list[str]:
 
 
 def build(
-    menus: Menus, prompts_dir: Path, engine: Engine, langs: Iterable[str] = (), prune: bool = False,
+    menus: Menus,
+    prompts_dir: Path,
+    engine: Engine,
+    langs: Iterable[str] = (),
+    prune: bool = False,
     progress: Progress = lambda job, problem: None,
 ) -> BuildResult:
     """Render what is missing or changed; stop early (keeping what is done) without a network."""
@@ -177,7 +190,8 @@ def build(
     for leftover in prompts_dir.glob(".*.part"):
         leftover.unlink(missing_ok=True)  # a temp file of a run that was killed
     manifest = load_manifest(prompts_dir)
-    result = BuildResult(plan_build(menus, manifest, present_files(prompts_dir), engine.name, langs))
+    present = present_files(prompts_dir)
+    result = BuildResult(plan_build(menus, manifest, present, engine.name, langs))
     if result.plan.absent:
         for name in result.plan.absent:
             del manifest.files[name]

@@ -211,23 +211,6 @@ def plan_build(
     return plan
 
 
-def counts_by_language(plan: Plan, menus: Menus) -> dict[str, dict[str, int]]:
-    """Per language: prompts, recorded, rendered, stale and missing sentences."""
-    rows = {
-        lang: dict.fromkeys(("prompts", "recorded", "rendered", "stale", "missing"), 0)
-        for lang in menus.languages
-    }
-    for key, lines in (("recorded", plan.recorded), ("rendered", plan.done)):
-        for line in lines:
-            rows[line.lang][key] += 1
-            rows[line.lang]["prompts"] += 1
-    stale = set(plan.stale)
-    for job in plan.todo:
-        rows[job.line.lang]["stale" if job.line in stale else "missing"] += 1
-        rows[job.line.lang]["prompts"] += 1
-    return {lang: row for lang, row in rows.items() if row["prompts"]}
-
-
 # --- audio files: is it real audio, and how long ------------------------------------------
 
 _MP3_KBPS = {

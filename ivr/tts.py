@@ -105,11 +105,13 @@ class EspeakEngine:
         try:
             done = subprocess.run(command, input=data, capture_output=True, timeout=self.timeout)
         except FileNotFoundError as error:
-            raise RenderError(f"{command[0]} is not installed (apt-get install espeak-ng lame)") from error
+            missing = f"{command[0]} is not installed (apt-get install espeak-ng lame)"
+            raise RenderError(missing) from error
         except subprocess.TimeoutExpired as error:
             raise RenderError(f"{command[0]} took over {self.timeout:g} s") from error
         if done.returncode:
-            raise RenderError(f"{command[0]} failed: {done.stderr.decode(errors='replace').strip()}")
+            problem = done.stderr.decode(errors="replace").strip()
+            raise RenderError(f"{command[0]} failed: {problem}")
         return done.stdout
 
     def render(self, text: str, settings: Mapping[str, str]) -> tuple[bytes, float]:

@@ -35,8 +35,10 @@ class FakeGoogle:
         self._lock = threading.Lock()
 
     def install(self, monkeypatch) -> None:  # noqa: ANN001
-        fake = self
-        monkeypatch.setattr(requests.Session, "send", lambda self, request, **kw: fake.send(request))
+        def send(session, request, **kw):  # noqa: ANN001, ANN003 - requests' own signature
+            return self.send(request)
+
+        monkeypatch.setattr(requests.Session, "send", send)
 
     def _answer(self, request: requests.PreparedRequest) -> str:
         body = urllib.parse.parse_qs(request.body)["f.req"][0]

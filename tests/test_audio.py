@@ -121,7 +121,8 @@ def test_a_file_gone_from_disk_is_not_offered(folder):
 
 
 def test_no_manifest_is_an_empty_index_and_a_broken_one_an_error(folder):
-    assert (PromptIndex.load(folder).lookup("Hei.", "fi"), PromptIndex.load(folder).version) == (None, "")
+    empty = PromptIndex.load(folder)
+    assert (empty.lookup("Hei.", "fi"), empty.version, len(empty)) == (None, "", 0)
     folder.mkdir()
     (folder / "manifest.json").write_text("{broken")
     with pytest.raises(ManifestError):
@@ -164,7 +165,7 @@ def test_a_demo_that_allows_offline_voices_plays_them(settings, folder):
     demo = dataclasses.replace(settings, allow_offline_prompts=True, auth_token=None,
                                prompts_base_url="https://cdn.example.org/prompts/")
     espeak = render(demo.prompts_dir, "espeak", ["sv"])
-    sv = [espeak[(line.lang, line.text)] for line in script.language_menu(MENUS) if line.lang == "sv"]
+    sv = [espeak[(ln.lang, ln.text)] for ln in script.language_menu(MENUS) if ln.lang == "sv"]
     client = create_app(demo).test_client()
     assert client.post("/voice").get_data(as_text=True) == language_menu(
         f"<Say {FI_SAY}>Jos olet vaarassa, lopeta puhelu ja soita 112. Suomeksi, paina 1.</Say>",

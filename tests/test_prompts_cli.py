@@ -89,7 +89,8 @@ def test_dry_run_with_prune_lists_the_files_it_would_remove(folder, tmp_path):
 def test_an_unknown_language_is_a_usage_error(folder):
     result = run("build", "--lang", "xx", "--dir", str(folder))
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == "Error: Invalid value for --lang: 'xx' is not one of fi, sv, en"
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --lang: 'xx' is not one of fi, sv, en")
 
 
 def test_a_broken_manifest_stops_the_build_in_one_line(folder):
@@ -103,7 +104,8 @@ def test_a_broken_manifest_stops_the_build_in_one_line(folder):
 
 def test_a_missing_menus_file_is_one_line(folder, tmp_path):
     result = run("status", "--dir", str(folder), "--menus", str(tmp_path / "nope.yaml"))
-    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'nope.yaml'}: no such file\n")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: no such file\n"
 
 
 def test_record_adds_a_human_take_and_remove_takes_it_away(folder, tmp_path):

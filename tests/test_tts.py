@@ -47,8 +47,8 @@ def test_each_language_asks_its_pinned_google_domain_in_its_language(google, mp3
 
 def test_a_long_sentence_is_split_where_gtts_splits_it_and_the_parts_joined(google, mp3_bytes):
     gtts, _ = engine()
-    text = ("Jos olet vaarassa tai joku valvoo puheluitasi, lopeta puhelu heti, soita hätänumeroon "
-            "112 omasta puhelimestasi, ja kerro missä olet.")
+    text = ("Jos olet vaarassa tai joku valvoo puheluitasi, lopeta puhelu heti, "
+            "soita hätänumeroon 112 omasta puhelimestasi, ja kerro missä olet.")
     data, seconds = gtts.render(text, {"lang": "fi", "tld": "fi"})
     assert [sent for _, sent, _ in google.requests] == [
         "Jos olet vaarassa tai joku valvoo puheluitasi",
@@ -83,8 +83,8 @@ def test_a_refused_request_is_not_retried(google):
     gtts, sleeps = engine()
     with pytest.raises(RenderError) as error:
         gtts.render("Hei.", {"lang": "fi", "tld": "fi"})
-    assert str(error.value) == ("403 (Forbidden) from TTS API. Probable cause: Bad token or upstream "
-                                "API changes (after 1 tries)")
+    assert str(error.value) == ("403 (Forbidden) from TTS API. Probable cause: Bad token or "
+                                "upstream API changes (after 1 tries)")
     assert sleeps == []
 
 

@@ -19,10 +19,12 @@ from ivr.promptbuild import present_files
 from ivr.promptbuild import record as add_recording
 from ivr.promptbuild import unrecord
 from ivr.prompts import ENGINES
+from ivr.prompts import BadAudio
+from ivr.prompts import Manifest
 from ivr.prompts import ManifestError
+from ivr.prompts import Plan
 from ivr.prompts import best_file
 from ivr.prompts import check_audio
-from ivr.prompts import counts_by_language
 from ivr.script import Line
 from ivr.settings import Settings
 from ivr.tts import make_engine
@@ -124,6 +126,23 @@ def _build(menus: Menus, prompts_dir: Path, engine_name: str, langs: tuple[str, 
         sys.exit(1)
 
 
+def counts_by_language(plan: Plan, menus: Menus) -> dict[str, dict[str, int]]:
+    """Per language: prompts, recorded, rendered, stale and missing sentences."""
+    rows = {
+        lang: dict.fromkeys(("prompts", "recorded", "rendered", "stale", "missing"), 0)
+        for lang in menus.languages
+    }
+    for key, lines in (("recorded", plan.recorded), ("rendered", plan.done)):
+        for line in lines:
+            rows[line.lang][key] += 1
+            rows[line.lang]["prompts"] += 1
+    stale = set(plan.stale)
+    for job in plan.todo:
+        rows[job.line.lang]["stale" if job.line in stale else "missing"] += 1
+        rows[job.line.lang]["prompts"] += 1
+    return {lang: row for lang, row in rows.items() if row["prompts"]}
+
+
 @prompts.command()
 @_engine
 @_langs
@@ -157,15 +176,18 @@ def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: P
                    f"{_timed(manifest, present, prompts_dir, lines)}")
 
 
-def _timed(manifest, present: set[str], prompts_dir: Path, lines: list[Line]) -> str:  # type: ignore[no-untyped-def]
+def _timed(manifest: Manifest, present: set[str], prompts_dir: Path, lines: list[Line]) -> str:
     """Total playing time of the best audio of each line, read from the files."""
     total, engines, missing = 0.0, [], 0
     for line in lines:
         name = best_file(manifest, present, line.lang, line.text, allow_offline=True)
-        if name is None:
-            missing += 1
+        try:
+            if name is None:
+                raise BadAudio("none")
+            total += check_audio((prompts_dir / name).read_bytes(), Path(name).suffix)
+        except (OSError, BadAudio):
+            missing += 1  # a broken file counts as none; the next build replaces it
             continue
-        total += check_audio((prompts_dir / name).read_bytes(), Path(name).suffix)
         engines.append(manifest.files[name].engine)
     kinds = ", ".join(f"{engines.count(e)} {e}" for e in sorted(set(engines)))
     gap = f", {missing} without audio not counted" if missing else ""
@@ -183,13 +205,13 @@ def _timed(manifest, present: set[str], prompts_dir: Path, lines: list[Line]) ->
 def record(lang: str, text: str, remove: bool, audio: Path | None, menus_path: Path,
            prompts_dir: Path) -> None:
     """Use a human recording (MP3 or WAV) for one sentence; it beats every engine."""
-    if remove:
-        gone = unrecord(prompts_dir, lang, text)
-        click.echo(f"removed {len(gone)} recording(s) of {text!r} in {lang}")
-        return
-    if audio is None:
+    if audio is None and not remove:
         raise click.UsageError("give the audio file (or --remove)")
     try:
+        if remove:
+            gone = unrecord(prompts_dir, lang, text)
+            click.echo(f"removed {len(gone)} recording(s) of {text!r} in {lang}")
+            return
         name = add_recording(_menus(menus_path), prompts_dir, lang, text, audio)
     except (RecordingError, ManifestError) as error:
         raise click.ClickException(str(error)) from error
