@@ -1,0 +1,36 @@
+"""docs/menus.md explains every key of the menus.yaml schema (datasette's test_docs idea)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ivr import schema
+from ivr.checks import PLACEHOLDERS
+
+GUIDE = (Path(__file__).resolve().parent.parent / "docs" / "menus.md").read_text(encoding="utf-8")
+KEYS = [dotted for dotted, _ in schema.iter_keys(schema.MENUS)]
+PROSE = re.sub(r"^```.*?^```", "", GUIDE, flags=re.MULTILINE | re.DOTALL)
+DOCUMENTED = set(re.findall(r"`([^`\n]+)`", PROSE))
+
+
+def test_the_schema_walk_finds_every_section_and_nested_key():
+    assert len(KEYS) == 79
+    assert "menus.<id>.options[].action" in KEYS
+    assert "services[].contact.phone" in KEYS
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_schema_key_is_in_the_guide(key):
+    assert key in DOCUMENTED, f"docs/menus.md does not mention `{key}`"
+
+
+def test_every_key_in_the_guide_tables_exists_in_the_schema():
+    rows = re.findall(r"^\| `([a-z_]+(?:[.\[][^`]*)?)` \|", GUIDE, re.MULTILINE)
+    assert rows and sorted(set(rows) - set(KEYS)) == []
+
+
+@pytest.mark.parametrize("text_id", sorted(PLACEHOLDERS))
+def test_every_placeholder_is_in_the_guide(text_id):
+    row = next(line for line in GUIDE.splitlines() if line.startswith(f"| `texts.{text_id}` |"))
+    assert all(f"`{{{name}}}`" in row for name in PLACEHOLDERS[text_id]), row
