@@ -25,7 +25,8 @@ SCENARIO_KEYS = ("name", "lang", "steps", "ends")
 STEP_KEYS = ("press", "silence", "say", "outcome", "hears", "menu")
 HEARS_KEYS = ("contains", "not_contains", "lang")
 END_WORDS = ("emergency", "hangup", "dead_end", "transferred")
-END_KEYS = ("transferred", "outcome", "in_menu")
+END_KEYS = ("transferred", "in_menu")
+"""A transfer ends a call only when answered, so `transferred` means completed."""
 KEYPAD = set("0123456789*#")
 
 
@@ -63,11 +64,10 @@ class Ends:
     kind: str  # "transferred" | "emergency" | "hangup" | "dead_end" | "in_menu"
     value: str | None = None
     """The number for transferred (None: any number), the menu id for in_menu."""
-    outcome: str | None = None
 
     def describe(self) -> str:
         if self.kind == "transferred":
-            return f"transferred to {self.value or 'any number'} ({self.outcome or 'completed'})"
+            return f"transferred to {self.value or 'any number'} (completed)"
         if self.kind == "in_menu":
             return f"still on the line, waiting in menu {self.value}"
         return {
@@ -224,9 +224,6 @@ def _check_ends(ends: Any, path: Path, menus: Menus | None) -> Iterator[Finding]
         yield from _check_menu(ends["in_menu"], path + ("in_menu",), menus)
     if "transferred" in ends and not isinstance(ends["transferred"], str):
         yield Finding(path + ("transferred",), "the number is text", 'in quotes: "+358295463177"')
-    if "outcome" in ends and ends["outcome"] not in OUTCOMES:
-        yield Finding(path + ("outcome",), f"unknown outcome {ends['outcome']!r}",
-                      suggest(str(ends["outcome"]), OUTCOMES))
 
 
 def _keys(value: Any) -> str | None:
@@ -290,4 +287,4 @@ def _build_ends(ends: str | dict[str, Any]) -> Ends:
         return Ends(ends)
     if "in_menu" in ends:
         return Ends("in_menu", ends["in_menu"])
-    return Ends("transferred", ends["transferred"], ends.get("outcome"))
+    return Ends("transferred", ends["transferred"])
