@@ -1,5 +1,6 @@
 """The engines: gTTS faked at its HTTP boundary (reference appendix A.3), espeak-ng for real."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,12 @@ def test_a_missing_espeak_says_what_to_install(monkeypatch, tmp_path):
     with pytest.raises(RenderError) as error:
         EspeakEngine().render("Hei.", {"voice": "fi", "mp3": "lame -m m -b 32"})
     assert str(error.value) == "espeak-ng is not installed (apt-get install espeak-ng lame)"
+
+
+def test_the_playing_time_we_count_matches_soxi(tmp_path):
+    settings = {"voice": "fi", "mp3": "lame -m m -b 32"}
+    data, seconds = EspeakEngine().render("Suomeksi, paina 1.", settings)
+    (tmp_path / "a.mp3").write_bytes(data)
+    soxi = subprocess.run(["soxi", "-D", str(tmp_path / "a.mp3")], capture_output=True, text=True,
+                          check=True)
+    assert seconds == pytest.approx(float(soxi.stdout), abs=0.03)
