@@ -93,6 +93,7 @@ class Call:
         self._on_event = on_event
         """Told of each event as it happens (the interactive call and the QA page)."""
         self.transcript = Transcript()
+        self._audio_ok: set[str] = set()
         self.where = "start"
 
     # -- what a driver calls ---------------------------------------------------------------
@@ -167,7 +168,7 @@ class Call:
         while queue:
             verb = queue.pop(0)
             if verb.tag in LISTENING_VERBS:
-                self._listen(verb)
+                self._listen(verb, doc_url)
             elif verb.tag == "Gather":
                 self._start_gather(verb, queue, doc_url)
                 return
@@ -185,20 +186,32 @@ class Call:
         # Twilio: when the document runs out of verbs, the call ends.
         self._end(self._hangup_ending(None))
 
-    def _listen(self, verb: ET.Element) -> None:
+    def _listen(self, verb: ET.Element, doc_url: str) -> None:
         if verb.tag == "Pause":
             self._record(Event("pause", seconds=int(verb.get("length", "1")), menu=self.where))
             return
         text, lang, audio = self._listener.heard(verb)
+        if audio is not None:
+            self._check_audio(urljoin(doc_url, audio))
         loops = int(verb.get("loop", "1") or 1)
         for _ in range(max(loops, 1)):
             self._record(Event("heard", text=text, lang=lang, audio=audio, menu=self.where))
+
+    def _check_audio(self, url: str) -> None:
+        """A <Play> URL of the app itself must answer audio, or Twilio fails the call."""
+        if not url.startswith(self._base_url + "/") or url in self._audio_ok:
+            return
+        status, mimetype = self._client.fetch_audio(url)
+        if status != 200 or not mimetype.startswith("audio/"):
+            detail = f"<Play> {url} answered HTTP {status} {mimetype}".rstrip()
+            self._end(Ending("error", detail=detail))
+        self._audio_ok.add(url)
 
     def _start_gather(self, verb: ET.Element, rest: list[ET.Element], doc_url: str) -> None:
         for child in verb:
             if child.tag not in LISTENING_VERBS:
                 self._end(Ending("error", detail=f"<{child.tag}> cannot be nested in <Gather>"))
-            self._listen(child)
+            self._listen(child, doc_url)
         num = verb.get("numDigits")
         self._gather = _Gather(
             url=self._resolve(doc_url, verb.get("action") or doc_url),

@@ -25,6 +25,11 @@ class WebhookClient:
             response = self._client.post(url, data=params, headers=self._signed(url, params))
         return response.status_code, response.get_data(as_text=True)
 
+    def fetch_audio(self, url: str) -> tuple[int, str]:
+        """(HTTP status, mimetype) of a <Play> URL; Twilio fetches these with a plain GET."""
+        response = self._client.get(url)
+        return response.status_code, response.mimetype or ""
+
     def _signed(self, url: str, params: dict[str, str]) -> dict[str, str]:
         if self._validator is None:
             return {}

@@ -25,6 +25,11 @@ def twiml_app(docs, token=None):
 
     def serve(path):
         url = request.url
+        if path.startswith("audio/"):
+            # Twilio fetches <Play> audio with a plain, unsigned GET.
+            if path[len("audio/"):] not in AUDIO:
+                abort(404)
+            return Response(b"ID3 fake mp3", mimetype="audio/mpeg")
         if token is not None:
             signature = request.headers.get("X-Twilio-Signature", "")
             params = request.form if request.method == "POST" else {}
@@ -42,6 +47,7 @@ def twiml_app(docs, token=None):
     return app
 
 
+AUDIO = {"abc123.mp3", "unlisted.mp3"}
 LISTENER = Listener(
     manifest={"abc123.mp3": ("Tervetuloa.", "fi")},
     locales={"fi-FI": "fi", "en-GB": "en"},
@@ -192,10 +198,25 @@ def test_the_step_limit_stops_a_call_that_never_ends():
 
 
 def test_play_is_heard_as_the_manifest_text_and_unknown_audio_as_its_url():
-    c, _ = call({"/voice": f"<Play>{BASE}/audio/abc123.mp3</Play><Play>/audio/zzz.mp3</Play>"})
-    assert heard(c.transcript.events) == [("Tervetuloa.", "fi"), ("[audio /audio/zzz.mp3]", None)]
+    docs = {"/voice": f"<Play>{BASE}/audio/abc123.mp3</Play><Play>audio/unlisted.mp3</Play>"}
+    c, _ = call(docs, token=TOKEN)
+    assert heard(c.transcript.events) == [
+        ("Tervetuloa.", "fi"), ("[audio audio/unlisted.mp3]", None)]
     assert c.transcript.events[0].audio == f"{BASE}/audio/abc123.mp3"
     assert c.transcript.ending.kind == "dead_end"
+
+
+def test_play_of_a_missing_file_is_an_error_as_it_would_be_on_twilio():
+    c, _ = call({"/voice": "<Play>/audio/gone.mp3</Play><Hangup/>"})
+    assert (c.transcript.ending.kind, c.transcript.ending.detail) == (
+        "error", f"<Play> {BASE}/audio/gone.mp3 answered HTTP 404 text/html")
+    c, _ = call({"/voice": "<Play>/voice</Play><Hangup/>"})
+    assert c.transcript.ending.detail == f"<Play> {BASE}/voice answered HTTP 200 text/xml"
+
+
+def test_play_from_another_host_is_not_fetched():
+    c, seen = call({"/voice": "<Play>https://cdn.example.net/x.mp3</Play><Hangup/>"})
+    assert c.transcript.ending.kind == "hangup" and len(seen) == 1
 
 
 def test_say_loop_is_heard_as_many_times_and_pause_is_recorded():
