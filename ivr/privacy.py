@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 CALLER_FIELDS = (
     "From", "To", "Caller", "Called", "CallerName", "CallerCity", "CallerState", "CallerZip",
@@ -42,24 +44,52 @@ class CallerPrivacyFilter(logging.Filter):
     """Masks caller data in the formatted message of every record (never drops a record)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken record is logging's problem, not ours
-            return True
-        masked = mask(message)
-        if masked != message or record.args:
-            record.msg, record.args = masked, None
-        if record.exc_text:
-            record.exc_text = mask(record.exc_text)
+        scrub(record)
         return True
+
+
+def scrub(record: logging.LogRecord) -> logging.LogRecord:
+    """Mask the record's message and traceback in place (formatted once, args dropped)."""
+    if getattr(record, "_ivr_scrubbed", False):
+        return record
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken record is logging's problem, not ours
+        return record
+    record.msg, record.args = mask(message), None
+    if record.exc_info and not record.exc_text:
+        # Formatters print exc_text when it is set, so the traceback is masked too.
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = mask(record.exc_text)
+    if record.stack_info:
+        record.stack_info = mask(record.stack_info)
+    record._ivr_scrubbed = True
+    return record
 
 
 _FILTER = CallerPrivacyFilter()
 LOGGERS = ("", "werkzeug", "gunicorn.access", "gunicorn.error", "flask.app", "ivr")
 
 
+def _scrubbing_factory(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return scrub(factory(*args, **kwargs))
+
+    make._ivr_scrubbing = True  # type: ignore[attr-defined]
+    return make
+
+
 def install(logger_names: tuple[str, ...] = LOGGERS) -> CallerPrivacyFilter:
-    """Put the filter on these loggers and on every handler they have now (idempotent)."""
+    """Mask caller data in every log record of this process (idempotent).
+
+    Records are scrubbed where they are made (the record factory), so handlers added
+    later, such as werkzeug's own, never see a number; the filter also sits on the named
+    loggers and their handlers for records made by other factories.
+    """
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "_ivr_scrubbing", False):
+        logging.setLogRecordFactory(_scrubbing_factory(factory))
     for name in logger_names:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
