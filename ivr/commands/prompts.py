@@ -72,7 +72,7 @@ def prompts() -> None:
 @_where
 def build(engine: str, langs: tuple[str, ...], dry_run: bool, prune: bool, jobs: int | None,
           menus_path: Path, prompts_dir: Path) -> None:
-    """Render the sentences that are missing or whose text or voice changed."""
+    """Render the sentences that are missing or changed."""
     menus = _menus(menus_path)
     _check_langs(menus, langs)
     try:
@@ -148,7 +148,7 @@ def counts_by_language(plan: Plan, menus: Menus) -> dict[str, dict[str, int]]:
 @_langs
 @_where
 def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: Path) -> None:
-    """Per language: rendered, missing and stale sentences, and the time to the menus."""
+    """Rendered, missing and stale per language; audio time to the menus."""
     menus = _menus(menus_path)
     _check_langs(menus, langs)
     try:
@@ -204,7 +204,7 @@ def _timed(manifest: Manifest, present: set[str], prompts_dir: Path, lines: list
 @_where
 def record(lang: str, text: str, remove: bool, audio: Path | None, menus_path: Path,
            prompts_dir: Path) -> None:
-    """Use a human recording (MP3 or WAV) for one sentence; it beats every engine."""
+    """Add (or --remove) a human recording of one sentence."""
     if audio is None and not remove:
         raise click.UsageError("give the audio file (or --remove)")
     try:
