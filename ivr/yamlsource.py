@@ -73,6 +73,8 @@ class _Composer:
                 self.marks.add(path + (index,), item)
                 items.append(self.value(item, path + (index,)))
             return items
+        if node.tag == _STR:
+            return node.value  # most values: no need for PyYAML's (slower) constructor
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError:
