@@ -48,7 +48,13 @@ def parse_keys(value: str | None) -> list[str] | None:
 @format_option
 def call(keys: str | None, lang: str | None, outcome: str | None, menus_path: Path | None,
          fmt: str) -> None:
-    """Place a simulated call: interactive, or one-shot with --keys."""
+    """Place a simulated call through the webhook (no network, no Twilio account).
+
+    \b
+    Interactive by default: type keys and Enter; Enter alone is silence; q hangs up.
+    One-shot: --keys 2,1,-,3 presses 2 and 1, stays silent once, presses 3, and prints
+    the transcript (-, . or an empty item is silence).
+    """
     presses = parse_keys(keys)
     app = open_app(menus_path)
     menus = app_menus(app)
