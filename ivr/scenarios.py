@@ -124,7 +124,10 @@ def _run_step(
         if not call.waiting:
             return events, _ended_early(call, number, step.line, step.describe())
         events = call.press(step.value) if step.action == "press" else call.silence()
-    failure = _check_hears(step.hears, events) if step.hears else None
+    failure = _check_hears(step.hears, _heard(events)) if step.hears else None
+    if failure is None and step.agent_hears is not None:
+        failure = _check_hears(step.agent_hears, _agent_heard(events))
+        failure = failure and ("the agent " + failure[0], failure[1])
     if failure is None and step.menu is not None and not (call.waiting and call.where == step.menu):
         failure = (f"waiting for a key in menu {step.menu}", _now(call))
     if failure is not None:
@@ -140,18 +143,30 @@ def _now(call: Call) -> str:
     return f"waiting for a key in menu {call.where}"
 
 
-def _check_hears(hears: Hears, events: list[Event]) -> tuple[str, str] | None:
-    text = " ".join(e.text or "" for e in events if e.kind == "heard")
+def _heard(events: list[Event]) -> list[tuple[str, str | None]]:
+    return [(e.text or "", e.lang) for e in events if e.kind == "heard"]
+
+
+def _agent_heard(events: list[Event]) -> list[tuple[str, str | None]]:
+    return [
+        (line["text"] or "", line["lang"])
+        for e in events
+        if e.kind == "transfer"
+        for line in e.agent_heard or []
+    ]
+
+
+def _check_hears(hears: Hears, lines: list[tuple[str, str | None]]) -> tuple[str, str] | None:
+    text = " ".join(line for line, _ in lines)
     for wanted in hears.contains:
         if wanted not in text:
             return f'to hear "{wanted}"', "it was not heard"
     for unwanted in hears.not_contains:
         if unwanted in text:
             return f'not to hear "{unwanted}"', "it was heard"
-    if hears.lang is not None:
-        other = [e for e in events if e.kind == "heard" and e.lang != hears.lang]
-        if other:
-            return f"every sentence in {hears.lang}", f"a sentence in {other[0].lang}"
+    other = [lang for _, lang in lines if hears.lang is not None and lang != hears.lang]
+    if other:
+        return f"every sentence in {hears.lang}", f"a sentence in {other[0]}"
     return None
 
 
@@ -190,10 +205,15 @@ def render_failure(result: Result) -> str:
         f"    expected: {failure.expected}",
         f"    got: {failure.got}",
     ]
-    heard = [e for e in failure.heard if e.kind == "heard"]
+    heard = [e for e in failure.heard if e.kind in ("heard", "transfer")]
     if heard:
         lines.append("    heard:")
-        lines += [f"      [{e.menu}] ({e.lang or '?'}) {e.text}" for e in heard]
+        for e in heard:
+            if e.kind == "heard":
+                lines.append(f"      [{e.menu}] ({e.lang or '?'}) {e.text}")
+                continue
+            lines.append(f"      == transfer to {e.number}: {e.outcome}")
+            lines += [f"         agent hears ({a['lang']}) {a['text']}" for a in e.agent_heard or []]
     elif failure.step <= len(scenario.steps):
         lines.append("    heard: nothing")
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from ivr.yamlsource import parse_yaml
 
 OUTCOMES = ("completed", "busy", "no-answer", "failed")
 SCENARIO_KEYS = ("name", "lang", "steps", "ends")
-STEP_KEYS = ("press", "silence", "say", "outcome", "hears", "menu")
+STEP_KEYS = ("press", "silence", "say", "outcome", "hears", "agent_hears", "menu")
 HEARS_KEYS = ("contains", "not_contains", "lang")
 END_WORDS = ("emergency", "hangup", "dead_end", "transferred")
 END_KEYS = ("transferred", "in_menu")
@@ -48,6 +48,8 @@ class Step:
     outcome: str | None = None
     """The outcome of the transfer this step (or a later one) starts."""
     hears: Hears | None = None
+    agent_hears: Hears | None = None
+    """What the info line agent hears (the whisper) when this step's transfer is answered."""
     menu: str | None = None
     """The menu the call waits in after this step."""
 
@@ -187,8 +189,9 @@ def _check_step(step: Any, path: Path, menus: Menus | None) -> Iterator[Finding]
     if "outcome" in step and step["outcome"] not in OUTCOMES:
         hint = suggest(str(step["outcome"]), OUTCOMES) or f"one of: {', '.join(OUTCOMES)}"
         yield Finding(path + ("outcome",), f"unknown outcome {step['outcome']!r}", hint)
-    if "hears" in step:
-        yield from _check_hears(step["hears"], path + ("hears",), menus)
+    for key in ("hears", "agent_hears"):
+        if key in step:
+            yield from _check_hears(step[key], path + (key,), menus)
     if "menu" in step:
         yield from _check_menu(step["menu"], path + ("menu",), menus)
 
@@ -265,20 +268,26 @@ def _build(data: dict[str, Any], path: Path, filename: str, marks: Marks) -> Sce
 def _build_step(step: dict[str, Any], line: int) -> Step:
     action = next((k for k in ("press", "silence", "say") if k in step), None)
     value = {"press": _keys(step.get("press")), "say": step.get("say")}.get(action or "", None)
-    hears = step.get("hears")
-    if isinstance(hears, str):
-        hears = {"contains": hears}
     return Step(
         line=line,
         action=action,
         value=value or "",
         outcome=step.get("outcome"),
-        hears=Hears(
-            contains=_texts(hears.get("contains", [])) or (),
-            not_contains=_texts(hears.get("not_contains", [])) or (),
-            lang=hears.get("lang"),
-        ) if hears is not None else None,
+        hears=_build_hears(step.get("hears")),
+        agent_hears=_build_hears(step.get("agent_hears")),
         menu=step.get("menu"),
+    )
+
+
+def _build_hears(hears: str | dict[str, Any] | None) -> Hears | None:
+    if hears is None:
+        return None
+    if isinstance(hears, str):
+        hears = {"contains": hears}
+    return Hears(
+        contains=_texts(hears.get("contains", [])) or (),
+        not_contains=_texts(hears.get("not_contains", [])) or (),
+        lang=hears.get("lang"),
     )
 
 

@@ -263,3 +263,25 @@ def test_the_example_in_the_docs_is_a_valid_scenario_file(menus):
     [scenario] = parse_scenarios(example, "docs/qa.md", menus)
     assert [step.describe() for step in scenario.steps] == [
         "check", 'press "0"', "silence", 'say "suomi"']
+
+
+def test_agent_hears_checks_the_whisper_of_an_answered_transfer(app):
+    result = run(app, """\
+        name: whisper
+        lang: en
+        steps:
+          - press: "0"
+            agent_hears: {contains: "Caller's language: English."}
+        ends: transferred
+        """)
+    assert render_failure(result).splitlines()[1:] == [
+        '  step 1 (line 4): press "0"',
+        "    expected: the agent to hear \"Caller's language: English.\"",
+        "    got: it was not heard",
+        "    heard:",
+        "      [main] (en) Putting you through to the assistance system's 24-hour info line."
+        " You can call anonymously, and all calls are treated confidentially.",
+        "      == transfer to +358295463177: completed",
+        "         agent hears (fi) Puhelu ihmiskaupan uhrien puhelinvalikosta."
+        " Soittajan kieli: English.",
+    ]
