@@ -285,3 +285,19 @@ def test_agent_hears_checks_the_whisper_of_an_answered_transfer(app):
         "         agent hears (fi) Puhelu ihmiskaupan uhrien puhelinvalikosta."
         " Soittajan kieli: English.",
     ]
+
+
+def test_scenarios_pass_the_same_when_the_prompts_are_recordings(tmp_path):
+    from ivr.scenarios import simulation_app
+    from tests.test_playground import recorded_language_menu
+
+    recorded_language_menu(tmp_path / "prompts", ROOT / "menus.yaml")
+    app = simulation_app(prompts_dir=tmp_path / "prompts")
+    menus = app_menus(app)
+    flows = ROOT / "tests" / "flows"
+    scenarios = load_scenarios([flows / "languages.yaml", flows / "limits.yaml"], menus)
+    results = [run_scenario(app, menus, s) for s in scenarios]
+    assert [render_failure(r) for r in results if not r.passed] == []
+    first = results[0].transcript.events[0]
+    assert (first.text, first.lang) == ("Jos olet vaarassa, lopeta puhelu ja soita 112.", "fi")
+    assert first.audio.startswith("https://ivr.example.org/audio/fi-human-")
