@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import struct
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -273,9 +272,9 @@ def wav_seconds(data: bytes) -> float | None:
         return None
     pos, byte_rate = 12, 0
     while pos + 8 <= len(data):
-        chunk, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
+        chunk, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
         if chunk == b"fmt " and size >= 16:
-            byte_rate = struct.unpack("<I", data[pos + 16 : pos + 20])[0]
+            byte_rate = int.from_bytes(data[pos + 16 : pos + 20], "little")
         elif chunk == b"data" and byte_rate:
             return min(size, len(data) - pos - 8) / byte_rate
         pos += 8 + size + (size & 1)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Protocol
 
-from gtts import gTTS
+from gtts import gTTS  # type: ignore[import-untyped]
 from gtts import gTTSError
 
 from ivr.prompts import BadAudio

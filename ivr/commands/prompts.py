@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TypeVar
 
 import click
 
@@ -29,6 +33,11 @@ from ivr.script import Line
 from ivr.settings import Settings
 from ivr.tts import make_engine
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
 
 def _menus(path: Path) -> Menus:
     try:
@@ -41,7 +50,7 @@ def _menus(path: Path) -> Menus:
         ) from error
 
 
-def _where(function):  # type: ignore[no-untyped-def]
+def _where(function: Command) -> Command:
     """The --menus and --dir options every prompts command takes."""
     settings = Settings.from_env()
     function = click.option("--dir", "prompts_dir", type=click.Path(path_type=Path),
@@ -108,6 +117,7 @@ def _build(menus: Menus, prompts_dir: Path, engine_name: str, langs: tuple[str, 
     engine = make_engine(engine_name, jobs)
     todo = len(plan(menus, prompts_dir, engine_name, langs).todo)
     label = f"rendering {todo} with {engine_name}"
+    bar: ProgressBar[int]
     with click.progressbar(length=todo, label=label, file=sys.stderr, show_pos=True) as bar:
         result = run_build(menus, prompts_dir, engine, langs, prune,
                            progress=lambda job, problem: bar.update(1))
@@ -205,13 +215,13 @@ def _timed(manifest: Manifest, present: set[str], prompts_dir: Path, lines: list
 def record(lang: str, text: str, remove: bool, audio: Path | None, menus_path: Path,
            prompts_dir: Path) -> None:
     """Add (or --remove) a human recording of one sentence."""
-    if audio is None and not remove:
-        raise click.UsageError("give the audio file (or --remove)")
     try:
         if remove:
             gone = unrecord(prompts_dir, lang, text)
             click.echo(f"removed {len(gone)} recording(s) of {text!r} in {lang}")
             return
+        if audio is None:
+            raise click.UsageError("give the audio file (or --remove)")
         name = add_recording(_menus(menus_path), prompts_dir, lang, text, audio)
     except (RecordingError, ManifestError) as error:
         raise click.ClickException(str(error)) from error
