@@ -3,6 +3,9 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from flask import Flask
 from flask import Response
 from flask import abort
@@ -322,3 +325,34 @@ def test_the_transcript_renders_for_a_terminal():
         "  [/step] (en) Press 1.\n"
         "== still on the line, waiting for a key\n"
     )
+
+
+REAL_APP = {}
+
+
+def real_app():
+    # Built once: hypothesis runs the test body many times.
+    if not REAL_APP:
+        from ivr.scenarios import simulation_app
+        REAL_APP["app"] = simulation_app()
+    return REAL_APP["app"]
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(st.sampled_from(list("0123456789*#") + ["-", "12", "#9"]), max_size=14),
+    outcomes=st.lists(st.sampled_from(["completed", "busy", "no-answer", "failed"]), max_size=4),
+)
+def test_random_calls_through_the_real_webhook_never_dead_end(keys, outcomes):
+    from ivr.simulator import place_call
+
+    phone = place_call(real_app(), outcome="busy")
+    phone.outcomes.extend(outcomes)
+    phone.start()
+    for key in keys:
+        if not phone.waiting:
+            break
+        phone.silence() if key == "-" else phone.press(key)
+    ending = phone.transcript.ending
+    assert ending is None or ending.kind in ("transferred", "emergency"), ending
+    assert DEFAULT_CALLER not in json.dumps(phone.transcript.as_dict())
