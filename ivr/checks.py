@@ -70,7 +70,7 @@ def _e164_problem(number: str) -> tuple[str, str | None] | None:
 def check_numbers(m: Data) -> Iterator[Finding]:
     """The info line and every service phone are valid; the emergency number is one in FI."""
     numbers = _section(m, "numbers")
-    phones = [(("numbers", "info_line"), numbers.get("info_line"))]
+    phones: list[tuple[Path, str | None]] = [(("numbers", "info_line"), numbers.get("info_line"))]
     for index, service in enumerate(m.get("services") or []):
         contact = (service or {}).get("contact") or {}
         phones.append((("services", index, "contact", "phone"), contact.get("phone")))

@@ -32,7 +32,8 @@ class Problem:
         """`file:line:col: severity: path: message (hint)`."""
         where = f"{self.path}: " if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {where}{self.message}{hint}"
+        place = f"{self.file}:{self.line}:{self.column}"
+        return f"{place}: {self.severity}: {where}{self.message}{hint}"
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,8 @@ def plural(n: int, word: str) -> str:
 
 def summary(problems: Sequence[Problem], file: str) -> str:
     """'2 errors, 1 warning in menus.yaml'."""
-    parts = [
-        plural(n, word)
-        for n, word in ((count(problems, "error"), "error"), (count(problems, "warning"), "warning"))
-        if n
-    ]
+    counts = ((count(problems, "error"), "error"), (count(problems, "warning"), "warning"))
+    parts = [plural(n, word) for n, word in counts if n]
     return f"{', '.join(parts) or 'no problems'} in {file}"
 
 

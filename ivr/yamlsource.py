@@ -20,6 +20,13 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 
 Mark = tuple[int, int]
+# Aliases (*x) are walked again at each use: cap the work so a file of nested aliases
+# ("billion laughs") is one error, not a server stuck reloading it.
+MAX_NODES = 200_000
+
+
+class _TooManyNodes(Exception):
+    pass
 
 
 class Marks:
@@ -63,16 +70,31 @@ class _Composer:
         self.filename = filename
         self.marks = Marks()
         self.problems: list[Problem] = []
+        self.open: set[int] = set()  # collections being walked: an alias to one is a loop
+        self.budget = MAX_NODES
 
     def value(self, node: yaml.Node, path: Path) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooManyNodes
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.open:
+            self.error(node, path, "an alias inside its own anchor", "remove the loop")
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
             items = []
             for index, item in enumerate(node.value):
                 self.marks.add(path + (index,), item)
                 items.append(self.value(item, path + (index,)))
             return items
+        finally:
+            self.open.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR:
             return node.value  # most values: no need for PyYAML's (slower) constructor
         try:
@@ -86,7 +108,8 @@ class _Composer:
         seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self.error(key_node, path, "merge keys (<<) are not supported", "write the keys out")
+                message = "merge keys (<<) are not supported"
+                self.error(key_node, path, message, "write the keys out")
                 continue
             key = self.key(key_node, path)
             if key in seen:
@@ -125,6 +148,9 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, Marks, list[Problem]]:
         data = composer.value(root, ())
     except yaml.MarkedYAMLError as error:
         return None, Marks(), [_syntax_problem(error, filename)]
+    except _TooManyNodes:
+        message = f"more than {MAX_NODES} values once its aliases (*) are expanded"
+        return None, Marks(), [Problem(filename, 1, 1, "error", "", message, "use fewer aliases")]
     except yaml.YAMLError as error:
         return None, Marks(), [Problem(filename, 1, 1, "error", "", f"not YAML: {error}")]
     finally:

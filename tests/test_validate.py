@@ -6,6 +6,7 @@ deliberate change of messages run `UPDATE_GOLDEN=1 pytest tests/test_validate.py
 every changed .txt before committing it.
 """
 
+import datetime
 import json
 import os
 import shutil
@@ -13,8 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from ivr.cli import cli
+from ivr.menus import check_menus_text
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "menus_bad"
@@ -155,3 +161,37 @@ def test_the_shipped_file_validates_through_python_m_ivr():
         assert main(["validate", "--strict"]) == 0
     finally:
         os.chdir(old)
+
+
+LINES = (OK / "menus.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+JUNK = ["", "x", "- ", ": ", "{", "[]", "1", '"', "#", "*", "&a", "*a", "~", "yes", "\t", "-1"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(LINES) - 1), st.integers(0, 80),
+                          st.sampled_from(JUNK), st.booleans()), min_size=1, max_size=4))
+def test_any_edit_gives_problems_or_menus_never_an_exception(edits):
+    lines = list(LINES)
+    for index, column, junk, delete in edits:
+        line = lines[index]
+        lines[index] = "" if delete else line[:column] + junk + line[column:]
+    menus, problems = check_menus_text("".join(lines), "menus.yaml", datetime.date(2026, 11, 25))
+    errors = [p for p in problems if p.severity == "error"]
+    assert (menus is None) == bool(errors)
+    assert all(p.line >= 1 and p.column >= 1 for p in problems)
+
+
+def test_an_alias_loop_and_an_alias_bomb_are_errors_not_crashes():
+    _, loop = check_menus_text("a: &x [*x]\n", "m.yaml")
+    assert "m.yaml:1:4: error: a[0]: an alias inside its own anchor (remove the loop)" in [
+        p.format() for p in loop
+    ]
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join(['*' + a] * 10)}]\n"
+        for a, b in zip("abcdef", "bcdefg", strict=True)
+    )
+    _, problems = check_menus_text(bomb, "m.yaml")
+    assert [p.format() for p in problems] == [
+        "m.yaml:1:1: error: more than 200000 values once its aliases (*) are expanded "
+        "(use fewer aliases)"
+    ]

@@ -22,7 +22,9 @@ def test_data_is_plain_python():
     data, _, problems = parse_yaml(TEXT, "m.yaml")
     assert problems == []
     assert data == {
-        "menus": {"main": {"options": [{"key": "1", "goto": "region"}, {"key": "2", "goto": "main"}]}},
+        "menus": {
+            "main": {"options": [{"key": "1", "goto": "region"}, {"key": "2", "goto": "main"}]}
+        },
         "when": datetime.date(2026, 11, 25),
     }
 

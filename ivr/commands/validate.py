@@ -28,9 +28,13 @@ def read_menus_file(path: Path) -> str:
             "python -m ivr validate PATH)"
         ) from None
     except IsADirectoryError:
-        raise click.ClickException(f"{name}: is a folder, not a file (give the menus file)")
+        raise click.ClickException(
+            f"{name}: is a folder, not a file (give the menus file)"
+        ) from None
     except PermissionError:
-        raise click.ClickException(f"{name}: not allowed to read it (check its permissions)")
+        raise click.ClickException(
+            f"{name}: not allowed to read it (check its permissions)"
+        ) from None
     except UnicodeDecodeError as error:
         raise click.ClickException(
             f"{name}: not UTF-8 text at byte {error.start} (save the file as UTF-8)"
@@ -76,9 +80,10 @@ def validate(path: Path, output: str, strict: bool, today: datetime.date | None)
     failed = menus is None or (strict and bool(warnings))
     if output == "json":
         click.echo(json.dumps(to_json(problems), ensure_ascii=False, indent=2))
+    elif menus is None:
+        click.echo(format_report(problems, str(path)))
     elif failed:
-        strict_note = " (--strict: warnings fail)" if menus is not None else ""
-        click.echo(format_report(problems, str(path)) + strict_note)
+        click.echo(format_report(problems, str(path)) + " (--strict: warnings fail)")
     else:
         for problem in sort_problems(warnings):
             click.echo(problem.format())
