@@ -86,7 +86,8 @@ class GttsEngine:
                 problem, reachable = f"gTTS returned {error}", True
             except (AssertionError, ValueError) as error:
                 # gTTS refuses empty or punctuation-only text and unknown languages.
-                raise RenderError(f"gTTS cannot say {text!r} in {settings['lang']!r}: {error}")
+                problem = f"gTTS cannot say {text!r} in {settings['lang']!r}: {error}"
+                raise RenderError(problem) from error
         if not reachable:
             raise NoNetwork(f"translate.google.{settings['tld']}")
         raise RenderError(f"{problem} (after {attempt + 1} tries)")

@@ -11,40 +11,16 @@ from ivr import audio
 from ivr import create_app
 from ivr import script
 from ivr.menus import load_menus
-from ivr.promptbuild import build
-from ivr.promptbuild import load_manifest
 from ivr.promptindex import PromptIndex
 from ivr.prompts import ManifestError
-from ivr.prompts import check_audio
 from ivr.settings import Settings
-from promptfakes import espeak_mp3
-from test_prompts import wav
+from tests.promptfakes import MP3
+from tests.promptfakes import render
+from tests.promptfakes import wav
 
 ROOT = Path(__file__).resolve().parent.parent
 MENUS = load_menus(ROOT / "menus.yaml")
 PUBLIC_URL = "https://ivr.example.org"
-MP3 = espeak_mp3("Tervetuloa.")
-
-
-class Canned:
-    """An engine that gives the same real MP3 for every sentence (named as asked)."""
-
-    jobs = 1
-
-    def __init__(self, name):
-        self.name = name
-
-    def render(self, text, settings):
-        return MP3, check_audio(MP3)
-
-
-def render(folder, engine, langs):
-    """Build some languages; (lang, text) -> file name of this engine's renders."""
-    build(MENUS, folder, Canned(engine), langs=langs)
-    files = load_manifest(folder).files
-    return {(e.lang, e.text): n for n, e in files.items() if e.engine == engine}
-
-
 @pytest.fixture
 def folder(tmp_path):
     return tmp_path / "prompts"

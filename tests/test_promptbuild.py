@@ -21,9 +21,10 @@ from ivr.prompts import BadAudio
 from ivr.prompts import catalogue
 from ivr.prompts import check_audio
 from ivr.tts import EspeakEngine
-from promptfakes import FakeGoogle
-from promptfakes import espeak_mp3
-from test_prompts import wav
+from tests.promptfakes import Canned
+from tests.promptfakes import FakeGoogle
+from tests.promptfakes import espeak_mp3
+from tests.promptfakes import wav
 
 ROOT = Path(__file__).resolve().parent.parent
 MENUS_TEXT = (ROOT / "menus.yaml").read_text(encoding="utf-8")
@@ -44,16 +45,6 @@ class Counting:
         if len(self.texts) == self.fail_at:
             raise self.error()
         return self.inner.render(text, settings)
-
-
-class Canned:
-    """Real MP3 bytes for any text, without the wait."""
-
-    name, jobs = "espeak", 1
-    audio = espeak_mp3("Tervetuloa.")
-
-    def render(self, text, settings):
-        return self.audio, check_audio(self.audio)
 
 
 def on_disk(folder):

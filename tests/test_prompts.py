@@ -27,6 +27,7 @@ from ivr.prompts import render_name
 from ivr.prompts import voice_settings
 from ivr.prompts import wav_seconds
 from ivr.script import Line
+from tests.promptfakes import wav
 
 ROOT = Path(__file__).resolve().parent.parent
 MENUS_TEXT = (ROOT / "menus.yaml").read_text(encoding="utf-8")
@@ -238,15 +239,6 @@ def test_check_audio_says_what_is_wrong(data, message):
     with pytest.raises(BadAudio) as error:
         check_audio(data)
     assert str(error.value) == message
-
-
-def wav(seconds, rate=8000):
-    data = bytes(int(seconds * rate))
-    fmt = (1).to_bytes(2, "little") + (1).to_bytes(2, "little") + rate.to_bytes(4, "little")
-    fmt += rate.to_bytes(4, "little") + (1).to_bytes(2, "little") + (8).to_bytes(2, "little")
-    body = b"WAVE" + b"fmt " + len(fmt).to_bytes(4, "little") + fmt
-    body += b"data" + len(data).to_bytes(4, "little") + data
-    return b"RIFF" + len(body).to_bytes(4, "little") + body
 
 
 def test_wav_playing_time_comes_from_its_header():

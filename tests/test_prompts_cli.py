@@ -5,12 +5,14 @@ from click.testing import CliRunner
 
 from ivr.cli import cli
 from ivr.prompts import check_audio
-from promptfakes import espeak_mp3
-from test_audio import MP3
-from test_audio import render
-from test_prompts import wav
+from ivr.settings import ROOT
+from tests.promptfakes import MP3
+from tests.promptfakes import espeak_mp3
+from tests.promptfakes import render
+from tests.promptfakes import wav
 
 SECONDS = check_audio(MP3)
+MENUS_TEXT = (ROOT / "menus.yaml").read_text(encoding="utf-8")
 
 
 def run(*args):
@@ -74,8 +76,6 @@ def test_dry_run_lists_what_would_be_rendered_and_renders_nothing(folder):
 def test_dry_run_with_prune_lists_the_files_it_would_remove(folder, tmp_path):
     render(folder, "gtts", ["en"])
     menus = tmp_path / "menus.yaml"
-    from test_prompts import MENUS_TEXT
-
     menus.write_text(MENUS_TEXT.replace("For English, press {key}.", "In English, press {key}."))
     result = run("build", "--dry-run", "--prune", "--lang", "en", "--dir", str(folder),
                  "--menus", str(menus))

@@ -12,8 +12,8 @@ from ivr.tts import EspeakEngine
 from ivr.tts import GttsEngine
 from ivr.tts import NoNetwork
 from ivr.tts import RenderError
-from promptfakes import FakeGoogle
-from promptfakes import espeak_mp3
+from tests.promptfakes import FakeGoogle
+from tests.promptfakes import espeak_mp3
 
 MENUS = load_menus(Path(__file__).resolve().parent.parent / "menus.yaml")
 
