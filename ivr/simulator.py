@@ -8,11 +8,9 @@ and the TwiML of the real webhook are all exercised. Verb semantics follow Twili
 
 from __future__ import annotations
 
-import secrets
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -24,6 +22,10 @@ from ivr.transcript import OUTCOMES
 from ivr.transcript import Ending
 from ivr.transcript import Event
 from ivr.transcript import Transcript
+from ivr.twimlverbs import LISTENING_VERBS
+from ivr.twimlverbs import Gather
+from ivr.twimlverbs import dialled
+from ivr.twimlverbs import next_url
 from ivr.webhookclient import WebhookClient
 
 DEFAULT_BASE_URL = "http://localhost"
@@ -32,23 +34,10 @@ DEFAULT_CALLER = "+15005550006"
 DEFAULT_CALLED = "+15005550001"
 MAX_STEPS = 300
 MAX_FETCHES_WITHOUT_INPUT = 25
-LISTENING_VERBS = ("Say", "Play", "Pause")
 
 
 class CallOver(Exception):
     """Raised inside the interpreter when the call has ended."""
-
-
-@dataclass
-class _Gather:
-    url: str
-    method: str
-    num_digits: int | None
-    finish_on_key: str
-    timeout: int
-    on_empty: bool
-    rest: list[ET.Element]
-    doc_url: str
 
 
 class Call:
@@ -68,24 +57,13 @@ class Call:
         choose_outcome: Callable[[str], str] | None = None,
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
-        self._client = WebhookClient(app, auth_token)
+        self._client = WebhookClient(app, auth_token, caller, called)
         self._listener = listener
         self._base_url = base_url.rstrip("/")
-        self._sid = "CA" + secrets.token_hex(16)
-        # The caller's number lives only in this form, as on Twilio; never in the transcript.
-        self._form = {
-            "CallSid": self._sid,
-            "AccountSid": "AC" + secrets.token_hex(16),
-            "From": caller,
-            "To": called,
-            "CallStatus": "ringing",
-            "Direction": "inbound",
-            "ApiVersion": "2010-04-01",
-        }
         self._max_steps = max_steps
         self._fetches = 0
         self._since_input = 0
-        self._gather: _Gather | None = None
+        self._gather: Gather | None = None
         self.default_outcome = outcome
         self.outcomes: deque[str] = deque()
         """Outcomes for the next transfers, used before `default_outcome`."""
@@ -116,7 +94,7 @@ class Call:
         gather = self._need_gather()
         first = len(self.transcript.events)
         self._record(Event("pressed", keys=keys, menu=self.where))
-        digits, ignored = _collect(keys, gather.num_digits, gather.finish_on_key)
+        digits, ignored = gather.collect(keys)
         if ignored:
             note = f"keys {ignored!r} were not collected"
             self._record(Event("note", text=note, menu=self.where))
@@ -135,7 +113,7 @@ class Call:
 
     # -- the interpreter -------------------------------------------------------------------
 
-    def _need_gather(self) -> _Gather:
+    def _need_gather(self) -> Gather:
         if self._gather is None:
             why = " (it has ended)" if self.ended else ""
             raise RuntimeError(f"the call is not waiting for keys{why}")
@@ -151,19 +129,19 @@ class Call:
             pass
         return self.transcript.events[first:]
 
-    def _no_input(self, gather: _Gather) -> None:
+    def _no_input(self, gather: Gather) -> None:
         if gather.on_empty:
             self._follow(gather.url, gather.method, {"Digits": ""})
         else:
             # Twilio: "If no input is received before timeout, <Gather> falls through to the
             # next verb"; with nothing after it the call ends.
-            self._run(gather.rest, gather.doc_url)
+            self._run(list(gather.rest), gather.doc_url)
 
     def _follow(self, url: str, method: str, extra: dict[str, str] | None = None) -> None:
         self._run(self._fetch(url, method, extra), url)
 
     def _run(self, verbs: list[ET.Element], doc_url: str) -> None:
-        self.where = self._listener.locate(_next_url(verbs, doc_url))
+        self.where = self._listener.locate(next_url(verbs, doc_url))
         queue = list(verbs)
         while queue:
             verb = queue.pop(0)
@@ -212,22 +190,11 @@ class Call:
             if child.tag not in LISTENING_VERBS:
                 self._end(Ending("error", detail=f"<{child.tag}> cannot be nested in <Gather>"))
             self._listen(child, doc_url)
-        num = verb.get("numDigits")
-        self._gather = _Gather(
-            url=self._resolve(doc_url, verb.get("action") or doc_url),
-            method=verb.get("method", "POST").upper(),
-            num_digits=int(num) if num else None,
-            finish_on_key=verb.get("finishOnKey", "#"),
-            timeout=int(verb.get("timeout", "5")),
-            on_empty=verb.get("actionOnEmptyResult", "false") == "true",
-            rest=rest,
-            doc_url=doc_url,
-        )
+        self._gather = Gather.read(verb, rest, doc_url)
 
     def _dial(self, verb: ET.Element, doc_url: str) -> bool:
         """Simulate a <Dial>; True when its action took over the call."""
-        numbers = [n for n in verb if n.tag == "Number"]
-        number = ", ".join((n.text or "").strip() for n in numbers) or (verb.text or "").strip()
+        number, numbers = dialled(verb)
         outcome = self._next_outcome(number)
         agent = self._whisper(numbers[0], doc_url) if numbers and outcome == "completed" else []
         self._record(Event("transfer", number=number, outcome=outcome, agent_heard=agent,
@@ -241,14 +208,8 @@ class Call:
         return bool(action)
 
     def _follow_dial_action(self, url: str, verb: ET.Element, outcome: str) -> None:
-        bridged = outcome == "completed"
-        extra = {
-            "DialCallStatus": outcome,
-            "DialCallSid": "CA" + secrets.token_hex(16),
-            "DialCallDuration": "60" if bridged else "0",
-            "DialBridged": "true" if bridged else "false",
-        }
-        if bridged:
+        extra = self._client.dial_fields(outcome)
+        if outcome == "completed":
             # The conversation happened; the caller hangs up after it, so whatever the action
             # answers is fetched (and checked) but not heard.
             self._fetch(url, verb.get("method", "POST").upper(), extra)
@@ -272,9 +233,7 @@ class Call:
         if not url:
             return []
         # The agent's leg is a child call: its own sid, the caller's number as caller ID.
-        form = dict(self._form, CallSid="CA" + secrets.token_hex(16), ParentCallSid=self._sid,
-                    Direction="outbound-dial", To=(number.text or "").strip(),
-                    CallStatus="in-progress")
+        form = self._client.agent_form((number.text or "").strip())
         heard = []
         method = number.get("method", "POST")
         for verb in self._fetch(self._resolve(doc_url, url), method, form=form):
@@ -300,7 +259,7 @@ class Call:
         form: dict[str, str] | None = None,
     ) -> list[ET.Element]:
         self._count_fetch(url)
-        params = dict(form or self._form, **(extra or {}))
+        params = dict(form or self._client.form, **(extra or {}))
         status, body = self._client.request(url, method, params)
         if status != 200:
             self._end(Ending("error", detail=f"HTTP {status} from {method} {url}"))
@@ -314,7 +273,7 @@ class Call:
         if self._since_input > MAX_FETCHES_WITHOUT_INPUT:
             detail = f"{MAX_FETCHES_WITHOUT_INPUT} requests without waiting for the caller"
             self._end(Ending("loop", detail=f"{detail}, last {url}"))
-        self._form["CallStatus"] = "ringing" if self._fetches == 1 else "in-progress"
+        self._client.form["CallStatus"] = "ringing" if self._fetches == 1 else "in-progress"
 
     def _parse(self, body: str, url: str) -> list[ET.Element]:
         try:
@@ -364,29 +323,4 @@ def place_call(app: Flask, **options: Any) -> Call:
     options.setdefault("auth_token", settings.auth_token)
     options.setdefault("base_url", settings.public_base_url or DEFAULT_BASE_URL)
     return Call(app, listener_for(menus, settings.prompts_dir), **options)
-
-
-def _collect(keys: str, num_digits: int | None, finish_on_key: str) -> tuple[str, str]:
-    """The Digits a <Gather> submits for these key presses, and the keys it never took."""
-    digits = ""
-    for index, key in enumerate(keys):
-        if finish_on_key and key == finish_on_key:
-            return digits, keys[index + 1 :]
-        digits += key
-        if num_digits is not None and len(digits) >= num_digits:
-            return digits, keys[index + 1 :]
-    return digits, ""
-
-
-def _next_url(verbs: list[ET.Element], doc_url: str) -> str:
-    """The URL carrying the state the caller is in while hearing this document.
-
-    The state in a step's own URL is where the key was pressed; the Gather, Redirect or Dial
-    action in the answer carries the menu the caller is now in.
-    """
-    for verb in verbs:
-        url = (verb.text or "").strip() if verb.tag == "Redirect" else verb.get("action")
-        if verb.tag in ("Gather", "Redirect", "Dial") and url:
-            return urljoin(doc_url, url)
-    return doc_url
 

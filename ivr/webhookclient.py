@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlencode
 
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
 
-class WebhookClient:
-    """Sends Twilio's requests to an app in-process, signed when there is an auth token."""
+def _sid(prefix: str) -> str:
+    return prefix + secrets.token_hex(16)
 
-    def __init__(self, app: Flask, auth_token: str | None) -> None:
+
+class WebhookClient:
+    """Sends one call's requests to an app in-process, signed when there is an auth token."""
+
+    def __init__(self, app: Flask, auth_token: str | None, caller: str, called: str) -> None:
         self._client = app.test_client()
         self._validator = RequestValidator(auth_token) if auth_token else None
+        # The caller's number lives only in this form, as on Twilio; never in a transcript.
+        self.form = {
+            "CallSid": _sid("CA"),
+            "AccountSid": _sid("AC"),
+            "From": caller,
+            "To": called,
+            "CallStatus": "ringing",
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+        }
+        """The fields Twilio posts with every request of this call."""
+
+    def agent_form(self, number: str) -> dict[str, str]:
+        """The fields of the transfer's child call to `number` (its whisper request)."""
+        return dict(self.form, CallSid=_sid("CA"), ParentCallSid=self.form["CallSid"],
+                    Direction="outbound-dial", To=number, CallStatus="in-progress")
+
+    def dial_fields(self, outcome: str) -> dict[str, str]:
+        """What Twilio adds when it requests a <Dial action> after the dialled call."""
+        bridged = outcome == "completed"
+        return {
+            "DialCallStatus": outcome,
+            "DialCallSid": _sid("CA"),
+            "DialCallDuration": "60" if bridged else "0",
+            "DialBridged": "true" if bridged else "false",
+        }
 
     def request(self, url: str, method: str, params: dict[str, str]) -> tuple[int, str]:
         """(HTTP status, body) for a request to this absolute URL."""
