@@ -153,15 +153,19 @@ def _apology() -> bytes:
         return ivr.last_resort
 
 
-def _turn(state: CallState, event: flow.Event) -> bytes:
+def _answer(event: flow.Event) -> bytes:
+    """The TwiML answering `event` in the state this request's URL carries."""
     ivr = _ivr()
     menus, prompts = ivr.store.menus(), ivr.store.prompts()
-    # The answer depends only on these, so each is rendered once (the read-out is the
-    # costliest step and the one callers repeat); the cache is bounded by clearing it.
+    # The answer depends only on these, so each is rendered once per menus version (the
+    # read-out is the costliest step, and the one callers repeat); the raw query string
+    # stands for the state, so a cached answer needs no decoding either.
     root = ivr.settings.public_base_url or request.host_url + request.script_root
-    key = (menus.version, prompts.version, root, state, event)
+    key = (menus.version, prompts.version, root, request.endpoint, request.query_string, event)
     body = ivr.cache.get(key)
     if body is None:
+        start = request.endpoint == "voice.voice"
+        state = CallState.start() if start else callstate.decode(request.args, menus)
         turn = flow.next_turn(menus, state, event)
         body = _xml(twiml.render_turn(turn, menus, WebLinks(ivr.settings), prompts))
         if len(ivr.cache) >= CACHE_SIZE:
@@ -170,28 +174,23 @@ def _turn(state: CallState, event: flow.Event) -> bytes:
     return body
 
 
-def _state() -> CallState:
-    return callstate.decode(request.args, _ivr().store.menus())
-
-
 @bp.post("/voice")
 @_answering
 def voice() -> bytes:
-    return _turn(CallState.start(), flow.Arrive())
+    return _answer(flow.Arrive())
 
 
 @bp.post("/voice/step")
 @_answering
 def step() -> bytes:
     digits = request.form.get("Digits")
-    event: flow.Event = flow.Press(digits) if digits else flow.Silence()
-    return _turn(_state(), event)
+    return _answer(flow.Press(digits) if digits else flow.Silence())
 
 
 @bp.post("/voice/dial-done")
 @_answering
 def dial_done() -> bytes:
-    return _turn(_state(), flow.DialEnded(request.form.get("DialCallStatus", "")))
+    return _answer(flow.DialEnded(request.form.get("DialCallStatus", "")))
 
 
 @bp.post("/voice/whisper")
