@@ -33,7 +33,7 @@ def describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text '{value}'"
+        return f"the text '{value}'" if len(value) <= 40 else f"the text '{value[:37]}...'"
     if isinstance(value, datetime.date):
         return f"the date {value.isoformat()}"
     return "a list" if isinstance(value, list) else "a mapping"
@@ -42,7 +42,9 @@ def describe(value: Any) -> str:
 def _quote_hint(value: Any) -> str | None:
     if value is None:
         return "fill in a value, or remove the key"
-    if isinstance(value, bool | int | float | datetime.date):
+    if isinstance(value, bool):
+        return "write the text in quotes: unquoted, yes, no, on and off mean true or false"
+    if isinstance(value, int | float | datetime.date):
         raw = describe(value).removeprefix("the number ").removeprefix("the date ")
         return f'write it in quotes: "{raw}"'
     return None
