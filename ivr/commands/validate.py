@@ -73,7 +73,12 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> obj
 # Golden tests pin the day so 'checked more than a year ago' does not drift with the clock.
 @click.option("--today", callback=_day, hidden=True)
 def validate(path: Path, output: str, strict: bool, today: datetime.date | None) -> None:
-    """Check a menus file (default: ./menus.yaml) and say every problem in it."""
+    """Check a menus file (default: ./menus.yaml) and say every problem in it.
+
+    Each problem is one line, file:line:column: error|warning: path: message (hint).
+    Exit 0 when valid, 1 when not (with --strict, also on warnings). Every key is
+    explained in docs/menus.md.
+    """
     text = read_menus_file(path)
     menus, problems = check_menus_text(text, str(path), today)
     warnings = [p for p in problems if p.severity == "warning"]
