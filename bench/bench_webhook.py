@@ -162,7 +162,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_gunicorn(target: str, workers: int, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+def start_gunicorn(
+    target: str, workers: int, env: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "gunicorn"),

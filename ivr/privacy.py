@@ -72,7 +72,10 @@ _FILTER = CallerPrivacyFilter()
 LOGGERS = ("", "werkzeug", "gunicorn.access", "gunicorn.error", "flask.app", "ivr")
 
 
-def _scrubbing_factory(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+RecordFactory = Callable[..., logging.LogRecord]
+
+
+def _scrubbing_factory(factory: RecordFactory) -> RecordFactory:
     def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
         return scrub(factory(*args, **kwargs))
 

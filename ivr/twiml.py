@@ -58,7 +58,9 @@ def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) ->
     return response
 
 
-def render_whisper(menus: Menus, caller_lang: str, prompts: PromptIndex, links: Links) -> VoiceResponse:
+def render_whisper(
+    menus: Menus, caller_lang: str, prompts: PromptIndex, links: Links
+) -> VoiceResponse:
     """What the answering agent hears before the call is bridged."""
     response = VoiceResponse()
     _speak(response, script.whisper(menus, caller_lang), menus, links, prompts)

@@ -35,6 +35,7 @@ forms = st.dictionaries(
     st.one_of(st.sampled_from(list("0123456789*#") + ["completed", "busy", ""]), st.text()),
     max_size=6,
 )
+FIXTURES = [HealthCheck.function_scoped_fixture]
 requests = st.tuples(st.sampled_from(PATHS), queries, forms, st.sampled_from(["POST", "GET"]))
 
 
@@ -58,7 +59,7 @@ def check(response):
         assert 400 <= response.status_code < 500
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=FIXTURES)
 @given(calls=st.lists(requests, min_size=1, max_size=5))
 def test_random_requests_never_get_a_5xx(apps, calls):
     unsigned, signed = apps
@@ -69,13 +70,14 @@ def test_random_requests_never_get_a_5xx(apps, calls):
         check(signed.open(url, method=method, data=form, headers=headers))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=FIXTURES)
 @given(query=queries, digits=st.text(max_size=4))
 def test_any_state_and_digits_answer_with_a_gather_a_dial_or_a_hangup(apps, query, digits):
     _, signed = apps
     url = "/voice/step" + ("?" + urllib.parse.urlencode(query) if query else "")
     form = {**CALL_FIELDS, "Digits": digits}
-    response = signed.post(url, data=form, headers={"X-Twilio-Signature": sign(PUBLIC_URL + url, form)})
+    headers = {"X-Twilio-Signature": sign(PUBLIC_URL + url, form)}
+    response = signed.post(url, data=form, headers=headers)
     assert response.status_code == 200
     tags = [verb.tag for verb in ET.fromstring(response.data)]
     assert tags in (["Gather", "Redirect"], ["Say", "Dial"], ["Say", "Hangup"])

@@ -69,7 +69,8 @@ def test_serve_starts_on_localhost_with_no_token_and_warns(tmp_path):
 
 def test_fallback_writes_the_static_document(tmp_path):
     out = tmp_path / "fallback.xml"
-    result = CliRunner().invoke(cli, ["fallback", "--menus", str(ROOT / "menus.yaml"), "-o", str(out)])
+    args = ["fallback", "--menus", str(ROOT / "menus.yaml"), "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     expected = render_fallback(load_menus(ROOT / "menus.yaml")).to_xml() + "\n"
     assert out.read_text(encoding="utf-8") == expected

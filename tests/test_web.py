@@ -143,7 +143,9 @@ def test_silence_says_so_and_counts(signed_post):
     )
 
 
-@pytest.mark.parametrize("query", ["", "m=nope", "m=main&l=xx", "s=abc", "m=%00%ff", "b=" + "x" * 5000])
+@pytest.mark.parametrize(
+    "query", ["", "m=nope", "m=main&l=xx", "s=abc", "m=%00%ff", "b=" + "x" * 5000]
+)
 def test_a_tampered_state_restarts_at_the_language_menu(signed_post, query):
     path = f"/voice/step?{query}" if query else "/voice/step"
     assert body(signed_post(path, {"Digits": "*"})) == LANGUAGE_MENU
@@ -164,7 +166,8 @@ def test_wrong_methods_are_405(client, path):
 
 
 def test_a_huge_body_is_413(signed_post):
-    assert signed_post("/voice/step?m=main&l=fi", {"Digits": "1", "x": "a" * 100_000}).status_code == 413
+    huge = {"Digits": "1", "x": "a" * 100_000}
+    assert signed_post("/voice/step?m=main&l=fi", huge).status_code == 413
 
 
 @pytest.fixture
