@@ -8,14 +8,17 @@ network at any moment leaves only whole files and a manifest that lists exactly 
 from __future__ import annotations
 
 import difflib
+import fcntl
 import os
 import tempfile
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -41,6 +44,23 @@ from ivr.tts import RenderError
 
 Progress = Callable[[Job, str | None], None]
 """Called after each sentence with its job and None, or the reason it failed."""
+LOCK = ".lock"
+
+
+class Busy(Exception):
+    """Another build or recording is writing the same prompts folder."""
+
+
+@contextmanager
+def locked(prompts_dir: Path) -> Iterator[None]:
+    """Hold the folder's lock: two writers would overwrite each other's manifest."""
+    prompts_dir.mkdir(parents=True, exist_ok=True)
+    with open(prompts_dir / LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise Busy(f"{prompts_dir}: another prompts build or record is running") from error
+        yield  # the lock goes with the file's closing, even on a crash
 
 
 @dataclass
@@ -108,11 +128,7 @@ def _adopt(prompts_dir: Path, manifest: Manifest, job: Job, engine: str) -> bool
 
 
 def _render_all(
-    prompts_dir: Path,
-    manifest: Manifest,
-    engine: Engine,
-    jobs: list[Job],
-    result: BuildResult,
+    prompts_dir: Path, manifest: Manifest, engine: Engine, jobs: list[Job], result: BuildResult,
     progress: Progress,
 ) -> None:
     queue = iter(jobs)
@@ -139,13 +155,8 @@ def _render_all(
 
 
 def _finish(
-    prompts_dir: Path,
-    manifest: Manifest,
-    engine: Engine,
-    job: Job,
-    future: Future[tuple[bytes, float]],
-    result: BuildResult,
-    progress: Progress,
+    prompts_dir: Path, manifest: Manifest, engine: Engine, job: Job,
+    future: Future[tuple[bytes, float]], result: BuildResult, progress: Progress,
 ) -> None:
     try:
         data, seconds = future.result()
@@ -184,14 +195,26 @@ def build(
     langs: Iterable[str] = (),
     prune: bool = False,
     progress: Progress = lambda job, problem: None,
+    started: Callable[[Plan], None] = lambda plan: None,
 ) -> BuildResult:
-    """Render what is missing or changed; stop early (keeping what is done) without a network."""
-    prompts_dir.mkdir(parents=True, exist_ok=True)
+    """Render what is missing or changed; stop early (keeping what is done) without a network.
+
+    `started` gets the plan before any work, `progress` each sentence done.
+    """
+    with locked(prompts_dir):
+        return _build(menus, prompts_dir, engine, langs, prune, progress, started)
+
+
+def _build(
+    menus: Menus, prompts_dir: Path, engine: Engine, langs: Iterable[str], prune: bool,
+    progress: Progress, started: Callable[[Plan], None],
+) -> BuildResult:
     for leftover in prompts_dir.glob(".*.part"):
         leftover.unlink(missing_ok=True)  # a temp file of a run that was killed
     manifest = load_manifest(prompts_dir)
     present = present_files(prompts_dir)
     result = BuildResult(plan_build(menus, manifest, present, engine.name, langs))
+    started(result.plan)
     if result.plan.absent:
         for name in result.plan.absent:
             del manifest.files[name]
@@ -239,27 +262,29 @@ def record(menus: Menus, prompts_dir: Path, lang: str, text: str, source: Path) 
         seconds = check_audio(data, suffix)
     except BadAudio as error:
         raise RecordingError(f"{source.name}: {error}") from error
-    prompts_dir.mkdir(parents=True, exist_ok=True)
     name = recording_name(lang, data, suffix)
-    write_atomic(prompts_dir / name, data)
-    manifest = load_manifest(prompts_dir)
-    old = [n for n, e in manifest.for_line(lang, text).items() if e.engine == HUMAN and n != name]
-    manifest.files[name] = Entry(lang, text, HUMAN, {"source": source.name}, seconds)
-    for earlier in old:
-        del manifest.files[earlier]
-    save_manifest(prompts_dir, manifest)
-    for earlier in old:
-        (prompts_dir / earlier).unlink(missing_ok=True)
+    with locked(prompts_dir):
+        write_atomic(prompts_dir / name, data)
+        manifest = load_manifest(prompts_dir)
+        old = [n for n, e in manifest.for_line(lang, text).items() if e.engine == HUMAN]
+        old = [n for n in old if n != name]
+        manifest.files[name] = Entry(lang, text, HUMAN, {"source": source.name}, seconds)
+        for earlier in old:
+            del manifest.files[earlier]
+        save_manifest(prompts_dir, manifest)
+        for earlier in old:
+            (prompts_dir / earlier).unlink(missing_ok=True)
     return name
 
 
 def unrecord(prompts_dir: Path, lang: str, text: str) -> list[str]:
     """Remove the recordings of one sentence (the engines' renders play again)."""
-    manifest = load_manifest(prompts_dir)
-    gone = [n for n, e in manifest.for_line(lang, text).items() if e.engine == HUMAN]
-    for name in gone:
-        del manifest.files[name]
-    save_manifest(prompts_dir, manifest)
-    for name in gone:
-        (prompts_dir / name).unlink(missing_ok=True)
+    with locked(prompts_dir):
+        manifest = load_manifest(prompts_dir)
+        gone = [n for n, e in manifest.for_line(lang, text).items() if e.engine == HUMAN]
+        for name in gone:
+            del manifest.files[name]
+        save_manifest(prompts_dir, manifest)
+        for name in gone:
+            (prompts_dir / name).unlink(missing_ok=True)
     return gone

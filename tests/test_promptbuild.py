@@ -14,6 +14,7 @@ from ivr.menus import parse_menus
 from ivr.promptbuild import RecordingError
 from ivr.promptbuild import build
 from ivr.promptbuild import load_manifest
+from ivr.promptbuild import locked
 from ivr.promptbuild import record
 from ivr.promptbuild import write_atomic
 from ivr.promptindex import PromptIndex
@@ -48,7 +49,7 @@ class Counting:
 
 
 def on_disk(folder):
-    return sorted(p.name for p in folder.iterdir() if p.name != "manifest.json")
+    return sorted(p.name for p in folder.iterdir() if p.name not in ("manifest.json", ".lock"))
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +204,13 @@ def test_a_recording_must_be_of_a_sentence_callers_hear_and_be_audio(prompts_dir
     with pytest.raises(RecordingError) as error:
         record(MENUS, prompts_dir, "fi", "Suomeksi, paina 1.", take)
     assert str(error.value) == "take.wav: not WAV audio (starts b'RIFF\\x00\\x00\\x00\\x00')"
+
+
+def test_a_second_writer_of_the_same_folder_is_refused_in_one_line(tmp_path):
+    folder = tmp_path / "prompts"
+    with locked(folder):
+        result = CliRunner(mix_stderr=False).invoke(
+            cli, ["prompts", "build", "--engine", "espeak", "--dir", str(folder)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {folder}: another prompts build or record is running\n"
+    assert sorted(p.name for p in folder.iterdir()) == [".lock"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -15,6 +16,7 @@ from ivr import script
 from ivr.menus import InvalidMenus
 from ivr.menus import load_menus
 from ivr.model import Menus
+from ivr.promptbuild import Busy
 from ivr.promptbuild import RecordingError
 from ivr.promptbuild import build as run_build
 from ivr.promptbuild import load_manifest
@@ -91,6 +93,8 @@ def build(engine: str, langs: tuple[str, ...], dry_run: bool, prune: bool, jobs:
         _build(menus, prompts_dir, engine, langs, prune, jobs)
     except ManifestError as error:
         raise click.ClickException(f"{prompts_dir}/{error}") from error
+    except Busy as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _check_langs(menus: Menus, langs: tuple[str, ...]) -> None:
@@ -115,12 +119,17 @@ def _dry_run(menus: Menus, prompts_dir: Path, engine: str, langs: tuple[str, ...
 def _build(menus: Menus, prompts_dir: Path, engine_name: str, langs: tuple[str, ...],
            prune: bool, jobs: int | None) -> None:
     engine = make_engine(engine_name, jobs)
-    todo = len(plan(menus, prompts_dir, engine_name, langs).todo)
-    label = f"rendering {todo} with {engine_name}"
-    bar: ProgressBar[int]
-    with click.progressbar(length=todo, label=label, file=sys.stderr, show_pos=True) as bar:
+    bars: list[ProgressBar[int]] = []
+    with ExitStack() as stack:
+
+        def started(found: Plan) -> None:
+            label = f"rendering {len(found.todo)} with {engine_name}"
+            bar: ProgressBar[int] = click.progressbar(
+                length=len(found.todo), label=label, file=sys.stderr, show_pos=True)
+            bars.append(stack.enter_context(bar))
+
         result = run_build(menus, prompts_dir, engine, langs, prune,
-                           progress=lambda job, problem: bar.update(1))
+                           progress=lambda job, problem: bars[0].update(1), started=started)
     left = len(result.plan.todo) - len(result.rendered) - len(result.adopted)
     click.echo(f"rendered {len(result.rendered) + len(result.adopted)}, "
                f"kept {len(result.plan.done)}, recorded by hand {len(result.plan.recorded)}, "
@@ -223,6 +232,6 @@ def record(lang: str, text: str, remove: bool, audio: Path | None, menus_path: P
         if audio is None:
             raise click.UsageError("give the audio file (or --remove)")
         name = add_recording(_menus(menus_path), prompts_dir, lang, text, audio)
-    except (RecordingError, ManifestError) as error:
+    except (RecordingError, ManifestError, Busy) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{name}: {lang} {text!r} (recorded by hand; kept by build and --prune)")
