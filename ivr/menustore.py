@@ -62,10 +62,13 @@ class MenuStore:
         allow_offline_prompts: bool = False,
         interval: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        prompts_on_disk: bool = True,
     ) -> None:
         self.menus_path = Path(menus_path)
         self.prompts_dir = Path(prompts_dir)
         self.allow_offline_prompts = allow_offline_prompts
+        self.prompts_on_disk = prompts_on_disk
+        """False when the audio is served from a CDN: files are then not looked for here."""
         self.interval = interval
         self._clock = clock
         self._lock = threading.Lock()
@@ -110,7 +113,7 @@ class MenuStore:
             "menus_version": self._menus.version,
             "loaded_at": self.loaded_at,
             "last_reload_error": self.last_reload_error,
-            "prompts": {"version": self._prompts.version, "dir": self.prompts_dir.name},
+            "prompts": {"version": self._prompts.version, "count": len(self._prompts)},
         }
 
     def _maybe_reload(self) -> None:
@@ -165,7 +168,9 @@ class MenuStore:
 
     def _load_prompts(self) -> PromptIndex | None:
         try:
-            return PromptIndex.load(self.prompts_dir, self.allow_offline_prompts)
+            return PromptIndex.load(
+                self.prompts_dir, self.allow_offline_prompts, check_files=self.prompts_on_disk
+            )
         except Exception as error:  # noqa: BLE001 - a bad manifest must not stop the calls
             log.error("prompts manifest not loaded, keeping the previous one: %s", error)
             return None

@@ -90,6 +90,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         settings.prompts_dir,
         settings.allow_offline_prompts,
         settings.reload_interval,
+        prompts_on_disk=settings.prompts_base_url is None,
     )
     app.extensions["ivr"] = IvrState(settings, store)
     if app.config.get("MAX_CONTENT_LENGTH") is None:

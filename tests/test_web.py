@@ -217,3 +217,25 @@ def test_if_even_the_apology_fails_the_last_resort_is_sent(signed_post, monkeypa
         HEAD + f"<Response><Say {FI}>Pahoittelemme, tapahtui virhe."
     )
     assert '<Dial timeout="30">+358295463177</Dial>' in response.get_data(as_text=True)
+
+
+def test_a_rendered_prompt_plays_from_the_audio_route(settings, monkeypatch):
+    from ivr.promptindex import PromptIndex
+
+    files = {("en", "Main menu."): "en-main-0123.mp3"}
+    monkeypatch.setattr(PromptIndex, "load", classmethod(lambda cls, *a, **k: cls(files, "v1")))
+    client = create_app(dataclasses.replace(settings, auth_token=None)).test_client()
+    text = body(client.post("/voice/step?m=language", data={"Digits": "3"}))
+    assert f'numDigits="1" timeout="6"><Play>{PUBLIC_URL}/audio/en-main-0123.mp3</Play>' in text
+    assert f"<Say {EN}>Choose the help you need. For safe housing" in text
+    assert client.get("/healthz").get_json()["prompts"] == {"version": "v1", "count": 1}
+
+
+def test_prompts_on_a_cdn_play_from_there(settings, monkeypatch):
+    from ivr.promptindex import PromptIndex
+
+    files = {("en", "Main menu."): "en-main-0123.mp3"}
+    monkeypatch.setattr(PromptIndex, "load", classmethod(lambda cls, *a, **k: cls(files, "v1")))
+    cdn = dataclasses.replace(settings, auth_token=None, prompts_base_url="https://cdn.example/p/")
+    text = body(create_app(cdn).test_client().post("/voice/step?m=language", data={"Digits": "3"}))
+    assert "<Play>https://cdn.example/p/en-main-0123.mp3</Play>" in text
