@@ -239,3 +239,17 @@ def test_prompts_on_a_cdn_play_from_there(settings, monkeypatch):
     cdn = dataclasses.replace(settings, auth_token=None, prompts_base_url="https://cdn.example/p/")
     text = body(create_app(cdn).test_client().post("/voice/step?m=language", data={"Digits": "3"}))
     assert "<Play>https://cdn.example/p/en-main-0123.mp3</Play>" in text
+
+
+def test_emergency_forwarding_dials_112_only_when_switched_on(settings, menus_file):
+    text = menus_file.read_text(encoding="utf-8")
+    menus_file.write_text(
+        text.replace("emergency_forwarding: false", "emergency_forwarding: true"), encoding="utf-8"
+    )
+    client = create_app(dataclasses.replace(settings, auth_token=None)).test_client()
+    assert body(client.post("/voice/step?m=main&l=en", data={"Digits": "9"})) == (
+        HEAD + f"<Response><Say {EN}>If you are in danger, end this call now and dial the "
+        "emergency number 112 from your own phone.</Say>"
+        f'<Dial action="{PUBLIC_URL}/voice/dial-done?m=main&amp;l=en" method="POST" '
+        'timeout="30"><Number>112</Number></Dial></Response>'
+    )
