@@ -101,6 +101,11 @@ class MenuStore:
         self._maybe_reload()
         return self._prompts
 
+    def snapshot(self) -> tuple[Menus, PromptIndex]:
+        """The live menus and prompt index together (one reload check)."""
+        self._maybe_reload()
+        return self._menus, self._prompts
+
     def current(self) -> Menus:
         """The live menus without a reload check (for error paths)."""
         return self._menus

@@ -157,7 +157,7 @@ def _apology() -> bytes:
 def _answer(event: flow.Event) -> bytes:
     """The TwiML answering `event` in the state this request's URL carries."""
     ivr = _ivr()
-    menus, prompts = ivr.store.menus(), ivr.store.prompts()
+    menus, prompts = ivr.store.snapshot()
     # The answer depends only on these, so each is rendered once per menus version (the
     # read-out is the costliest step, and the one callers repeat); the raw query string
     # stands for the state, so a cached answer needs no decoding either.
@@ -196,12 +196,11 @@ def dial_done() -> bytes:
 
 @bp.post("/voice/whisper")
 def whisper() -> Response:
-    store = _ivr().store
+    ivr = _ivr()
     try:
-        menus = store.menus()
+        menus, prompts = ivr.store.snapshot()
         lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
-        links = WebLinks(_ivr().settings)
-        return _twiml(_xml(twiml.render_whisper(menus, lang, store.prompts(), links)))
+        return _twiml(_xml(twiml.render_whisper(menus, lang, prompts, WebLinks(ivr.settings))))
     except Exception:
         # This runs on the agent's side: on failure, bridge the caller without the whisper.
         log.exception("the whisper failed; bridging without it")
