@@ -100,8 +100,20 @@ def init_app(app: Flask, settings: Settings) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
+    _log_through_gunicorn()
     privacy.install()
     app.register_blueprint(bp)
+
+
+def _log_through_gunicorn() -> None:
+    # Under gunicorn nothing configures the root logger, so reload errors and apologies
+    # would only reach stderr through logging's last resort; use gunicorn's error log.
+    gunicorn = logging.getLogger("gunicorn.error")
+    ivr_log = logging.getLogger("ivr")
+    if gunicorn.handlers and not ivr_log.handlers:
+        ivr_log.handlers = list(gunicorn.handlers)
+        ivr_log.setLevel(gunicorn.level)
+        ivr_log.propagate = False
 
 
 def _ivr() -> IvrState:
