@@ -96,3 +96,14 @@ def test_forwarded_headers_are_ignored_without_trusted_hops(client, settings):
 def test_without_a_token_nothing_is_checked(settings):
     app = create_app(dataclasses.replace(settings, auth_token=None))
     assert app.test_client().post(PATH, data=FORM).status_code == 200
+
+
+def test_a_public_url_with_a_path_prefix_is_signed_and_linked_with_it(settings):
+    base = "https://example.org/helpline"
+    app = create_app(dataclasses.replace(settings, public_base_url=base + "/"))
+    headers = {"X-Twilio-Signature": sign(base + PATH, FORM)}
+    response = app.test_client().post(PATH, data=FORM, headers=headers)
+    assert response.status_code == 200
+    assert f'action="{base}/voice/step?m=needs_safety' in response.get_data(as_text=True)
+    headers = {"X-Twilio-Signature": sign(PUBLIC_URL + PATH, FORM)}
+    assert forbidden(app.test_client().post(PATH, data=FORM, headers=headers))
