@@ -40,6 +40,8 @@ MAX_BODY = 64 * 1024
 """Twilio's webhook forms are a few kilobytes; anything far bigger is not Twilio (413)."""
 CACHE_SIZE = 4096
 """Rendered answers kept per process (a few kilobytes each)."""
+MAX_CACHED_QUERY = 256
+"""Our own state URLs are far shorter; a longer query is junk and not worth keeping."""
 
 
 class IvrState:
@@ -183,7 +185,8 @@ def _answer(event: flow.Event) -> bytes:
         body = _xml(twiml.render_turn(turn, menus, WebLinks(ivr.settings), prompts))
         if len(ivr.cache) >= CACHE_SIZE:
             ivr.cache.clear()
-        ivr.cache[key] = body
+        if len(request.query_string) <= MAX_CACHED_QUERY:
+            ivr.cache[key] = body
     return body
 
 
