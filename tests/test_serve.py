@@ -55,11 +55,14 @@ def test_serve_starts_on_localhost_with_no_token_and_warns(tmp_path):
                 request = urllib.request.Request(f"http://127.0.0.1:{port}/voice", method="POST")
                 with urllib.request.urlopen(request, timeout=2) as response:
                     body = response.read().decode()
+                    headers = response.headers
                 break
             except OSError:
                 assert time.monotonic() < deadline, "serve did not start"
                 time.sleep(0.2)
         assert body.startswith('<?xml version="1.0" encoding="UTF-8"?><Response><Gather')
+        assert headers["Content-Length"] == str(len(body.encode()))
+        assert headers["Transfer-Encoding"] is None
         assert f'action="http://127.0.0.1:{port}/voice/step?m=language"' in body
     finally:
         process.terminate()
