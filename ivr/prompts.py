@@ -27,6 +27,10 @@ PREFERENCE = (HUMAN, "gtts", "espeak")
 OFFLINE_ENGINES = frozenset({"espeak"})
 ESPEAK_MP3 = "lame -m m -b 32"
 """How espeak's WAV becomes MP3; part of the hash, so changing it re-renders."""
+ESPEAK_RATE = "185"
+"""Words a minute; espeak's default 175 drags, and the first menu must be short."""
+ESPEAK_TRIM = "silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse pad 0 0.1"
+"""sox effects: espeak pads every sentence with silence, which adds up before the menus."""
 MIN_BYTES = 600
 MIN_SECONDS = 0.3
 _NAME = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?-(gtts|espeak|human)-[0-9a-f]{20}\.(mp3|wav)$")
@@ -37,7 +41,12 @@ def voice_settings(engine: str, language: Language) -> dict[str, str]:
     if engine == "gtts":
         return {"lang": language.gtts_lang, "tld": language.gtts_tld}
     if engine == "espeak":
-        return {"voice": language.espeak_voice, "mp3": ESPEAK_MP3}
+        return {
+            "voice": language.espeak_voice,
+            "rate": ESPEAK_RATE,
+            "trim": ESPEAK_TRIM,
+            "mp3": ESPEAK_MP3,
+        }
     raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
 
 

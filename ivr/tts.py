@@ -94,7 +94,7 @@ class GttsEngine:
 
 
 class EspeakEngine:
-    """Debian's espeak-ng, encoded to a small mono MP3 with lame: robotic, offline."""
+    """Debian's espeak-ng, trimmed with sox, encoded to a small mono MP3 with lame: offline."""
 
     name = "espeak"
 
@@ -106,7 +106,7 @@ class EspeakEngine:
         try:
             done = subprocess.run(command, input=data, capture_output=True, timeout=self.timeout)
         except FileNotFoundError as error:
-            missing = f"{command[0]} is not installed (apt-get install espeak-ng lame)"
+            missing = f"{command[0]} is not installed (apt-get install espeak-ng sox lame)"
             raise RenderError(missing) from error
         except subprocess.TimeoutExpired as error:
             raise RenderError(f"{command[0]} took over {self.timeout:g} s") from error
@@ -117,7 +117,10 @@ class EspeakEngine:
 
     def render(self, text: str, settings: Mapping[str, str]) -> tuple[bytes, float]:
         """Speak the text to WAV on stdout (text on stdin, so no option injection), then MP3."""
-        wav = self._run(["espeak-ng", "-v", settings["voice"], "--stdout"], text.encode())
+        rate = ["-s", settings["rate"]] if settings.get("rate") else []
+        wav = self._run(["espeak-ng", "-v", settings["voice"], *rate, "--stdout"], text.encode())
+        if settings.get("trim"):
+            wav = self._run(["sox", "-t", "wav", "-", "-t", "wav", "-", *settings["trim"].split()], wav)
         mp3 = self._run(["lame", "--quiet", *settings["mp3"].split()[1:], "-", "-"], wav)
         try:
             return mp3, check_audio(mp3)

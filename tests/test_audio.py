@@ -129,8 +129,8 @@ def test_the_webhook_plays_rendered_prompts_and_says_the_rest(settings, signed_p
     response = signed_post("/voice")
     assert response.get_data(as_text=True) == language_menu(
         f"<Play>{PUBLIC_URL}/audio/{fi[0]}</Play><Play>{PUBLIC_URL}/audio/{fi[1]}</Play>",
-        f"<Say {SV}>Är du i fara, lägg på och ring 112. På svenska, tryck 2.</Say>",
-        f"<Say {EN}>If you are in danger, hang up and call 112. For English, press 3.</Say>",
+        f"<Say {SV}>Vid nödfall, ring 112. På svenska, tryck 2.</Say>",
+        f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
     )
     for name in fi:
         played = client.get(f"/audio/{name}")
@@ -144,8 +144,8 @@ def test_a_demo_that_allows_offline_voices_plays_them(settings, folder):
     sv = [espeak[(ln.lang, ln.text)] for ln in script.language_menu(MENUS) if ln.lang == "sv"]
     client = create_app(demo).test_client()
     assert client.post("/voice").get_data(as_text=True) == language_menu(
-        f"<Say {FI_SAY}>Jos olet vaarassa, lopeta puhelu ja soita 112. Suomeksi, paina 1.</Say>",
+        f"<Say {FI_SAY}>Hätätilanteessa soita 112. Suomeksi, paina 1.</Say>",
         f"<Play>https://cdn.example.org/prompts/{sv[0]}</Play>"
         f"<Play>https://cdn.example.org/prompts/{sv[1]}</Play>",
-        f"<Say {EN}>If you are in danger, hang up and call 112. For English, press 3.</Say>",
+        f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
     )

@@ -16,9 +16,9 @@ EMERGENCY = [
     " 112 from your own phone.",
 ]
 LANGUAGE_MENU = [
-    "  [language] (fi) Jos olet vaarassa, lopeta puhelu ja soita 112. Suomeksi, paina 1.",
-    "  [language] (sv) Är du i fara, lägg på och ring 112. På svenska, tryck 2.",
-    "  [language] (en) If you are in danger, hang up and call 112. For English, press 3.",
+    "  [language] (fi) Hätätilanteessa soita 112. Suomeksi, paina 1.",
+    "  [language] (sv) Vid nödfall, ring 112. På svenska, tryck 2.",
+    "  [language] (en) In an emergency, call 112. For English, press 3.",
 ]
 
 

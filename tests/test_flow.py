@@ -37,11 +37,11 @@ def menu(state):
 def test_a_call_starts_with_the_112_notice_and_the_language_choice_in_every_language():
     assert next_turn(MENUS, START, Arrive()) == listen(
         START,
-        Line("Jos olet vaarassa, lopeta puhelu ja soita 112.", "fi"),
+        Line("Hätätilanteessa soita 112.", "fi"),
         Line("Suomeksi, paina 1.", "fi"),
-        Line("Är du i fara, lägg på och ring 112.", "sv"),
+        Line("Vid nödfall, ring 112.", "sv"),
         Line("På svenska, tryck 2.", "sv"),
-        Line("If you are in danger, hang up and call 112.", "en"),
+        Line("In an emergency, call 112.", "en"),
         Line("For English, press 3.", "en"),
     )
 

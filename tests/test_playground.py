@@ -84,7 +84,7 @@ def test_a_call_through_the_api_with_recorded_audio_and_a_transfer(playground):
     assert (answer["waiting"], answer["where"], answer["ending"]) == (True, "language", None)
     heard = answer["events"]
     assert [e["kind"] for e in heard] == ["heard"] * 6
-    assert heard[0]["text"] == "Jos olet vaarassa, lopeta puhelu ja soita 112."
+    assert heard[0]["text"] == "Hätätilanteessa soita 112."
     assert heard[0]["audio"].startswith("/audio/fi-human-") and heard[0]["audio"].endswith(".wav")
     audio = playground.get(heard[0]["audio"])
     assert (audio.status_code, audio.mimetype, audio.data[:4]) == (200, "audio/wav", b"RIFF")

@@ -60,7 +60,7 @@ def test_a_call_in_the_browser_plays_the_prompts_and_shows_the_transcript(server
     page.click("#start")
     page.wait_for_selector("text=Waiting for a key in language")
     assert transcript(page)[:2] == [
-        "[language](fi) Jos olet vaarassa, lopeta puhelu ja soita 112.",
+        "[language](fi) Hätätilanteessa soita 112.",
         "[language](fi) Suomeksi, paina 1.",
     ]
     # Every recorded prompt is an <audio> element the browser loaded and could decode.

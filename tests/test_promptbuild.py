@@ -18,6 +18,7 @@ from ivr.promptbuild import locked
 from ivr.promptbuild import record
 from ivr.promptbuild import write_atomic
 from ivr.promptindex import PromptIndex
+from ivr.prompts import ESPEAK_TRIM
 from ivr.prompts import BadAudio
 from ivr.prompts import catalogue
 from ivr.prompts import check_audio
@@ -83,7 +84,7 @@ def test_the_whole_catalogue_renders_to_valid_audio_of_plausible_length(espeak_d
         assert len(entry.text) / 30 < seconds < len(entry.text) / 5 + 1.0, (name, entry.text)
         assert entry.engine == "espeak"
         assert entry.voice == {"voice": MENUS.languages[entry.lang].espeak_voice,
-                               "mp3": "lame -m m -b 32"}
+                               "rate": "185", "trim": ESPEAK_TRIM, "mp3": "lame -m m -b 32"}
 
 
 def test_a_second_build_renders_nothing(prompts_dir):

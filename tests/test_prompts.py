@@ -61,7 +61,10 @@ def test_voice_settings_come_from_the_menus_languages():
     assert voice_settings("gtts", MENUS.languages["sv"]) == {"lang": "sv", "tld": "se"}
     assert voice_settings("gtts", MENUS.languages["en"]) == {"lang": "en", "tld": "co.uk"}
     assert voice_settings("espeak", MENUS.languages["en"]) == {
-        "voice": "en-gb", "mp3": "lame -m m -b 32"}
+        "voice": "en-gb",
+        "rate": "185",
+        "trim": "silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse pad 0 0.1",
+        "mp3": "lame -m m -b 32"}
     with pytest.raises(ValueError, match="unknown engine 'say' \\(choose from gtts, espeak\\)"):
         voice_settings("say", MENUS.languages["en"])
 

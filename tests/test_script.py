@@ -13,11 +13,11 @@ MENUS = load_menus(Path(__file__).resolve().parent.parent / "menus.yaml")
 
 def test_the_language_menu_gives_each_language_its_112_notice_and_key_in_that_language():
     assert script.language_menu(MENUS) == [
-        Line("Jos olet vaarassa, lopeta puhelu ja soita 112.", "fi"),
+        Line("Hätätilanteessa soita 112.", "fi"),
         Line("Suomeksi, paina 1.", "fi"),
-        Line("Är du i fara, lägg på och ring 112.", "sv"),
+        Line("Vid nödfall, ring 112.", "sv"),
         Line("På svenska, tryck 2.", "sv"),
-        Line("If you are in danger, hang up and call 112.", "en"),
+        Line("In an emergency, call 112.", "en"),
         Line("For English, press 3.", "en"),
     ]
 

@@ -125,7 +125,7 @@ def test_a_missing_espeak_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(RenderError) as error:
         EspeakEngine().render("Hei.", {"voice": "fi", "mp3": "lame -m m -b 32"})
-    assert str(error.value) == "espeak-ng is not installed (apt-get install espeak-ng lame)"
+    assert str(error.value) == "espeak-ng is not installed (apt-get install espeak-ng sox lame)"
 
 
 def test_the_playing_time_we_count_matches_soxi(tmp_path):

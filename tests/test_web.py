@@ -30,9 +30,9 @@ def gather(query, says):
 
 LANGUAGE_MENU = gather(
     "m=language",
-    f"<Say {FI}>Jos olet vaarassa, lopeta puhelu ja soita 112. Suomeksi, paina 1.</Say>"
-    f"<Say {SV}>Är du i fara, lägg på och ring 112. På svenska, tryck 2.</Say>"
-    f"<Say {EN}>If you are in danger, hang up and call 112. For English, press 3.</Say>",
+    f"<Say {FI}>Hätätilanteessa soita 112. Suomeksi, paina 1.</Say>"
+    f"<Say {SV}>Vid nödfall, ring 112. På svenska, tryck 2.</Say>"
+    f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
 )
 
 
