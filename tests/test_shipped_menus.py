@@ -1,6 +1,6 @@
 """The shipped menus.yaml is valid and true to the seed documents (issue 2, 'What must be shown').
 
-The seeds are the five scraped pages in ../shared/seeds (or $IVR_SEEDS). Each organisation
+The seeds are the five scraped pages in seeds/ (or $IVR_SEEDS). Each organisation
 below names the phrase that identifies it in the Finnish (001) and Swedish (000) lists and the
 phrase that gives its area, so a change to the directory that drifts from the seeds fails here.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
+import yaml
 
 from ivr.menus import check_menus_text
 from ivr.script import offered_pairs
@@ -57,7 +58,7 @@ ORGANISATIONS = {
 
 
 def seeds_dir():
-    for candidate in (os.environ.get("IVR_SEEDS"), ROOT.parent / "shared" / "seeds"):
+    for candidate in (os.environ.get("IVR_SEEDS"), ROOT / "seeds"):
         if candidate and Path(candidate, FI).is_file():
             return Path(candidate)
     pytest.fail("seed documents not found: set IVR_SEEDS to the folder with 000_...txt")
@@ -71,7 +72,11 @@ def seeds():
 
 @pytest.fixture(scope="module")
 def menus():
-    menus, problems = check_menus_text(MENUS_FILE.read_text(encoding="utf-8"), "menus.yaml")
+    text = MENUS_FILE.read_text(encoding="utf-8")
+    # Judged on the day the directory was last checked: a year later `validate` warns that
+    # entries are stale (as it should), but that must not turn CI red with no change made.
+    checked_on = max(service["checked"] for service in yaml.safe_load(text)["services"])
+    menus, problems = check_menus_text(text, "menus.yaml", today=checked_on)
     assert [p.format() for p in problems] == []
     return menus
 
