@@ -7,6 +7,7 @@ anything may be missing) and yields Findings; `check_menus_data` runs them all.
 from __future__ import annotations
 
 import datetime
+import re
 import string
 from collections.abc import Iterator
 from typing import Any
@@ -300,9 +301,34 @@ def check_coverage(m: Data) -> Iterator[Finding]:
                               severity="warning", at_key=True)
 
 
+# Ids travel in the call's URLs (the back-stack joins menu ids with dots) and name files.
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+RESERVED_MENU_IDS = ("language",)
+"""The language choice is a menu of its own, built from `languages`."""
+
+
+def check_ids(m: Data) -> Iterator[Finding]:
+    """Ids are plain lower-case names, and no menu takes the language menu's name."""
+    for section in ("menus", "needs", "regions"):
+        for name in _section(m, section):
+            if not _ID.match(str(name)):
+                yield Finding((section, name), "is not a valid id", "use lower-case letters, "
+                              "digits and _ only, starting with a letter", at_key=True)
+    for code in _section(m, "languages"):
+        if not _LANGUAGE_CODE.match(str(code)):
+            yield Finding(("languages", code), "is not a language code",
+                          "use a code like fi, sv, en or pt-BR", at_key=True)
+    for name in RESERVED_MENU_IDS:
+        if name in _section(m, "menus"):
+            yield Finding(("menus", name), f"the name '{name}' is reserved for the language "
+                          "menu", "rename this menu", at_key=True)
+
+
 def check_menus_data(m: Data, today: datetime.date) -> list[Finding]:
     """Every meaning problem in clean menus data."""
     return [
+        *check_ids(m),
         *check_languages(m),
         *check_numbers(m),
         *check_call(m),
