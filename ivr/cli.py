@@ -7,6 +7,7 @@ import sys
 import click
 
 from ivr.commands import call
+from ivr.commands import diagram
 from ivr.commands import fallback
 from ivr.commands import flows
 from ivr.commands import prompts
@@ -25,6 +26,7 @@ cli.add_command(fallback.fallback)
 cli.add_command(prompts.prompts)
 cli.add_command(call.call)
 cli.add_command(flows.flows)
+cli.add_command(diagram.diagram)
 
 
 def main(argv: list[str] | None = None) -> int:
