@@ -49,7 +49,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 class MenuStore:

@@ -16,10 +16,10 @@ from ivr.scenarios_model import InvalidScenarios
 from ivr.scenarios_model import Scenario
 from ivr.scenarios_model import Step
 from ivr.scenarios_model import parse_scenarios
+from ivr.settings import Settings
 from ivr.simulator import Call
 from ivr.simulator import place_call
 from ivr.transcript import Event
-from ivr.settings import Settings
 from ivr.transcript import Transcript
 
 SIMULATION_TOKEN = "simulated-auth-token"
@@ -213,7 +213,8 @@ def render_failure(result: Result) -> str:
                 lines.append(f"      [{e.menu}] ({e.lang or '?'}) {e.text}")
                 continue
             lines.append(f"      == transfer to {e.number}: {e.outcome}")
-            lines += [f"         agent hears ({a['lang']}) {a['text']}" for a in e.agent_heard or []]
+            agent = e.agent_heard or []
+            lines += [f"         agent hears ({a['lang']}) {a['text']}" for a in agent]
     elif failure.step <= len(scenario.steps):
         lines.append("    heard: nothing")
     return "\n".join(lines)

@@ -135,8 +135,8 @@ def offered_pairs(menus: Menus) -> list[tuple[str, str]]:
 def every_line(menus: Menus) -> list[Line]:
     """Every distinct sentence any call can hear, in a stable order (the prompts catalogue)."""
     lines = language_menu(menus)
-    fixed = ("no_input", "wrong_key", "too_many_tries", "transferring", "dial_busy")
-    fixed += ("dial_no_answer", "dial_failed", "emergency", "apology")
+    fixed = ("no_input", "wrong_key", "too_many_tries", "transferring", "dial_busy",
+             "dial_no_answer", "dial_failed", "emergency", "apology")
     for lang in menus.languages:
         for text_id in fixed:
             lines += text(menus, text_id, lang)

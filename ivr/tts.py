@@ -120,7 +120,8 @@ class EspeakEngine:
         rate = ["-s", settings["rate"]] if settings.get("rate") else []
         wav = self._run(["espeak-ng", "-v", settings["voice"], *rate, "--stdout"], text.encode())
         if settings.get("trim"):
-            wav = self._run(["sox", "-t", "wav", "-", "-t", "wav", "-", *settings["trim"].split()], wav)
+            trim = settings["trim"].split()
+            wav = self._run(["sox", "-t", "wav", "-", "-t", "wav", "-", *trim], wav)
         mp3 = self._run(["lame", "--quiet", *settings["mp3"].split()[1:], "-", "-"], wav)
         try:
             return mp3, check_audio(mp3)

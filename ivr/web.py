@@ -65,9 +65,11 @@ class WebLinks:
         self.prompts_base = (settings.prompts_base_url or "").rstrip("/")
 
     def _url(self, endpoint: str, **params: str) -> str:
+        # Typed as plain **values so mypy does not match them to url_for's _external etc.
+        values: dict[str, Any] = params
         if self.base:
-            return self.base + url_for(endpoint, **params)
-        return url_for(endpoint, _external=True, **params)
+            return self.base + url_for(endpoint, **values)
+        return url_for(endpoint, _external=True, **values)
 
     def step(self, state: CallState) -> str:
         return self._url("voice.step", **callstate.encode(state))
@@ -124,7 +126,8 @@ def _ivr() -> IvrState:
 
 
 def _xml(response: VoiceResponse) -> bytes:
-    return response.to_xml().encode("utf-8")
+    xml: str = response.to_xml()  # twilio is untyped
+    return xml.encode("utf-8")
 
 
 def _twiml(body: bytes) -> Response:

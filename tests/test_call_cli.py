@@ -88,7 +88,8 @@ def test_bad_keys_and_unknown_languages_are_usage_errors():
         "Error: Invalid value for --keys: 'x' is not phone keys (0-9, * and #; - for silence)")
     result = call("--lang", "de", "--keys", "1")
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == "Error: Invalid value for --lang: 'de'; one of: fi, sv, en"
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --lang: 'de'; one of: fi, sv, en")
 
 
 def test_a_broken_menus_file_is_one_clear_error(tmp_path):
@@ -104,7 +105,8 @@ def test_interactive_shows_events_asks_the_transfer_outcome_and_hangs_up_on_q():
     assert result.exit_code == 0
     out = result.output
     prompt = "[main] keys (Enter = silence, q = hang up): "
-    assert out.startswith("\n".join(LANGUAGE_MENU) + "\n[language] keys (Enter = silence, q = hang up): 3\n")
+    assert out.startswith(
+        "\n".join(LANGUAGE_MENU) + "\n[language] keys (Enter = silence, q = hang up): 3\n")
     assert f"{prompt}\n> silence (6 s)\n  [main] (en) I did not hear a choice." in out
     assert ("transfer to +358295463177: how does it end? (completed, busy, no-answer, failed)"
             " [completed]: busy\n== transfer to +358295463177: busy\n") in out

@@ -25,7 +25,8 @@ def tone_wav(seconds=0.4, rate=8000):
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        frames = (int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(int(seconds * rate)))
+        count = int(seconds * rate)
+        frames = (int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(count))
         out.writeframes(b"".join(struct.pack("<h", f) for f in frames))
     return buffer.getvalue()
 

@@ -6,7 +6,6 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from ivr import create_app
-from tests.conftest import AUTH_TOKEN
 from tests.conftest import CALL_FIELDS
 from tests.conftest import PUBLIC_URL
 from tests.conftest import sign

@@ -3,17 +3,17 @@
 import json
 
 import pytest
-from hypothesis import given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
 from flask import Flask
 from flask import Response
 from flask import abort
 from flask import request
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
-from ivr.simulator import DEFAULT_CALLER
 from ivr.listener import Listener
+from ivr.simulator import DEFAULT_CALLER
 from ivr.simulator import Call
 from ivr.transcript import render_transcript
 
@@ -111,7 +111,8 @@ def test_a_gather_with_nothing_after_it_ends_the_call_on_silence():
     assert [e.kind for e in events] == ["silence"]
     assert events[0].seconds == 5  # Twilio's default timeout
     ending = c.transcript.ending
-    assert (ending.kind, ending.detail) == ("dead_end", "the TwiML ran out of verbs, so the call ended")
+    assert (ending.kind, ending.detail) == (
+        "dead_end", "the TwiML ran out of verbs, so the call ended")
 
 
 def test_silence_falls_through_to_the_next_verb():

@@ -149,11 +149,11 @@ def walk(tmp_path_factory):
 def test_the_walk_reaches_every_menu_in_every_language_with_retries(walk):
     states = [query(url) for url in walk.gathers]
     reached = {(s.get("l"), s["m"]) for s in states}
-    expected = {(None, "language")} | {(l, m) for l in MENUS.languages for m in MENUS.menus}
+    expected = {(None, "language")} | {(lang, m) for lang in MENUS.languages for m in MENUS.menus}
     assert reached == expected
     pairs = {(s["l"], s["n"], s["r"]) for s in states if s["m"] == "services"}
     offered = script.offered_pairs(MENUS)
-    assert pairs == {(l, n, r) for l in MENUS.languages for n, r in offered}
+    assert pairs == {(lang, n, r) for lang in MENUS.languages for n, r in offered}
     assert {(s.get("s", "0"), s.get("w", "0")) for s in states} == {
         (str(a), str(b)) for a in range(3) for b in range(3)
     }

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from ivr import create_app
-from ivr import script
 from ivr import flow
+from ivr import script
 from ivr import twiml
 from ivr.menus import load_menus
 from tests.conftest import PUBLIC_URL

@@ -54,7 +54,8 @@ def run_all(app: Flask, paths: tuple[Path, ...]) -> list[Result]:
     except InvalidScenarios as error:
         for problem in error.problems:
             click.echo(problem.format(), err=True)
-        raise click.ClickException(f"{len(error.problems)} problem(s) in the scenario files")
+        count = len(error.problems)
+        raise click.ClickException(f"{count} problem(s) in the scenario files") from None
     if not scenarios:
         raise click.ClickException("no scenarios found (scenario files are *.yaml)")
     return [run_scenario(app, menus, scenario) for scenario in scenarios]

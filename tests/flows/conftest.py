@@ -31,7 +31,8 @@ class ScenarioFile(pytest.File):
     def collect(self):
         _, menus = _app()
         try:
-            scenarios = parse_scenarios(self.path.read_text(encoding="utf-8"), str(self.path), menus)
+            text = self.path.read_text(encoding="utf-8")
+            scenarios = parse_scenarios(text, str(self.path), menus)
         except InvalidScenarios as error:
             yield BrokenFile.from_parent(self, name="(invalid scenario file)", error=error)
             return
