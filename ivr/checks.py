@@ -14,12 +14,12 @@ from typing import Any
 
 import phonenumbers
 
+from ivr.kinds import Texts
+from ivr.kinds import present
 from ivr.problems import Finding
 from ivr.problems import Path
 from ivr.problems import suggest
 from ivr.schema import MENUS
-from ivr.schema import Texts
-from ivr.schema import present
 from ivr.schema import walk
 from ivr.speech import sentences
 
