@@ -48,6 +48,12 @@ class Listener:
         return f"[audio {body}]", None, body
 
 
+    def agent_heard(self, verbs: list[ET.Element]) -> list[dict[str, str | None]]:
+        """What the answering agent hears from a whisper document."""
+        heard = (self.heard(verb) for verb in verbs if verb.tag in ("Say", "Play"))
+        return [{"text": text, "lang": lang} for text, lang, _ in heard]
+
+
 def load_manifest(prompts_dir: Path) -> dict[str, tuple[str, str]]:
     """File name -> (text, lang) from prompts/manifest.json; none if it is missing or broken."""
     try:

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable
 from typing import Any
+from typing import NoReturn
 from urllib.parse import urljoin
 
 from flask import Flask
@@ -22,10 +23,12 @@ from ivr.transcript import OUTCOMES
 from ivr.transcript import Ending
 from ivr.transcript import Event
 from ivr.transcript import Transcript
+from ivr.transcript import hangup_ending
 from ivr.twimlverbs import LISTENING_VERBS
 from ivr.twimlverbs import Gather
 from ivr.twimlverbs import dialled
 from ivr.twimlverbs import next_url
+from ivr.twimlverbs import parse_document
 from ivr.webhookclient import WebhookClient
 
 DEFAULT_BASE_URL = "http://localhost"
@@ -71,7 +74,6 @@ class Call:
         self._on_event = on_event
         """Told of each event as it happens (the interactive call and the QA page)."""
         self.transcript = Transcript()
-        self._audio_ok: set[str] = set()
         self.where = "start"
 
     # -- what a driver calls ---------------------------------------------------------------
@@ -87,7 +89,7 @@ class Call:
 
     def start(self, path: str = "/voice") -> list[Event]:
         """Place the call: Twilio's first request to the voice URL."""
-        return self._drive(lambda: self._follow(self._absolute(path), "POST"))
+        return self._drive(lambda: self._follow(urljoin(self._base_url + "/", path), "POST"))
 
     def press(self, keys: str) -> list[Event]:
         """The caller types `keys` into the waiting <Gather>."""
@@ -177,13 +179,11 @@ class Call:
 
     def _check_audio(self, url: str) -> None:
         """A <Play> URL of the app itself must answer audio, or Twilio fails the call."""
-        if not url.startswith(self._base_url + "/") or url in self._audio_ok:
+        if not url.startswith(self._base_url + "/"):
             return
-        status, mimetype = self._client.fetch_audio(url)
-        if status != 200 or not mimetype.startswith("audio/"):
-            detail = f"<Play> {url} answered HTTP {status} {mimetype}".rstrip()
-            self._end(Ending("error", detail=detail))
-        self._audio_ok.add(url)
+        problem = self._client.audio_problem(url)
+        if problem is not None:
+            self._end(Ending("error", detail=problem))
 
     def _start_gather(self, verb: ET.Element, rest: list[ET.Element], doc_url: str) -> None:
         for child in verb:
@@ -234,18 +234,10 @@ class Call:
             return []
         # The agent's leg is a child call: its own sid, the caller's number as caller ID.
         form = self._client.agent_form((number.text or "").strip())
-        heard = []
-        method = number.get("method", "POST")
-        for verb in self._fetch(self._resolve(doc_url, url), method, form=form):
-            if verb.tag in ("Say", "Play"):
-                text, lang, _ = self._listener.heard(verb)
-                heard.append({"text": text, "lang": lang})
-        return heard
+        verbs = self._fetch(self._resolve(doc_url, url), number.get("method", "POST"), form=form)
+        return self._listener.agent_heard(verbs)
 
     # -- HTTP ------------------------------------------------------------------------------
-
-    def _absolute(self, path: str) -> str:
-        return urljoin(self._base_url + "/", path)
 
     def _resolve(self, doc_url: str, url: str) -> str:
         # Twilio resolves relative action and Redirect URLs against the current document URL.
@@ -263,7 +255,10 @@ class Call:
         status, body = self._client.request(url, method, params)
         if status != 200:
             self._end(Ending("error", detail=f"HTTP {status} from {method} {url}"))
-        return self._parse(body, url)
+        try:
+            return parse_document(body)
+        except ValueError as error:
+            self._end(Ending("error", detail=f"not TwiML from {url}: {error}"))
 
     def _count_fetch(self, url: str) -> None:
         self._fetches += 1
@@ -275,15 +270,6 @@ class Call:
             self._end(Ending("loop", detail=f"{detail}, last {url}"))
         self._client.form["CallStatus"] = "ringing" if self._fetches == 1 else "in-progress"
 
-    def _parse(self, body: str, url: str) -> list[ET.Element]:
-        try:
-            root = ET.fromstring(body)
-        except ET.ParseError as error:
-            self._end(Ending("error", detail=f"not TwiML from {url}: {error}"))
-        if root.tag != "Response":
-            self._end(Ending("error", detail=f"not TwiML from {url}: root <{root.tag}>"))
-        return list(root)
-
     # -- the transcript --------------------------------------------------------------------
 
     def _record(self, event: Event) -> None:
@@ -292,24 +278,9 @@ class Call:
             self._on_event(event)
 
     def _hangup_ending(self, verb: str | None) -> Ending:
-        if self._heard_emergency():
-            return Ending("emergency", detail="told to hang up and dial the emergency number")
-        if verb is None:
-            return Ending("dead_end", detail="the TwiML ran out of verbs, so the call ended")
-        return Ending("hangup", detail=f"<{verb}>")
+        return hangup_ending(self.transcript.events, self._listener.emergency_texts, verb)
 
-    def _heard_emergency(self) -> bool:
-        for event in reversed(self.transcript.events):
-            if event.kind in ("pressed", "silence"):
-                return False
-            # A <Say> may hold several sentences; the emergency sentence is one of them.
-            if event.kind == "heard" and any(
-                text in (event.text or "") for text in self._listener.emergency_texts
-            ):
-                return True
-        return False
-
-    def _end(self, ending: Ending) -> None:
+    def _end(self, ending: Ending) -> NoReturn:
         ending.menu = ending.menu or self.where
         self.transcript.ending = ending
         self._gather = None

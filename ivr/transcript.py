@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
@@ -50,6 +51,25 @@ class Ending:
         if self.kind == "hangup":
             return f"the line hung up (in {self.menu})"
         return f"{self.kind.replace('_', ' ')} in {self.menu}: {self.detail}"
+
+
+def hangup_ending(events: list[Event], emergency: Collection[str], verb: str | None) -> Ending:
+    """How a call ended by <Hangup>, <Reject> (verb) or running out of verbs (None)."""
+    if _heard_emergency(events, emergency):
+        return Ending("emergency", detail="told to hang up and dial the emergency number")
+    if verb is None:
+        return Ending("dead_end", detail="the TwiML ran out of verbs, so the call ended")
+    return Ending("hangup", detail=f"<{verb}>")
+
+
+def _heard_emergency(events: list[Event], emergency: Collection[str]) -> bool:
+    for event in reversed(events):
+        if event.kind in ("pressed", "silence"):
+            return False
+        # A <Say> may hold several sentences; the emergency sentence is one of them.
+        if event.kind == "heard" and any(text in (event.text or "") for text in emergency):
+            return True
+    return False
 
 
 @dataclass

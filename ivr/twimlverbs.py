@@ -53,6 +53,17 @@ class Gather:
         return digits, ""
 
 
+def parse_document(body: str) -> list[ET.Element]:
+    """The verbs of a TwiML document; ValueError saying why if it is not one."""
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as error:
+        raise ValueError(str(error)) from None
+    if root.tag != "Response":
+        raise ValueError(f"root <{root.tag}>")
+    return list(root)
+
+
 def dialled(verb: ET.Element) -> tuple[str, list[ET.Element]]:
     """The number(s) a <Dial> calls, and its <Number> nouns (which may carry a whisper url)."""
     numbers = [n for n in verb if n.tag == "Number"]

@@ -19,6 +19,7 @@ class WebhookClient:
     def __init__(self, app: Flask, auth_token: str | None, caller: str, called: str) -> None:
         self._client = app.test_client()
         self._validator = RequestValidator(auth_token) if auth_token else None
+        self._audio_ok: set[str] = set()
         # The caller's number lives only in this form, as on Twilio; never in a transcript.
         self.form = {
             "CallSid": _sid("CA"),
@@ -56,10 +57,17 @@ class WebhookClient:
             response = self._client.post(url, data=params, headers=self._signed(url, params))
         return response.status_code, response.get_data(as_text=True)
 
-    def fetch_audio(self, url: str) -> tuple[int, str]:
-        """(HTTP status, mimetype) of a <Play> URL; Twilio fetches these with a plain GET."""
+    def audio_problem(self, url: str) -> str | None:
+        """Why Twilio could not play this <Play> URL, or None; each good URL is fetched once."""
+        if url in self._audio_ok:
+            return None
+        # Twilio fetches <Play> URLs with a plain GET, unsigned.
         response = self._client.get(url)
-        return response.status_code, response.mimetype or ""
+        status, mimetype = response.status_code, response.mimetype or ""
+        if status != 200 or not mimetype.startswith("audio/"):
+            return f"<Play> {url} answered HTTP {status} {mimetype}".rstrip()
+        self._audio_ok.add(url)
+        return None
 
     def _signed(self, url: str, params: dict[str, str]) -> dict[str, str]:
         if self._validator is None:
