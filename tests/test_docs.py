@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ivr import schema
-from ivr.checks import PLACEHOLDERS
+from ivr.textchecks import PLACEHOLDERS
 
 GUIDE = (Path(__file__).resolve().parent.parent / "docs" / "menus.md").read_text(encoding="utf-8")
 KEYS = [dotted for dotted, _ in schema.iter_keys(schema.MENUS)]

@@ -1,0 +1,82 @@
+"""Checks of every text a caller hears: each language, the right {placeholders}, short sentences.
+
+ivr/checks.py runs `check_texts` with the other meaning checks, on the clean data from
+schema.check_shape.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from typing import Any
+
+from ivr.kinds import Texts
+from ivr.problems import Finding
+from ivr.problems import Path
+from ivr.problems import suggest
+from ivr.schema import MENUS
+from ivr.schema import walk
+from ivr.speech import sentences
+
+Data = dict[str, Any]
+
+# The fields script.py fills in for each text; any other {name} would crash the call.
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "language_option": ("key",),
+    "option": ("label", "key"),
+    "global_keys": ("repeat", "back", "info_line", "emergency"),
+    "dial_retry": ("info_line",),
+    "services_intro": ("need", "region"),
+    "contact_phone": ("phone",),
+    "contact_email": ("email",),
+    "contact_web": ("web",),
+    "whisper": ("language",),
+}
+# Without these the caller never hears which key to press or which number to call.
+REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry"}
+# gTTS sends text over 100 characters as several requests, with audible seams (reference §6.4).
+MAX_SENTENCE = 100
+
+
+def check_texts(m: Data) -> Iterator[Finding]:
+    """Every Texts has every language, only known languages, and the right {placeholders}."""
+    section = m.get("languages")
+    languages: Data = section if isinstance(section, dict) else {}
+    for path, kind, texts in walk(MENUS, m):
+        if not isinstance(kind, Texts):
+            continue
+        for code in languages:
+            if code not in texts:
+                yield Finding(path, f"no text in '{code}'", f"add {code}: ...")
+        for code, text in texts.items():
+            if code not in languages:
+                hint = suggest(code, languages) or "languages are: " + ", ".join(languages)
+                yield Finding(path + (code,), f"unknown language '{code}'", hint, at_key=True)
+            if path[0] == "texts":
+                yield from _check_placeholders(str(path[1]), text, path + (code,))
+            yield from _check_sentences(text, path + (code,))
+
+
+def _check_placeholders(text_id: str, text: str, path: Path) -> Iterator[Finding]:
+    allowed = PLACEHOLDERS.get(text_id, ())
+    listed = ", ".join("{" + name + "}" for name in allowed) or "none"
+    try:
+        used = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:
+        yield Finding(path, f"broken placeholder: {error}", "write {{ and }} for a literal brace")
+        return
+    for name in dict.fromkeys(used):
+        if name not in allowed:
+            yield Finding(path, f"unknown placeholder {{{name}}}", f"this text can use: {listed}")
+    if text_id in REQUIRED_PLACEHOLDERS:
+        for name in allowed:
+            if name not in used:
+                yield Finding(path, f"never says {{{name}}}", f"this text must use: {listed}")
+
+
+def _check_sentences(text: str, path: Path) -> Iterator[Finding]:
+    for sentence in sentences(text):
+        if len(sentence) > MAX_SENTENCE:
+            yield Finding(path, f"a sentence of {len(sentence)} characters: "
+                          f"'{sentence[:30]}...'", f"gTTS splits sentences over {MAX_SENTENCE} "
+                          "characters into separate requests; split it", severity="warning")
