@@ -23,16 +23,16 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+from ivr.audioformat import BadAudio
+from ivr.audioformat import check_audio
 from ivr.model import Menus
 from ivr.prompts import HUMAN
 from ivr.prompts import MANIFEST
-from ivr.prompts import BadAudio
 from ivr.prompts import Entry
 from ivr.prompts import Job
 from ivr.prompts import Manifest
 from ivr.prompts import Plan
 from ivr.prompts import catalogue
-from ivr.prompts import check_audio
 from ivr.prompts import is_prompt_name
 from ivr.prompts import parse_manifest
 from ivr.prompts import plan_build

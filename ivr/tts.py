@@ -18,8 +18,8 @@ from typing import Protocol
 from gtts import gTTS  # type: ignore[import-untyped]
 from gtts import gTTSError
 
-from ivr.prompts import BadAudio
-from ivr.prompts import check_audio
+from ivr.audioformat import BadAudio
+from ivr.audioformat import check_audio
 
 
 class RenderError(Exception):

@@ -10,10 +10,10 @@ import urllib.parse
 
 import requests
 
+from ivr.audioformat import check_audio
 from ivr.menus import load_menus
 from ivr.promptbuild import build
 from ivr.promptbuild import load_manifest
-from ivr.prompts import check_audio
 from ivr.settings import ROOT
 
 MENUS = load_menus(ROOT / "menus.yaml")

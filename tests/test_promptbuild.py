@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ivr.audioformat import BadAudio
+from ivr.audioformat import check_audio
 from ivr.cli import cli
 from ivr.menus import load_menus
 from ivr.menus import parse_menus
@@ -19,9 +21,7 @@ from ivr.promptbuild import record
 from ivr.promptbuild import write_atomic
 from ivr.promptindex import PromptIndex
 from ivr.prompts import ESPEAK_TRIM
-from ivr.prompts import BadAudio
 from ivr.prompts import catalogue
-from ivr.prompts import check_audio
 from ivr.tts import EspeakEngine
 from tests.promptfakes import Canned
 from tests.promptfakes import FakeGoogle

@@ -8,24 +8,24 @@ from pathlib import Path
 import pytest
 
 from ivr import script
+from ivr.audioformat import BadAudio
+from ivr.audioformat import check_audio
+from ivr.audioformat import mp3_seconds
+from ivr.audioformat import wav_seconds
 from ivr.commands.prompts import counts_by_language
 from ivr.menus import load_menus
 from ivr.menus import parse_menus
-from ivr.prompts import BadAudio
 from ivr.prompts import Entry
 from ivr.prompts import Manifest
 from ivr.prompts import ManifestError
 from ivr.prompts import best_file
 from ivr.prompts import catalogue
-from ivr.prompts import check_audio
 from ivr.prompts import is_prompt_name
-from ivr.prompts import mp3_seconds
 from ivr.prompts import parse_manifest
 from ivr.prompts import plan_build
 from ivr.prompts import render_manifest
 from ivr.prompts import render_name
 from ivr.prompts import voice_settings
-from ivr.prompts import wav_seconds
 from ivr.script import Line
 from tests.promptfakes import wav
 

@@ -3,8 +3,8 @@
 import pytest
 from click.testing import CliRunner
 
+from ivr.audioformat import check_audio
 from ivr.cli import cli
-from ivr.prompts import check_audio
 from ivr.settings import ROOT
 from tests.promptfakes import MP3
 from tests.promptfakes import espeak_mp3

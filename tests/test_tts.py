@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from ivr.audioformat import mp3_seconds
 from ivr.menus import load_menus
-from ivr.prompts import mp3_seconds
 from ivr.prompts import voice_settings
 from ivr.tts import EspeakEngine
 from ivr.tts import GttsEngine

@@ -13,6 +13,8 @@ from typing import TypeVar
 import click
 
 from ivr import script
+from ivr.audioformat import BadAudio
+from ivr.audioformat import check_audio
 from ivr.menus import InvalidMenus
 from ivr.menus import load_menus
 from ivr.model import Menus
@@ -25,12 +27,10 @@ from ivr.promptbuild import present_files
 from ivr.promptbuild import record as add_recording
 from ivr.promptbuild import unrecord
 from ivr.prompts import ENGINES
-from ivr.prompts import BadAudio
 from ivr.prompts import Manifest
 from ivr.prompts import ManifestError
 from ivr.prompts import Plan
 from ivr.prompts import best_file
-from ivr.prompts import check_audio
 from ivr.script import Line
 from ivr.settings import Settings
 from ivr.tts import make_engine
