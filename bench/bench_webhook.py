@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask  # noqa: E402
 from flask import Response  # noqa: E402
 from flask import request  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from ivr import create_app  # noqa: E402
@@ -61,7 +62,7 @@ def settings(signed: bool) -> Settings:
 def readout_twiml() -> bytes:
     """The read-out document the IVR answers, to be served verbatim by the bare app."""
     client = create_app(settings(signed=False)).test_client()
-    return client.post(STEP, data=FORM).data
+    return client.post(STEP, data=FORM).get_data()
 
 
 def bare_app(check_signature: bool = False) -> Flask:
@@ -139,10 +140,10 @@ def in_process(n: int) -> dict[str, tuple[float, float, float]]:
         cache.clear()
         return clients["ivr"].post(STEP, data=FORM, headers=headers).status_code
 
-    calls: dict[str, Callable[[], int]] = {
-        name: (lambda c=client: c.post(STEP, data=FORM, headers=headers).status_code)
-        for name, client in clients.items()
-    }
+    def post(client: FlaskClient) -> Callable[[], int]:
+        return lambda: client.post(STEP, data=FORM, headers=headers).status_code
+
+    calls = {name: post(client) for name, client in clients.items()}
     calls["ivr (no cache)"] = uncached
     results = {}
     for name, call in calls.items():
@@ -209,7 +210,11 @@ def peak_rss_kib(process: subprocess.Popen[bytes]) -> int:
     return max(peaks)
 
 
-def under_gunicorn(n: int, seconds: float, workers: int) -> dict[str, tuple[float, ...]]:
+Served = tuple[float, float, float, int]
+"""p50 and p95 latency (s), requests per second, peak RSS (KiB)."""
+
+
+def under_gunicorn(n: int, seconds: float, workers: int) -> dict[str, Served]:
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC + STEP, FORM)
     form_type = {"Content-Type": "application/x-www-form-urlencoded"}
     tmp = Path(tempfile.mkdtemp(prefix="bench-ivr-"))
