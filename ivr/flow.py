@@ -145,13 +145,20 @@ def _back(menus: Menus, state: CallState) -> Turn:
     return _menu_turn(menus, state.entering(menus.call.main_menu))
 
 
-def _menu_turn(menus: Menus, state: CallState, before: tuple[Line, ...] = ()) -> Turn:
-    """The menu of `state` (its intro, read-out and options), listening for a key."""
+def _menu_turn(
+    menus: Menus, state: CallState, before: tuple[Line, ...] = (), readout: bool = True
+) -> Turn:
+    """The menu of `state` (its intro, read-out and options), listening for a key.
+
+    With readout=False a read-out menu says only its options: after a silence, a wrong key
+    or a failed transfer the caller needs the keys, not two minutes of services again.
+    """
     if state.menu == LANGUAGE_MENU:
         lines = script.language_menu(menus)
     else:
         state = _arrived(menus, state)
-        lines = script.menu_prompt(menus, state.menu, _lang(menus, state), state.need, state.region)
+        need, region = (state.need, state.region) if readout else (None, None)
+        lines = script.menu_prompt(menus, state.menu, _lang(menus, state), need, region)
     return Turn(tuple(before) + tuple(lines), Listen(state, menus.call.timeout))
 
 
@@ -182,14 +189,15 @@ def _retry(menus: Menus, state: CallState, silence: bool) -> Turn:
     if reached:
         return _transfer(menus, state, "too_many_tries")
     text_id = "no_input" if silence else "wrong_key"
-    return _menu_turn(menus, counted, _in_languages(menus, state, text_id))
+    return _menu_turn(menus, counted, _in_languages(menus, state, text_id), readout=False)
 
 
 def _transfer(menus: Menus, state: CallState, text_id: str) -> Turn:
-    lang = _lang(menus, state)
     back_to = state.entering(state.menu)
-    then = Transfer(menus.numbers.info_line, back_to, menus.call.dial_timeout, lang)
-    return Turn(tuple(script.text(menus, text_id, lang)), then)
+    # Before a language is chosen the caller is told in every language, and the agent is
+    # told nothing rather than a language the caller never chose.
+    then = Transfer(menus.numbers.info_line, back_to, menus.call.dial_timeout, state.lang)
+    return Turn(_in_languages(menus, state, text_id), then)
 
 
 def _emergency(menus: Menus, state: CallState) -> Turn:
@@ -207,12 +215,12 @@ def _emergency(menus: Menus, state: CallState) -> Turn:
 def _dial_ended(menus: Menus, state: CallState, status: str) -> Turn:
     if status in DIAL_ANSWERED:
         return Turn((), Hangup())
-    lang = _lang(menus, state)
     # Anything else (busy, no-answer, failed, canceled, or a status we do not know) means
     # the caller is still on the line and must not be left in silence.
-    told = script.text(menus, DIAL_TEXTS.get(status, "dial_failed"), lang)
-    told += script.dial_retry(menus, lang)
-    return _menu_turn(menus, state.entering(state.menu), tuple(told))
+    told = _in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
+    langs = [state.lang] if state.lang else list(menus.languages)
+    told += tuple(line for lang in langs for line in script.dial_retry(menus, lang))
+    return _menu_turn(menus, state.entering(state.menu), told, readout=False)
 
 
 def _lang(menus: Menus, state: CallState) -> str:

@@ -30,6 +30,8 @@ class Settings:
     playground: bool = False
     """Serve the QA keypad page at /playground."""
     playground_password: str | None = None
+    caller_id: str | None = None
+    """The number the info line sees on transfers; default: the helpline number called."""
     reload_interval: float = 2.0
     """Seconds between checks of menus.yaml and the prompts manifest for changes."""
 
@@ -46,5 +48,6 @@ class Settings:
             allow_offline_prompts=_flag(env.get("IVR_ALLOW_OFFLINE_PROMPTS")),
             playground=_flag(env.get("IVR_PLAYGROUND")),
             playground_password=env.get("IVR_PLAYGROUND_PASSWORD") or None,
+            caller_id=env.get("IVR_CALLER_ID") or None,
             reload_interval=float(env.get("IVR_RELOAD_INTERVAL", "2") or 2),
         )

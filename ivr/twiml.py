@@ -37,6 +37,10 @@ class Links(Protocol):
 
     def audio(self, filename: str) -> str: ...
 
+    @property
+    def caller_id(self) -> str | None:
+        """The number the info line sees: the helpline's own, never the caller's."""
+
 
 def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) -> VoiceResponse:
     """The TwiML for one turn of the call."""
@@ -67,25 +71,25 @@ def render_whisper(
     return response
 
 
-def render_apology(menus: Menus, lang: str) -> VoiceResponse:
+def render_apology(menus: Menus, lang: str, caller_id: str | None = None) -> VoiceResponse:
     """After an internal error: sorry, then the info line; no webhook needed after this."""
     response = VoiceResponse()
     _speak(response, script.text(menus, "apology", lang), menus, None, None)
-    response.dial(menus.numbers.info_line, timeout=menus.call.dial_timeout)
+    response.dial(menus.numbers.info_line, timeout=menus.call.dial_timeout, caller_id=caller_id)
     # Without a Dial action the verbs after it run when the transfer fails.
     _speak(response, script.dial_retry(menus, lang), menus, None, None)
     response.hangup()
     return response
 
 
-def render_fallback(menus: Menus) -> VoiceResponse:
+def render_fallback(menus: Menus, caller_id: str | None = None) -> VoiceResponse:
     """The static document for Twilio's 'primary handler fails' URL: every language, no webhook."""
     response = VoiceResponse()
     first: list[Line] = []
     for lang in menus.languages:
         first += script.text(menus, "apology", lang) + script.text(menus, "emergency_notice", lang)
     _speak(response, first, menus, None, None)
-    response.dial(menus.numbers.info_line, timeout=menus.call.dial_timeout)
+    response.dial(menus.numbers.info_line, timeout=menus.call.dial_timeout, caller_id=caller_id)
     after = [line for lang in menus.languages for line in script.dial_retry(menus, lang)]
     _speak(response, after, menus, None, None)
     response.hangup()
@@ -93,8 +97,13 @@ def render_fallback(menus: Menus) -> VoiceResponse:
 
 
 def _dial(response: VoiceResponse, transfer: Transfer, links: Links) -> None:
+    # Without callerId Twilio shows the info line the caller's own number, and callers are
+    # promised anonymity (PRODUCT.md); the helpline's number stands in for it.
     dial: Dial = response.dial(
-        action=links.dial_done(transfer.state), method="POST", timeout=transfer.timeout
+        action=links.dial_done(transfer.state),
+        method="POST",
+        timeout=transfer.timeout,
+        caller_id=links.caller_id,
     )
     if transfer.whisper_lang is None:
         dial.number(transfer.number)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,7 @@ MAX_BODY = 64 * 1024
 """Twilio's webhook forms are a few kilobytes; anything far bigger is not Twilio (413)."""
 CACHE_SIZE = 4096
 """Rendered answers kept per process (a few kilobytes each)."""
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 MAX_CACHED_QUERY = 256
 """Our own state URLs are far shorter; a longer query is junk and not worth keeping."""
 
@@ -60,9 +62,10 @@ class IvrState:
 class WebLinks:
     """Absolute URLs for the next steps; the signature check later sees the same URLs."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, caller_id: str | None = None) -> None:
         self.base = (settings.public_base_url or "").rstrip("/")
         self.prompts_base = (settings.prompts_base_url or "").rstrip("/")
+        self.caller_id = settings.caller_id or caller_id
 
     def _url(self, endpoint: str, **params: str) -> str:
         # Typed as plain **values so mypy does not match them to url_for's _external etc.
@@ -160,12 +163,19 @@ def _answering(view: Callable[..., bytes]) -> Callable[..., Response]:
     return wrapper
 
 
+def _helpline_number() -> str | None:
+    """The number the caller dialled (Twilio's To): ours, shown to the info line instead."""
+    called = request.form.get("To", "")
+    return called if _E164.match(called) else None
+
+
 def _apology() -> bytes:
     ivr = _ivr()
     try:
         menus = ivr.store.current()
         lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
-        return _xml(twiml.render_apology(menus, lang))
+        caller_id = ivr.settings.caller_id or _helpline_number()
+        return _xml(twiml.render_apology(menus, lang, caller_id))
     except Exception:
         log.exception("the apology failed too; sending the last-resort answer")
         return ivr.last_resort
@@ -179,13 +189,15 @@ def _answer(event: flow.Event) -> bytes:
     # read-out is the costliest step, and the one callers repeat); the raw query string
     # stands for the state, so a cached answer needs no decoding either.
     root = ivr.settings.public_base_url or request.host_url + request.script_root
-    key = (menus.version, prompts.version, root, request.endpoint, request.query_string, event)
+    links = WebLinks(ivr.settings, _helpline_number())
+    key = (menus.version, prompts.version, root, links.caller_id, request.endpoint,
+           request.query_string, event)
     body = ivr.cache.get(key)
     if body is None:
         start = request.endpoint == "voice.voice"
         state = CallState.start() if start else callstate.decode(request.args, menus)
         turn = flow.next_turn(menus, state, event)
-        body = _xml(twiml.render_turn(turn, menus, WebLinks(ivr.settings), prompts))
+        body = _xml(twiml.render_turn(turn, menus, links, prompts))
         if len(ivr.cache) >= CACHE_SIZE:
             ivr.cache.clear()
         if len(request.query_string) <= MAX_CACHED_QUERY:

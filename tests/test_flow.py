@@ -112,10 +112,9 @@ def test_info_line_key_transfers_with_the_agent_told_the_language(lang):
     )
 
 
-def test_info_line_key_in_the_language_menu_uses_the_default_language():
-    assert next_turn(MENUS, START, Press("0")) == Turn(
-        tuple(script.text(MENUS, "transferring", "fi")), Transfer(INFO, START, 30, "fi")
-    )
+def test_info_line_key_in_the_language_menu_speaks_every_language_and_whispers_nothing():
+    every = tuple(line for lang in LANGS for line in script.text(MENUS, "transferring", lang))
+    assert next_turn(MENUS, START, Press("0")) == Turn(every, Transfer(INFO, START, 30, None))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -214,3 +213,31 @@ def test_the_read_out_info_line_option_transfers():
     state = CallState("services", "sv", "legal", "lahti", ("main", "needs_legal", "region"))
     turn = next_turn(MENUS, state, Press("3"))
     assert turn.then == Transfer(INFO, state, 30, "sv")
+
+
+def test_a_silence_after_a_read_out_repeats_the_options_not_the_services():
+    state = CallState("services", "en", need="return", region="oulu", back=("main", "region"))
+    turn = next_turn(MENUS, state, Silence())
+    assert [line.text for line in turn.lines] == [
+        "I did not hear a choice.",
+        "For the list again, press 1.",
+        "For the main menu, press 2.",
+        "For the 24-hour info line, press 3.",
+    ]
+    assert turn.then == Listen(dataclasses.replace(state, silences=1), 6)
+
+
+def test_the_list_again_key_still_reads_the_services_out():
+    state = CallState("services", "en", need="return", region="oulu", back=("main", "region"))
+    turn = next_turn(MENUS, state, Press("1"))
+    assert turn.lines == tuple(script.menu_prompt(MENUS, "services", "en", "return", "oulu"))
+
+
+def test_a_failed_transfer_before_a_language_is_chosen_is_told_in_every_language():
+    turn = next_turn(MENUS, START, DialEnded("busy"))
+    expected = []
+    for lang in LANGS:
+        expected += script.text(MENUS, "dial_busy", lang)
+    for lang in LANGS:
+        expected += script.dial_retry(MENUS, lang)
+    assert turn == Turn(tuple(expected + script.language_menu(MENUS)), Listen(START, 6))

@@ -80,4 +80,6 @@ def test_any_state_and_digits_answer_with_a_gather_a_dial_or_a_hangup(apps, quer
     response = signed.post(url, data=form, headers=headers)
     assert response.status_code == 200
     tags = [verb.tag for verb in ET.fromstring(response.data)]
-    assert tags in (["Gather", "Redirect"], ["Say", "Dial"], ["Say", "Hangup"])
+    # Before a language is chosen a transfer is announced in every language (one Say each).
+    assert tags in (["Gather", "Redirect"], ["Say", "Hangup"]) or (
+        tags[-1] == "Dial" and set(tags[:-1]) == {"Say"})

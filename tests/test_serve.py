@@ -83,3 +83,19 @@ def test_fallback_with_a_missing_menus_file_is_exit_1(tmp_path):
     result = CliRunner().invoke(cli, ["fallback", "--menus", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {tmp_path / 'nope.yaml'}: FileNotFoundError")
+
+
+def test_fallback_shows_the_info_line_the_helpline_number_not_the_callers():
+    args = ["fallback", "--menus", str(ROOT / "menus.yaml"), "--caller-id", "+358931585000"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert '<Dial callerId="+358931585000" timeout="30">+358295463177</Dial>' in result.output
+
+
+def test_fallback_into_a_missing_folder_is_one_line_and_exit_1(tmp_path):
+    out = tmp_path / "no" / "such" / "fallback.xml"
+    args = ["fallback", "--menus", str(ROOT / "menus.yaml"), "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {out}: cannot write it (No such file or directory; check the folder "
+           "exists and is writable)\n")

@@ -24,6 +24,8 @@ NO_PROMPTS = PromptIndex()
 
 
 class Links:
+    caller_id = "+358931585000"
+
     def step(self, state):
         return "https://x/step?" + "&".join(f"{k}={v}" for k, v in encode(state).items())
 
@@ -66,7 +68,8 @@ def test_a_transfer_dials_the_number_with_the_whisper_and_an_action():
     turn = Turn((Line("Kopplar.", "sv"),), Transfer("+358295463177", state, 30, "sv"))
     assert render(turn) == (
         HEAD + f"<Response><Say {SV}>Kopplar.</Say>"
-        '<Dial action="https://x/dial?m=main&amp;l=sv" method="POST" timeout="30">'
+        '<Dial action="https://x/dial?m=main&amp;l=sv" callerId="+358931585000" method="POST"'
+        ' timeout="30">'
         '<Number method="POST" url="https://x/whisper?l=sv">+358295463177</Number></Dial>'
         "</Response>"
     )

@@ -172,11 +172,14 @@ def test_info_line_and_emergency_are_one_key_away_from_every_menu(walk):
         state = query(url)
         lang = state.get("l")
         transfer = walk.results[(url, ("Digits", keys.info_line))]
-        assert [v.tag for v in transfer] == ["Say", "Dial"], url
+        # Before a language is chosen: told in every language, and no whisper to the agent.
+        says = 1 if lang else len(MENUS.languages)
+        assert [v.tag for v in transfer] == ["Say"] * says + ["Dial"], url
         assert transfer.find("Dial/Number").text == INFO
-        assert transfer.find("Dial/Number").get("url") == (
-            f"{PUBLIC_URL}/voice/whisper?l={lang or MENUS.call.default_language}"
-        )
+        whisper = f"{PUBLIC_URL}/voice/whisper?l={lang}" if lang else None
+        assert transfer.find("Dial/Number").get("url") == whisper
+        # The info line sees the number called (CALL_FIELDS["To"]), never the caller's.
+        assert transfer.find("Dial").get("callerId") == "+358931585000"
         emergency = walk.results[(url, ("Digits", keys.emergency))]
         langs = [lang] if lang else list(MENUS.languages)
         instruction = [MENUS.texts["emergency"][code] for code in langs]
@@ -205,8 +208,8 @@ def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk)
 def test_the_whisper_tells_the_agent_the_callers_language(walk):
     assert walk.whispers == {
         f"{PUBLIC_URL}/voice/whisper?l={code}" for code in MENUS.languages
-    }
-    for url in sorted(walk.whispers):
+    } | {None}
+    for url in sorted(walk.whispers - {None}):
         root = ET.fromstring(walk.post(url, {}).data)
         language = MENUS.languages[query(url)["l"]].name
         assert said(root).endswith(f": {language}.")

@@ -102,7 +102,7 @@ def test_info_line_key_dials_the_info_line_with_a_whisper_and_a_dial_action(sign
         HEAD + f"<Response><Say {EN}>Putting you through to the assistance system's 24-hour "
         "info line. You can call anonymously, and all calls are treated confidentially.</Say>"
         f'<Dial action="{PUBLIC_URL}/voice/dial-done?m=needs_legal&amp;l=en&amp;b=main" '
-        'method="POST" timeout="30">'
+        'callerId="+358931585000" method="POST" timeout="30">'
         f'<Number method="POST" url="{PUBLIC_URL}/voice/whisper?l=en">+358295463177</Number>'
         "</Dial></Response>"
     )
@@ -200,7 +200,7 @@ def test_an_internal_error_apologises_in_the_callers_language(signed_post, monke
     monkeypatch.setattr(flow, "next_turn", broken)
     assert body(signed_post("/voice/step?m=main&l=en", {"Digits": "1"})) == (
         HEAD + f"<Response><Say {EN}>We are sorry, something went wrong. Putting you through "
-        'to the info line.</Say><Dial timeout="30">+358295463177</Dial>'
+        'to the info line.</Say><Dial callerId="+358931585000" timeout="30">+358295463177</Dial>'
         f"<Say {EN}>You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.</Say>"
         "<Hangup /></Response>"
     )

@@ -28,20 +28,32 @@ from ivr.twiml import render_fallback
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write here instead of stdout (host it as a static file, see docs/deploy.md).",
 )
-def fallback(menus_path: Path, output: Path | None) -> None:
+@click.option(
+    "--caller-id",
+    default=lambda: os.environ.get("IVR_CALLER_ID"),
+    help="Your Twilio number, shown to the info line instead of the caller's own number "
+    "(default: $IVR_CALLER_ID). Without it the info line sees who is calling.",
+)
+def fallback(menus_path: Path, output: Path | None, caller_id: str | None) -> None:
     """Write the apology, the 112 notice and a transfer to the info line, in every language."""
     try:
         menus = load_menus(menus_path)
     except (OSError, InvalidMenus) as error:
         raise click.ClickException(f"{menus_path}: {describe_problems(error)}") from error
-    xml = render_fallback(menus).to_xml() + "\n"
+    xml = render_fallback(menus, caller_id or None).to_xml() + "\n"
     if output is None:
         click.echo(xml, nl=False)
         return
     # Write to a temp file and rename: a web server must never serve half a document.
-    fd, tmp = tempfile.mkstemp(dir=output.parent or ".", prefix=f".{output.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(xml)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, output)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=output.parent or ".", prefix=f".{output.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(xml)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, output)
+    except OSError as error:
+        raise click.ClickException(
+            f"{output}: cannot write it ({error.strerror}; check the folder exists and is "
+            "writable)"
+        ) from None
     click.echo(f"wrote {output} (menus version {menus.version})", err=True)

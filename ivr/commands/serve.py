@@ -50,5 +50,6 @@ def serve(host: str, port: int, debug: bool) -> None:
         app = create_app(settings)
     except MenusUnavailable as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Twilio voice URL: http://{host}:{port}/voice (POST)", err=True)
+    public = (settings.public_base_url or f"http://{host}:{port}").rstrip("/")
+    click.echo(f"Twilio voice URL: {public}/voice (POST)", err=True)
     app.run(host=host, port=port, debug=debug, threaded=True)
