@@ -129,7 +129,7 @@ def test_the_webhook_plays_rendered_prompts_and_says_the_rest(settings, signed_p
     response = signed_post("/voice")
     assert response.get_data(as_text=True) == language_menu(
         f"<Play>{PUBLIC_URL}/audio/{fi[0]}</Play><Play>{PUBLIC_URL}/audio/{fi[1]}</Play>",
-        f"<Say {SV}>Vid nödfall, ring 112. På svenska, tryck 2.</Say>",
+        f"<Say {SV}>I nödfall, ring 112. På svenska, tryck 2.</Say>",
         f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
     )
     for name in fi:

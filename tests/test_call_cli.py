@@ -17,7 +17,7 @@ EMERGENCY = [
 ]
 LANGUAGE_MENU = [
     "  [language] (fi) Hätätilanteessa soita 112. Suomeksi, paina 1.",
-    "  [language] (sv) Vid nödfall, ring 112. På svenska, tryck 2.",
+    "  [language] (sv) I nödfall, ring 112. På svenska, tryck 2.",
     "  [language] (en) In an emergency, call 112. For English, press 3.",
 ]
 

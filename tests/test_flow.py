@@ -39,7 +39,7 @@ def test_a_call_starts_with_the_112_notice_and_the_language_choice_in_every_lang
         START,
         Line("Hätätilanteessa soita 112.", "fi"),
         Line("Suomeksi, paina 1.", "fi"),
-        Line("Vid nödfall, ring 112.", "sv"),
+        Line("I nödfall, ring 112.", "sv"),
         Line("På svenska, tryck 2.", "sv"),
         Line("In an emergency, call 112.", "en"),
         Line("For English, press 3.", "en"),
@@ -220,7 +220,7 @@ def test_a_silence_after_a_read_out_repeats_the_options_not_the_services():
     turn = next_turn(MENUS, state, Silence())
     assert [line.text for line in turn.lines] == [
         "I did not hear a choice.",
-        "For the list again, press 1.",
+        "For a repeat of the list, press 1.",
         "For the main menu, press 2.",
         "For the 24-hour info line, press 3.",
     ]

@@ -67,7 +67,7 @@ def test_dry_run_lists_what_would_be_rendered_and_renders_nothing(folder):
     lines = result.stdout.splitlines()
     assert result.exit_code == 0
     assert lines[0].startswith("render  sv-gtts-")
-    assert lines[0].endswith(".mp3  sv  Vid nödfall, ring 112.")
+    assert lines[0].endswith(".mp3  sv  I nödfall, ring 112.")
     assert len(lines) == 126
     assert lines[-1] == "would render 125 of 125 sentences with gtts (0 recorded by hand)"
     assert not list(folder.glob("sv-*"))

@@ -138,7 +138,7 @@ def test_a_failing_step_says_which_step_what_was_expected_and_what_was_heard(app
         "    got: it was not heard\n"
         "    heard:\n"
         "      [needs_safety] (en) Choose a topic. For safe housing, press 1."
-        " For crisis and psychological support, press 2. For help for women and children,"
+        " For crisis and psychological support, press 2. For women and children,"
         " press 3."
     )
 

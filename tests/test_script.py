@@ -15,7 +15,7 @@ def test_the_language_menu_gives_each_language_its_112_notice_and_key_in_that_la
     assert script.language_menu(MENUS) == [
         Line("Hätätilanteessa soita 112.", "fi"),
         Line("Suomeksi, paina 1.", "fi"),
-        Line("Vid nödfall, ring 112.", "sv"),
+        Line("I nödfall, ring 112.", "sv"),
         Line("På svenska, tryck 2.", "sv"),
         Line("In an emergency, call 112.", "en"),
         Line("For English, press 3.", "en"),

@@ -97,7 +97,7 @@ def test_the_fallback_document_speaks_every_language():
         f"<Say {FI}>Pahoittelemme, tapahtui virhe. Yhdistän sinut infopuhelimeen. "
         "Hätätilanteessa soita 112.</Say>"
         f"<Say {SV}>Vi beklagar, ett fel inträffade. Jag kopplar dig till infotelefonen. "
-        "Vid nödfall, ring 112.</Say>"
+        "I nödfall, ring 112.</Say>"
         f"<Say {EN}>We are sorry, something went wrong. Putting you through to the info line. "
         "In an emergency, call 112.</Say>"
         '<Dial timeout="30">+358295463177</Dial>'

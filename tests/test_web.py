@@ -31,7 +31,7 @@ def gather(query, says):
 LANGUAGE_MENU = gather(
     "m=language",
     f"<Say {FI}>Hätätilanteessa soita 112. Suomeksi, paina 1.</Say>"
-    f"<Say {SV}>Vid nödfall, ring 112. På svenska, tryck 2.</Say>"
+    f"<Say {SV}>I nödfall, ring 112. På svenska, tryck 2.</Say>"
     f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
 )
 
@@ -70,10 +70,10 @@ def test_the_read_out_names_the_services_for_that_need_and_region(signed_post):
     ]
     assert body(signed_post(f"/voice/step?{query}", {"Digits": "5"})) == gather(
         "m=services&l=en&n=undocumented&r=joensuu&b=main.needs_legal.region",
-        f"<Say {EN}>Topic: help for undocumented people. Region: Joensuu. "
+        f"<Say {EN}>Topic: undocumented people. Region: Joensuu. "
         "This is where you can get help. "
         + _service_texts(services)
-        + "For the list again, press 1. For the main menu, press 2. "
+        + "For a repeat of the list, press 1. For the main menu, press 2. "
         "For the 24-hour info line, press 3.</Say>",
     )
 
