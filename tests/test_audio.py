@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from ivr import audio
 from ivr import create_app
 from ivr import script
 from ivr.menus import load_menus
+from ivr.menustore import MenuStore
 from ivr.promptindex import PromptIndex
 from ivr.prompts import ManifestError
 from ivr.settings import Settings
@@ -149,3 +151,56 @@ def test_a_demo_that_allows_offline_voices_plays_them(settings, folder):
         f"<Play>https://cdn.example.org/prompts/{sv[1]}</Play>",
         f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
     )
+
+
+def test_a_file_deleted_while_the_server_runs_is_said_not_played(settings, signed_post):
+    gtts = render(settings.prompts_dir, "gtts", ["en"])
+    en = [gtts[(line.lang, line.text)] for line in script.language_menu(MENUS) if line.lang == "en"]
+    fi = f"<Say {FI_SAY}>Hätätilanteessa soita 112. Suomeksi, paina 1.</Say>"
+    sv = f"<Say {SV}>I nödfall, ring 112. På svenska, tryck 2.</Say>"
+    both = f"<Play>{PUBLIC_URL}/audio/{en[0]}</Play><Play>{PUBLIC_URL}/audio/{en[1]}</Play>"
+    assert signed_post("/voice").get_data(as_text=True) == language_menu(fi, sv, both)
+    (settings.prompts_dir / en[1]).unlink()  # the manifest still lists it
+    assert signed_post("/voice").get_data(as_text=True) == language_menu(
+        fi, sv, f"<Play>{PUBLIC_URL}/audio/{en[0]}</Play><Say {EN}>For English, press 3.</Say>"
+    )
+
+
+def test_a_file_put_back_plays_again(settings, signed_post):
+    gtts = render(settings.prompts_dir, "gtts", ["en"])
+    name = gtts[("en", "For English, press 3.")]
+    kept = (settings.prompts_dir / name).read_bytes()
+    (settings.prompts_dir / name).unlink()
+    assert f"<Say {EN}>For English, press 3.</Say>" in signed_post("/voice").get_data(as_text=True)
+    (settings.prompts_dir / name).write_bytes(kept)
+    assert f"/audio/{name}</Play></Gather>" in signed_post("/voice").get_data(as_text=True)
+
+
+def test_an_index_notices_a_listed_file_gone_or_back(folder):
+    name = render(folder, "gtts", ["en"])[("en", "For English, press 3.")]
+    index = PromptIndex.load(folder)
+    assert not index.files_changed(folder)
+    (folder / "en-gtts-0123456789abcdef0123.mp3").write_bytes(MP3)  # not listed: no matter
+    assert not index.files_changed(folder)
+    kept = (folder / name).read_bytes()
+    (folder / name).unlink()
+    assert index.files_changed(folder)
+    without = PromptIndex.load(folder)
+    assert without.version != index.version
+    (folder / name).write_bytes(kept)
+    assert without.files_changed(folder) and not index.files_changed(folder)
+    assert not PromptIndex.load(folder, check_files=False).files_changed(folder)
+
+
+def test_a_broken_manifest_is_logged_once_even_as_files_change(menus_file, folder, caplog):
+    names = render(folder, "gtts", ["en"])
+    store = MenuStore(menus_file, folder, interval=0.0)
+    (folder / "manifest.json").write_text("{broken")
+    with caplog.at_level(logging.ERROR, logger="ivr.menustore"):
+        for name in list(names.values())[:3]:
+            (folder / name).unlink()
+            assert len(store.prompts()) == len(names)  # the last good index, until fixed
+    assert [r.getMessage() for r in caplog.records] == [
+        "prompts manifest not loaded, keeping the previous one: manifest.json is not a prompts "
+        "manifest: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    ]

@@ -1,5 +1,7 @@
 """`python -m ivr prompts build|status|record` through click's runner: whole outputs, exit codes."""
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -83,7 +85,7 @@ def test_dry_run_with_prune_lists_the_files_it_would_remove(folder, tmp_path):
     assert [line[:16] for line in lines] == ["render  en-gtts-", "remove  en-gtts-", lines[-1][:16]]
     assert lines[0].endswith("  en  In English, press 3.")
     assert lines[-1] == ("would render 1 of 125 sentences with gtts (0 recorded by hand), "
-                         "remove 1 unused files")
+                         "remove 1 unused file")
 
 
 def test_an_unknown_language_is_a_usage_error(folder):
@@ -121,7 +123,7 @@ def test_record_adds_a_human_take_and_remove_takes_it_away(folder, tmp_path):
     assert "en         125         1         0      0      124\n" in status
     result = run("record", "--lang", "en", "--text", "For English, press 3.", "--remove",
                  "--dir", str(folder))
-    assert result.stdout == "removed 1 recording(s) of 'For English, press 3.' in en\n"
+    assert result.stdout == "removed 1 recording of 'For English, press 3.' in en\n"
     assert not (folder / name).exists()
 
 
@@ -133,3 +135,29 @@ def test_record_refuses_a_sentence_nobody_hears(folder, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == ("Error: no caller hears 'For English press 3' in en "
                              "(did you mean 'For English, press 3.'?)\n")
+
+
+def test_status_counts_one_file_in_the_singular(folder, tmp_path):
+    render(folder, "gtts", ["en"])
+    espeak = render(folder, "espeak", ["en"])
+    keep = espeak[("en", "For English, press 3.")]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for name in espeak.values():
+        if name != keep:
+            del manifest["files"][name]
+            (folder / name).unlink()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    take = tmp_path / "take.wav"
+    take.write_bytes(wav(1.5))
+    assert run("record", "--lang", "en", "--text", "For English, press 3.", str(take),
+               "--dir", str(folder)).exit_code == 0
+    menus = tmp_path / "menus.yaml"
+    menus.write_text(MENUS_TEXT.replace("For English, press {key}.", "In English, press {key}."))
+    result = run("status", "--dir", str(folder), "--menus", str(menus), "--lang", "en")
+    assert result.stdout.splitlines()[2:6] == [
+        "also 1 file rendered with espeak",
+        "2 files no sentence uses (remove: prompts build --prune)",
+        "1 recording of sentences no caller hears now",
+        f"time to the language choice: {SECONDS:.1f} s of audio "
+        "(6 sentences: 1 gtts, 5 without audio not counted)",
+    ]

@@ -1,7 +1,9 @@
 """menus.yaml changes go live without a restart; a broken one never does."""
 
+import datetime
 import logging
 import os
+import re
 
 import pytest
 
@@ -12,10 +14,10 @@ from ivr.menustore import MenusUnavailable
 MAIN_EN = "Main menu. Choose the help you need."
 
 
-def rewrite(path, old, new):
+def rewrite(path, old, new, count=-1):
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
     # Make sure the change is seen even on file systems with coarse timestamps.
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
@@ -84,3 +86,55 @@ def test_a_broken_file_at_start_up_is_a_clear_error(settings, menus_file):
     menus_file.write_text("languages: [", encoding="utf-8")
     with pytest.raises(MenusUnavailable, match=r"cannot serve .*menus\.yaml"):
         create_app(settings)
+
+
+def where(path, needle):
+    """`file:line:col` of the first value after `needle` in the file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return f"{path}:{number}:{line.index(needle) + len(needle) + 1}"
+    raise AssertionError(needle)
+
+
+FORWARDING = ("warning: call.emergency_forwarding: callers will be put through to the emergency "
+              "number (Twilio does not route 112 in Finland; keep this false unless your "
+              "carrier does)")
+
+
+def warnings(caplog):
+    return [r.getMessage() for r in caplog.records
+            if r.name == "ivr.menustore" and r.levelno == logging.WARNING]
+
+
+def test_warnings_are_logged_once_when_a_version_goes_live(settings, menus_file, caplog):
+    today = datetime.date.today().isoformat()
+    fresh = re.sub(r"checked: \d{4}-\d\d-\d\d", f"checked: {today}",
+                   menus_file.read_text(encoding="utf-8"))  # none stale, whenever this runs
+    menus_file.write_text(fresh, encoding="utf-8")
+    rewrite(menus_file, "emergency_forwarding: false", "emergency_forwarding: true")
+    with caplog.at_level(logging.WARNING, logger="ivr.menustore"):
+        client = create_app(settings).test_client()
+        client.get("/healthz")
+        assert warnings(caplog) == [f"{where(menus_file, 'emergency_forwarding: ')}: {FORWARDING}"]
+        caplog.clear()
+        os.utime(menus_file)  # touched, not changed: the same version, no new warnings
+        client.get("/healthz")
+        rewrite(menus_file, f"checked: {today}", "checked: 2020-01-02", count=1)
+        for _ in range(3):
+            client.get("/healthz")
+        assert warnings(caplog) == [
+            f"{where(menus_file, 'emergency_forwarding: ')}: {FORWARDING}",
+            f"{where(menus_file, 'checked: ')}: warning: services[0].checked: last checked "
+            "2020-01-02, more than a year ago (check the entry against its source and update "
+            "the date)",
+        ]
+
+
+def test_a_rejected_file_logs_its_error_not_warnings(settings, menus_file, client, caplog):
+    with caplog.at_level(logging.WARNING, logger="ivr.menustore"):
+        rewrite(menus_file, "emergency_forwarding: false", "emergency_forwarding: maybe")
+        for _ in range(2):
+            client.get("/healthz")
+    assert warnings(caplog) == []
+    rejected = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(rejected) == 1 and "call.emergency_forwarding" in rejected[0]

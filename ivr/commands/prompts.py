@@ -18,6 +18,7 @@ from ivr.audioformat import check_audio
 from ivr.menus import InvalidMenus
 from ivr.menus import load_menus
 from ivr.model import Menus
+from ivr.problems import plural
 from ivr.promptbuild import Busy
 from ivr.promptbuild import RecordingError
 from ivr.promptbuild import build as run_build
@@ -27,6 +28,7 @@ from ivr.promptbuild import present_files
 from ivr.promptbuild import record as add_recording
 from ivr.promptbuild import unrecord
 from ivr.prompts import ENGINES
+from ivr.prompts import Job
 from ivr.prompts import Manifest
 from ivr.prompts import ManifestError
 from ivr.prompts import Plan
@@ -111,9 +113,10 @@ def _dry_run(menus: Menus, prompts_dir: Path, engine: str, langs: tuple[str, ...
         click.echo(f"render  {job.name}  {job.line.lang}  {job.line.text}")
     for name in found.unused if prune else ():
         click.echo(f"remove  {name}")
-    click.echo(f"would render {len(found.todo)} of {len(found.todo) + len(found.done)} "
-               f"sentences with {engine} ({len(found.recorded)} recorded by hand)"
-               + (f", remove {len(found.unused)} unused files" if prune else ""))
+    total = len(found.todo) + len(found.done)
+    click.echo(f"would render {len(found.todo)} of {plural(total, 'sentence')} with {engine} "
+               f"({len(found.recorded)} recorded by hand)"
+               + (f", remove {plural(len(found.unused), 'unused file')}" if prune else ""))
 
 
 def _build(menus: Menus, prompts_dir: Path, engine_name: str, langs: tuple[str, ...],
@@ -123,21 +126,32 @@ def _build(menus: Menus, prompts_dir: Path, engine_name: str, langs: tuple[str, 
     with ExitStack() as stack:
 
         def started(found: Plan) -> None:
-            label = f"rendering {len(found.todo)} with {engine_name}"
-            bar: ProgressBar[int] = click.progressbar(
-                length=len(found.todo), label=label, file=sys.stderr, show_pos=True)
-            bars.append(stack.enter_context(bar))
+            # Off a terminal click would print the label as a line of its own; a log then
+            # gets the summary (or the one error line) alone.
+            if found.todo and sys.stderr.isatty():
+                label = f"rendering {len(found.todo)} with {engine_name}"
+                bar: ProgressBar[int] = click.progressbar(
+                    length=len(found.todo), label=label, file=sys.stderr, show_pos=True)
+                bars.append(stack.enter_context(bar))
 
-        result = run_build(menus, prompts_dir, engine, langs, prune,
-                           progress=lambda job, problem: bars[0].update(1), started=started)
-    left = len(result.plan.todo) - len(result.rendered) - len(result.adopted)
-    click.echo(f"rendered {len(result.rendered) + len(result.adopted)}, "
-               f"kept {len(result.plan.done)}, recorded by hand {len(result.plan.recorded)}, "
-               f"not rendered {left}" + (f", removed {len(result.pruned)} unused" if prune else ""))
+        def progress(job: Job, problem: str | None) -> None:
+            for bar in bars:
+                bar.update(1)
+
+        result = run_build(menus, prompts_dir, engine, langs, prune, progress=progress,
+                           started=started)
+    done = len(result.rendered) + len(result.adopted)
     if result.no_network is not None:
-        click.echo(f"prompts build: {result.no_network}; render offline with --engine espeak",
-                   err=True)
+        # One line and no summary: what was rendered is kept in the manifest, and the next
+        # run (with a network) renders only the rest.
+        kept = f"; {done} of {len(result.plan.todo)} rendered and kept" if done else ""
+        click.echo(f"prompts build: {result.no_network}{kept}; render offline with "
+                   "--engine espeak", err=True)
         sys.exit(1)
+    left = len(result.plan.todo) - done
+    click.echo(f"rendered {done}, kept {len(result.plan.done)}, recorded by hand "
+               f"{len(result.plan.recorded)}, not rendered {left}"
+               + (f", removed {len(result.pruned)} unused" if prune else ""))
     if result.failed:
         job, problem = result.failed[0]
         click.echo(f"prompts build: {len(result.failed)} failed, first {job.line.lang} "
@@ -181,11 +195,13 @@ def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: P
                    f"{row['stale']:>7}{row['missing']:>9}")
     others = [e.engine for e in manifest.files.values() if e.engine not in (engine, "human")]
     for other in sorted(set(others)):
-        click.echo(f"also {others.count(other)} files rendered with {other}")
+        click.echo(f"also {plural(others.count(other), 'file')} rendered with {other}")
     if found.unused:
-        click.echo(f"{len(found.unused)} files no sentence uses (remove: prompts build --prune)")
+        click.echo(f"{plural(len(found.unused), 'file')} no sentence uses "
+                   "(remove: prompts build --prune)")
     if found.unused_recordings:
-        click.echo(f"{len(found.unused_recordings)} recordings of sentences no caller hears now")
+        click.echo(f"{plural(len(found.unused_recordings), 'recording')} of sentences no caller "
+                   "hears now")
     present = present_files(prompts_dir)
     seconds = _timed(manifest, present, prompts_dir, script.language_menu(menus))
     click.echo(f"time to the language choice: {seconds}")
@@ -210,7 +226,8 @@ def _timed(manifest: Manifest, present: set[str], prompts_dir: Path, lines: list
         engines.append(manifest.files[name].engine)
     kinds = ", ".join(f"{engines.count(e)} {e}" for e in sorted(set(engines)))
     gap = f", {missing} without audio not counted" if missing else ""
-    return f"{total:.1f} s of audio ({len(lines)} sentences: {kinds or 'none rendered'}{gap})"
+    count = plural(len(lines), "sentence")
+    return f"{total:.1f} s of audio ({count}: {kinds or 'none rendered'}{gap})"
 
 
 @prompts.command()
@@ -227,7 +244,7 @@ def record(lang: str, text: str, remove: bool, audio: Path | None, menus_path: P
     try:
         if remove:
             gone = unrecord(prompts_dir, lang, text)
-            click.echo(f"removed {len(gone)} recording(s) of {text!r} in {lang}")
+            click.echo(f"removed {plural(len(gone), 'recording')} of {text!r} in {lang}")
             return
         if audio is None:
             raise click.UsageError("give the audio file (or --remove)")
