@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Collection
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +19,10 @@ from ivr.kinds import present
 from ivr.problems import Finding
 from ivr.problems import Path
 from ivr.problems import suggest
+from ivr.textchecks import check_contacts
+from ivr.textchecks import check_emergency_number
 from ivr.textchecks import check_texts
+from ivr.voices import check_voices
 
 Data = dict[str, Any]
 
@@ -184,8 +188,13 @@ def _way_out(menu_id: str, menu: Data) -> bool:
     return False
 
 
-def check_services(m: Data, today: datetime.date) -> Iterator[Finding]:
-    """Services have unique ids, real needs and regions, and were checked within a year."""
+def check_services(m: Data, today: datetime.date,
+                   seeds: Collection[str] | None = None) -> Iterator[Finding]:
+    """Services have unique ids, real needs and regions, a real source, a recent check.
+
+    `seeds` names the files of the seeds/ folder next to the menus file; None (no such
+    folder, or a caller that does not know) leaves `source` unchecked.
+    """
     needs, regions = _section(m, "needs"), _section(m, "regions")
     ids: dict[str, int] = {}
     for index, service in enumerate(m.get("services") or []):
@@ -203,6 +212,10 @@ def check_services(m: Data, today: datetime.date) -> Iterator[Finding]:
             for i, value in enumerate(service.get(name) or []):
                 if value is not None:
                     yield from _reference(value, known, what, path + (name, i))
+        source = service.get("source")
+        if seeds is not None and source is not None and source not in seeds:
+            hint = suggest(source, seeds) or "the seed files are: " + (", ".join(seeds) or "none")
+            yield Finding(path + ("source",), f"no seed file named '{source}'", hint)
         yield from _check_checked(service.get("checked"), today, path + ("checked",))
 
 
@@ -263,16 +276,20 @@ def check_ids(m: Data) -> Iterator[Finding]:
                           "menu", "rename this menu", at_key=True)
 
 
-def check_menus_data(m: Data, today: datetime.date) -> list[Finding]:
-    """Every meaning problem in clean menus data."""
+def check_menus_data(m: Data, today: datetime.date,
+                     seeds: Collection[str] | None = None) -> list[Finding]:
+    """Every meaning problem in clean menus data (`seeds`: see check_services)."""
     return [
         *check_ids(m),
         *check_languages(m),
+        *check_voices(m),
         *check_numbers(m),
         *check_call(m),
         *check_texts(m),
+        *check_emergency_number(m),
         *check_options(m),
         *check_menus(m),
-        *check_services(m, today),
+        *check_services(m, today, seeds),
+        *check_contacts(m),
         *check_coverage(m),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Collection
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,16 @@ class InvalidMenus(Exception):
 
 
 def check_menus_text(
-    text: str, filename: str = "menus.yaml", today: datetime.date | None = None
+    text: str,
+    filename: str = "menus.yaml",
+    today: datetime.date | None = None,
+    seeds: Collection[str] | None = None,
 ) -> tuple[Menus | None, list[Problem]]:
-    """The menus (None if any error) and every problem, warnings included, sorted by line."""
+    """The menus (None if any error) and every problem, warnings included, sorted by line.
+
+    `seeds`: the file names in the seeds/ folder next to the file, to check each service's
+    `source` against; None when there is no such folder (nothing is said about sources).
+    """
     data, marks, problems = parse_yaml(text, filename)
     if data is None and not problems:
         hint = "start from a copy of the shipped menus.yaml"
@@ -51,7 +59,7 @@ def check_menus_text(
         return None, problems
     clean, findings = check_shape(MENUS, data)
     if clean is not None:
-        findings += check_menus_data(clean, today or datetime.date.today())
+        findings += check_menus_data(clean, today or datetime.date.today(), seeds)
     problems = sort_problems(problems + place(findings, marks, filename))
     if clean is None or any(p.severity == "error" for p in problems):
         return None, problems

@@ -1,4 +1,5 @@
-"""Checks of every text a caller hears: each language, the right {placeholders}, short sentences.
+"""Checks of every text a caller hears: each language, the right {placeholders}, short sentences,
+the emergency number where it must be said, and e-mail and web addresses that can be read out.
 
 ivr/checks.py runs `check_texts` with the other meaning checks, on the clean data from
 schema.check_shape.
@@ -6,9 +7,12 @@ schema.check_shape.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterator
 from typing import Any
+
+import phonenumbers
 
 from ivr.kinds import Texts
 from ivr.problems import Finding
@@ -36,6 +40,11 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry"}
 # gTTS sends text over 100 characters as several requests, with audible seams (reference §6.4).
 MAX_SENTENCE = 100
+# Texts that tell a caller in danger what to dial: each must say numbers.emergency.
+EMERGENCY_TEXTS = ("emergency_notice", "emergency")
+# Shapes only (local@domain.tld; a host name with a dot): enough to catch a non-address.
+_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)*\.[^\W\d_]{2,}$")
+_WEB = re.compile(r"^(https?://)?[\w-]+(\.[\w-]+)*\.[^\W\d_]{2,}(:\d+)?(/\S*)?$")
 
 
 def check_texts(m: Data) -> Iterator[Finding]:
@@ -80,3 +89,33 @@ def _check_sentences(text: str, path: Path) -> Iterator[Finding]:
             yield Finding(path, f"a sentence of {len(sentence)} characters: "
                           f"'{sentence[:30]}...'", f"gTTS splits sentences over {MAX_SENTENCE} "
                           "characters into separate requests; split it", severity="warning")
+
+
+def check_emergency_number(m: Data) -> Iterator[Finding]:
+    """The emergency texts say numbers.emergency in every language they are written in."""
+    number = (m.get("numbers") or {}).get("emergency")
+    texts = m.get("texts") or {}
+    if not number or not phonenumbers.is_emergency_number(number, "FI"):
+        return  # check_numbers says so; telling texts to say a wrong number would mislead
+    said = re.compile(rf"(?<!\d){re.escape(number)}(?!\d)")
+    for text_id in EMERGENCY_TEXTS:
+        for code, text in (texts.get(text_id) or {}).items():
+            if not said.search(text):
+                yield Finding(("texts", text_id, code), f"never says the emergency number "
+                              f"{number}", f"a caller in danger must hear it: write {number} "
+                              "in this text")
+
+
+def check_contacts(m: Data) -> Iterator[Finding]:
+    """Service e-mail and web addresses look like addresses: callers hear them read out."""
+    for index, service in enumerate(m.get("services") or []):
+        contact = (service or {}).get("contact") or {}
+        path: Path = ("services", index, "contact")
+        email, web = contact.get("email"), contact.get("web")
+        if email is not None and not _EMAIL.match(email):
+            yield Finding(path + ("email",), f"'{email}' is not an e-mail address",
+                          "write the whole address: name@domain.fi")
+        if web is not None and not _WEB.match(web):
+            yield Finding(path + ("web",), f"'{web}' is not a web address", "write a host "
+                          "name with a dot, e.g. www.domain.fi, optionally with https:// "
+                          "and a path")

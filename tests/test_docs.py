@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from ivr import schema
+from ivr import voices
 from ivr.textchecks import PLACEHOLDERS
 
 GUIDE = (Path(__file__).resolve().parent.parent / "docs" / "menus.md").read_text(encoding="utf-8")
@@ -34,3 +35,10 @@ def test_every_key_in_the_guide_tables_exists_in_the_schema():
 def test_every_placeholder_is_in_the_guide(text_id):
     row = next(line for line in GUIDE.splitlines() if line.startswith(f"| `texts.{text_id}` |"))
     assert all(f"`{{{name}}}`" in row for name in PLACEHOLDERS[text_id]), row
+
+
+def test_the_voices_the_guide_names_speak_the_languages_it_names_them_for():
+    named = re.findall(r"`(Polly\.[\w-]+)` for `([\w-]+)`", GUIDE)
+    assert len(named) == 3
+    for voice, language in named:
+        assert voice in voices.polly_voices_for(language), (voice, language)

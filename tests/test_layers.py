@@ -8,7 +8,7 @@ import pytest
 IVR = Path(__file__).resolve().parent.parent / "ivr"
 CORE = ["model", "menus", "speech", "script", "callstate", "flow", "yamlsource", "problems",
         "kinds", "schema", "checks", "textchecks", "prompts", "audioformat", "scenarios_model",
-        "transcript", "listener", "twimlverbs", "coverage", "diagram", "promptindex"]
+        "transcript", "listener", "twimlverbs", "coverage", "diagram", "promptindex", "voices"]
 FORBIDDEN = {"flask", "click", "gtts", "requests", "subprocess", "twilio", "werkzeug"}
 
 

@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from ivr import voices
 from ivr.cli import cli
 from ivr.menus import check_menus_text
 
@@ -161,6 +162,63 @@ def test_the_shipped_file_validates_through_python_m_ivr():
         assert main(["validate", "--strict"]) == 0
     finally:
         os.chdir(old)
+
+
+def test_sources_are_not_checked_where_there_is_no_seeds_folder(tmp_path):
+    text = (BAD / "source_no_seed_file.yaml").read_text(encoding="utf-8")
+    (tmp_path / "menus.yaml").write_text(text, encoding="utf-8")
+    result = run("--today", TODAY, cwd=tmp_path)
+    assert (result.exit_code, result.output) == (
+        0, "menus.yaml: ok (2 languages, 3 menus, 3 services)\n"
+    )
+
+
+def test_check_menus_text_checks_sources_only_when_given_the_seed_names():
+    text = (BAD / "source_no_seed_file.yaml").read_text(encoding="utf-8")
+    day = datetime.date(2026, 11, 25)
+    assert check_menus_text(text, "m.yaml", day)[1] == []
+    _, problems = check_menus_text(text, "m.yaml", day, seeds=["000_a.txt"])
+    assert [p.format() for p in problems] == [
+        "m.yaml:81:13: error: services[0].source: no seed file named '999.txt' "
+        "(the seed files are: 000_a.txt)",
+        "m.yaml:89:13: error: services[1].source: no seed file named "
+        "'001_c7b0a8f03332007c.txt' (the seed files are: 000_a.txt)",
+        "m.yaml:97:13: error: services[2].source: no seed file named "
+        "'001_c7b0a8f03332007c.txt' (the seed files are: 000_a.txt)",
+    ]
+
+
+def test_the_gtts_languages_are_those_of_the_installed_gtts():
+    from gtts.lang import tts_langs  # the core may not import gtts; the test may
+
+    assert sorted(voices.GTTS_LANGUAGES) == sorted(tts_langs())
+
+
+def test_every_polly_voice_has_a_language_twilio_can_say():
+    names = {voice.removeprefix("Polly.").split("-")[0] for voice in voices.POLLY_VOICES}
+    assert sorted(names - set(voices.POLLY_LANGUAGES)) == []
+    assert len(voices.POLLY_VOICES) == 140 and len(voices.SAY_LANGUAGES) == 69
+    unsayable = {n: ls for n, ls in voices.POLLY_LANGUAGES.items()
+                 if not set(ls) & set(voices.SAY_LANGUAGES)}
+    assert unsayable == {"Hiujin": ("yue-CN",)}  # Polly says yue-CN, Twilio's list yue-HK
+
+
+@pytest.mark.parametrize(("language", "hint"), [
+    ("en-UK", "did you mean 'en-GB'?"),
+    ("fi-fi", "did you mean 'fi-FI'?"),
+    ("sv_SE", "did you mean 'sv-SE'?"),
+    ("en", "Twilio's codes for it: en-AU, en-CA, en-GB, en-GB-WLS, en-IE, en-IN, en-NZ, "
+     "en-US, en-ZA"),
+    ("xx-YY", "e.g. fi-FI, sv-SE or en-GB"),
+])
+def test_say_language_hints(language, hint):
+    assert voices.language_hint(language) == hint
+
+
+def test_the_voices_for_this_projects_languages():
+    assert voices.polly_voices_for("fi-FI") == ["Polly.Suvi-Neural"]
+    assert voices.polly_voices_for("sv-SE") == ["Polly.Astrid", "Polly.Elin-Neural"]
+    assert voices.polly_voices_for("et-EE") == []
 
 
 LINES = (OK / "menus.yaml").read_text(encoding="utf-8").splitlines(keepends=True)

@@ -48,6 +48,15 @@ def read_menus_file(path: Path) -> str:
     return text
 
 
+def seed_names(path: Path) -> list[str] | None:
+    """The file names in the seeds/ folder next to the menus file, or None if there is none."""
+    folder = path.parent / "seeds"
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else None
+    except OSError:
+        return None  # an unreadable folder is no reason to fail validation
+
+
 def ok_line(name: str, menus: Menus, warnings: list[Problem]) -> str:
     counts = ", ".join((
         plural(len(menus.languages), "language"),
@@ -80,7 +89,7 @@ def validate(path: Path, output: str, strict: bool, today: datetime.date | None)
     explained in docs/menus.md.
     """
     text = read_menus_file(path)
-    menus, problems = check_menus_text(text, str(path), today)
+    menus, problems = check_menus_text(text, str(path), today, seed_names(path))
     warnings = [p for p in problems if p.severity == "warning"]
     failed = menus is None or (strict and bool(warnings))
     if output == "json":
