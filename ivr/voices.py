@@ -30,7 +30,9 @@ SAY_LANGUAGES = (
 # The Polly voices of type SayVoice in the same file and commit (Google voices carry their
 # locale in the name and are checked by it). Twilio's list has no languages; each name's
 # language is from Amazon's table of Polly voices (docs.aws.amazon.com/polly/latest/dg/
-# available-voices.html, read 2026-11-25).
+# available-voices.html). The stored copies read on 2026-11-25 showed every standard voice
+# and the first neural rows; the other neural voices are written from that table without a
+# whole copy at hand, so check a doubtful one there.
 _STANDARD = (
     "Aditi Amy Astrid Bianca Brian Camila Carla Carmen Celine Chantal Conchita Cristiano Dora "
     "Emma Enrique Ewa Filiz Geraint Giorgio Gwyneth Hans Ines Ivy Jacek Jan Joanna Joey Justin "
