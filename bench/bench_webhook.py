@@ -48,7 +48,7 @@ FORM = {
     "CallStatus": "in-progress",
     "Digits": "1",
     "Direction": "inbound",
-    "From": "+358401234567",
+    "From": "+15005550006",  # Twilio's test number: no real caller
     "To": "+358931585000",
 }
 BODY = urllib.parse.urlencode(FORM)

@@ -21,7 +21,7 @@ CALLER_FIELDS = (
 )  # fmt: skip
 MASK = "[redacted]"
 
-# E.164 (+358 40 123 4567), international with 00, national (040-123 4567, (09) 1234 567),
+# E.164 (+44 20 7946 0018), international with 00, national (040-123 4567, (09) 1234 567),
 # and long bare digit runs; dates and times (2026-11-25, 19:15:43) stay readable.
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+|%2B|00)\s?\d(?:[\s\-.()/]|%20)?(?:\d(?:[\s\-.()/]|%20)?){5,15}\d"
