@@ -117,7 +117,7 @@ def test_a_busy_info_line_is_told_and_the_menu_comes_back(signed_post):
         "Turvallinen asuminen, kriisiapu, naiset ja lapset: paina 1. "
         "Oikeudellinen apu, oleskelu, paperittomat ja kotiinpaluu: paina 2. "
         "Hyväksikäyttö työssä, seksuaalinen hyväksikäyttö ja terveys: paina 3. "
-        "Toista valikko: paina tähti. Edellinen valikko: paina risuaita. "
+        "Toista valikko: paina tähteä. Edellinen valikko: paina risuaitaa. "
         "Ympärivuorokautinen infopuhelin: paina 0. Hätätilanne: paina 9.</Say>",
     )
 
