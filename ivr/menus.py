@@ -95,6 +95,7 @@ def _language(code: str, d: Mapping[str, Any]) -> Language:
         twilio_voice=d["twilio"]["voice"],
         espeak_voice=d["espeak"],
         words=_texts(d["words"]),
+        agent_name=str(d.get("agent_name") or d["name"]),
     )
 
 

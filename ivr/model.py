@@ -51,6 +51,8 @@ class Language:
     twilio_voice: str
     espeak_voice: str
     words: Mapping[str, str]
+    agent_name: str = ""
+    """The language's name in the agent's language (the whisper); falls back to `name`."""
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,9 @@ def _keys(*keys: Key) -> Fields:
 # Voices and languages: see docs/reference (Twilio <Say> voices, gTTS languages and tlds).
 LANGUAGE = _keys(
     Key("key", PhoneKey(), "the key that chooses this language in the first menu"),
-    Key("name", Text(), "the language's name as said in that language (told to the info line)"),
+    Key("name", Text(), "the language's name as said in that language"),
+    Key("agent_name", Text(), "the language's name in call.agent_language, told to the info "
+        "line agent before a transfer (default: name)", required=False),
     Key("gtts", _keys(
         Key("lang", Text(), "gTTS language code for recorded prompts, e.g. fi"),
         Key("tld", Text(), "Google host gTTS uses, pinned so the accent does not drift"),

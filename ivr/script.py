@@ -121,7 +121,7 @@ def dial_retry(menus: Menus, lang: str) -> list[Line]:
 def whisper(menus: Menus, caller_lang: str) -> list[Line]:
     """What the info line agent hears before the call is bridged, in the agent's language."""
     agent = menus.call.agent_language
-    return text(menus, "whisper", agent, language=menus.languages[caller_lang].name)
+    return text(menus, "whisper", agent, language=menus.languages[caller_lang].agent_name)
 
 
 def offered_pairs(menus: Menus) -> list[tuple[str, str]]:

@@ -44,7 +44,7 @@ def test_dash_dot_and_empty_items_are_silence_and_lang_preselects():
         "  [needs_legal] (en) I will now put you through to the info line.",
         "== transfer to +358295463177: completed",
         "   agent hears (fi) Puhelu ihmiskaupan uhrien puhelinvalikosta."
-        " Soittajan kieli: English.",
+        " Soittajan kieli: englanti.",
         "== call ended: transferred to +358295463177 (completed)",
     ]
 

@@ -283,7 +283,7 @@ def test_agent_hears_checks_the_whisper_of_an_answered_transfer(app):
         " You can call anonymously, and all calls are treated confidentially.",
         "      == transfer to +358295463177: completed",
         "         agent hears (fi) Puhelu ihmiskaupan uhrien puhelinvalikosta."
-        " Soittajan kieli: English.",
+        " Soittajan kieli: englanti.",
     ]
 
 

@@ -72,7 +72,7 @@ def test_a_read_out_names_the_choice_then_local_then_nationwide_services():
 def test_the_info_line_agent_hears_the_callers_language_in_the_agents_language():
     assert script.whisper(MENUS, "sv") == [
         Line("Puhelu ihmiskaupan uhrien puhelinvalikosta.", "fi"),
-        Line("Soittajan kieli: svenska.", "fi"),
+        Line("Soittajan kieli: ruotsi.", "fi"),
     ]
 
 
@@ -93,3 +93,9 @@ def test_offered_pairs_are_every_need_in_a_menu_times_every_region_in_a_menu():
     pairs = script.offered_pairs(MENUS)
     assert len(pairs) == 9 * 7
     assert ("health", "joensuu") in pairs and ("return", "elsewhere") in pairs
+
+
+def test_without_an_agent_name_the_agent_hears_the_languages_own_name():
+    small = load_menus(Path(__file__).resolve().parent / "data" / "menus_ok" / "menus.yaml")
+    assert [line.text for line in script.whisper(small, "en")] == [
+        "Soittajan kieli: English."]

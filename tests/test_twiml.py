@@ -78,7 +78,7 @@ def test_a_transfer_dials_the_number_with_the_whisper_and_an_action():
 def test_the_whisper_is_said_in_the_agent_language():
     assert render_whisper(MENUS, "en", NO_PROMPTS, Links()).to_xml() == (
         HEAD + f"<Response><Say {FI}>Puhelu ihmiskaupan uhrien puhelinvalikosta. "
-        "Soittajan kieli: English.</Say></Response>"
+        "Soittajan kieli: englanti.</Say></Response>"
     )
 
 

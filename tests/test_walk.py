@@ -211,7 +211,7 @@ def test_the_whisper_tells_the_agent_the_callers_language(walk):
     } | {None}
     for url in sorted(walk.whispers - {None}):
         root = ET.fromstring(walk.post(url, {}).data)
-        language = MENUS.languages[query(url)["l"]].name
+        language = MENUS.languages[query(url)["l"]].agent_name
         assert said(root).endswith(f": {language}.")
         assert [v.tag for v in root] == ["Say"]
 

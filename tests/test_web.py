@@ -130,7 +130,7 @@ def test_an_answered_transfer_hangs_up_when_it_ends(signed_post):
 def test_the_agent_hears_the_callers_language(signed_post):
     assert body(signed_post("/voice/whisper?l=sv")) == (
         HEAD + f"<Response><Say {FI}>Puhelu ihmiskaupan uhrien puhelinvalikosta. "
-        "Soittajan kieli: svenska.</Say></Response>"
+        "Soittajan kieli: ruotsi.</Say></Response>"
     )
 
 
