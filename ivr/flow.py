@@ -220,6 +220,9 @@ def _dial_ended(menus: Menus, state: CallState, status: str) -> Turn:
     told = _in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
     langs = [state.lang] if state.lang else list(menus.languages)
     told += tuple(line for lang in langs for line in script.dial_retry(menus, lang))
+    if state.lang and state.menu != menus.call.main_menu:
+        # "Try again" needs its key, and only the main menu says the global keys itself.
+        told += tuple(script.global_keys(menus, state.lang))
     return _menu_turn(menus, state.entering(state.menu), told, readout=False)
 
 

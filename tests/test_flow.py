@@ -194,8 +194,19 @@ def test_a_failed_transfer_says_why_and_the_menu_comes_back(status, told):
         REGION,
         Line(told, "en"),
         Line("You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.", "en"),
+        Line("To repeat, press star.", "en"),
+        Line("To go back, press hash.", "en"),
+        Line("For the 24-hour info line, press 0.", "en"),
+        Line("In an emergency, press 9.", "en"),
         *menu(REGION),
     )
+
+
+def test_a_failed_transfer_from_the_main_menu_does_not_say_the_global_keys_twice():
+    main = CallState("main", "en")
+    turn = next_turn(MENUS, main, DialEnded("busy"))
+    texts = [line.text for line in turn.lines]
+    assert texts.count("For the 24-hour info line, press 0.") == 1
 
 
 def test_a_read_out_without_need_or_region_goes_to_the_main_menu():
