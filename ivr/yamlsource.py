@@ -147,7 +147,7 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, Marks, list[Problem]]:
         composer.marks.add((), root)
         data = composer.value(root, ())
     except yaml.MarkedYAMLError as error:
-        return None, Marks(), [_syntax_problem(error, filename)]
+        return None, Marks(), [_syntax_problem(error, filename, text)]
     except _TooManyNodes:
         message = f"more than {MAX_NODES} values once its aliases (*) are expanded"
         return None, Marks(), [Problem(filename, 1, 1, "error", "", message, "use fewer aliases")]
@@ -158,7 +158,7 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, Marks, list[Problem]]:
     return data, composer.marks, composer.problems
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, filename: str) -> Problem:
+def _syntax_problem(error: yaml.MarkedYAMLError, filename: str, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     hint = None
@@ -167,6 +167,12 @@ def _syntax_problem(error: yaml.MarkedYAMLError, filename: str) -> Problem:
     elif error.context:
         hint = error.context
     message = error.problem or "YAML syntax error"
-    if "tab" in message:
+    # The two mistakes operators make most: PyYAML's words for them name neither.
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "tab" in message or "\t" in source[: column]:
         hint = f"{hint}; indent with spaces, not tabs" if hint else "indent with spaces, not tabs"
+    elif "alias" in (error.context or ""):
+        extra = 'a bare * or & starts a YAML alias or anchor: write the key in quotes, "*"'
+        hint = f"{hint}; {extra}" if hint else extra
     return Problem(filename, line, column, "error", "", message, hint)
