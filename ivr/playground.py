@@ -8,6 +8,7 @@ memory, so run it with one worker: it is a QA tool, never part of a production d
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import threading
 from collections import OrderedDict
@@ -59,6 +60,12 @@ def init_app(app: Flask, settings: Settings) -> None:
     """Register /playground when the settings enable it."""
     if not settings.playground:
         return
+    if settings.auth_token and not settings.playground_password:
+        # A signed (production) server with an open QA page: allowed, but never quietly.
+        logging.getLogger(__name__).warning(
+            "IVR_PLAYGROUND is on with no IVR_PLAYGROUND_PASSWORD on a server with "
+            "TWILIO_AUTH_TOKEN: anyone who can reach /playground can walk the menus"
+        )
     calls = _Calls()
     bp = Blueprint("playground", __name__)
     base = (settings.public_base_url or DEFAULT_BASE_URL).rstrip("/")

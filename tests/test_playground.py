@@ -111,3 +111,18 @@ def test_silence_junk_and_unknown_calls(playground):
     assert playground.post(call, json={"keys": "1x"}).status_code == 400
     assert playground.post(call, json={"keys": "1", "outcome": "maybe"}).status_code == 400
     assert playground.post("/playground/api/call/nope", json={"keys": "1"}).status_code == 404
+
+
+def test_an_open_playground_on_a_signed_server_is_logged_loudly(tmp_path, caplog):
+    import dataclasses
+
+    from ivr import create_app
+    from ivr.settings import Settings
+
+    settings = dataclasses.replace(Settings(), prompts_dir=tmp_path, auth_token="token",
+                                   playground=True)
+    with caplog.at_level("WARNING", logger="ivr.playground"):
+        create_app(settings)
+    assert [r.getMessage() for r in caplog.records if r.name == "ivr.playground"] == [
+        "IVR_PLAYGROUND is on with no IVR_PLAYGROUND_PASSWORD on a server with "
+        "TWILIO_AUTH_TOKEN: anyone who can reach /playground can walk the menus"]
