@@ -181,7 +181,12 @@ def _check_step(step: Any, path: Path, menus: Menus | None) -> Iterator[Finding]
         keys = _keys(step["press"])
         if keys is None or not keys or not set(keys) <= KEYPAD:
             hint = 'keys 0-9, * and #, in quotes: press: "#"'
-            yield Finding(path + ("press",), f"not phone keys: {step['press']!r}", hint)
+            got = "nothing" if step["press"] is None else repr(step["press"])
+            yield Finding(path + ("press",), f"not phone keys: {got}", hint)
+        elif len(keys) > 1:
+            # Every menu listens for one key (numDigits=1): the rest would be lost unheard.
+            hint = f'one step per key: press: "{keys[0]}", then press: "{keys[1]}"'
+            yield Finding(path + ("press",), f"one key per step, not {keys!r}", hint)
     if "silence" in step and step["silence"] is not True:
         yield Finding(path + ("silence",), "silence takes true", "silence: true")
     if "say" in step and not isinstance(step["say"], str):

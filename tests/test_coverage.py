@@ -104,3 +104,12 @@ def test_flows_coverage_fails_under_the_threshold(tmp_path):
     data = json.loads(result.output)
     assert (result.exit_code, data["covered"], data["total"]) == (0, 2, 359)
     assert data["kinds"]["global keys"]["missing"][:2] == ["language:repeat", "language:back"]
+
+
+def test_flows_coverage_with_a_gate_fails_when_a_scenario_fails(tmp_path):
+    one = tmp_path / "one.yaml"
+    one.write_text("name: one\nsteps: [{press: '9'}]\nends: hangup\n")
+    result = CliRunner(mix_stderr=False).invoke(
+        cli, ["flows", "coverage", str(one), "--fail-under", "0"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: 1 scenario(s) failed; run `python -m ivr flows run`\n"

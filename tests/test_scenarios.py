@@ -301,3 +301,13 @@ def test_scenarios_pass_the_same_when_the_prompts_are_recordings(tmp_path):
     first = results[0].transcript.events[0]
     assert (first.text, first.lang) == ("Hätätilanteessa soita 112.", "fi")
     assert first.audio.startswith("https://ivr.example.org/audio/fi-human-")
+
+
+def test_a_press_of_two_keys_is_refused_and_an_empty_press_says_nothing_was_given(menus):
+    text = 'name: x\nsteps:\n  - press: "12"\n  - press:\nends: hangup\n'
+    assert problems(text, menus, "two.yaml") == [
+        "two.yaml:3:12: error: steps[0].press: one key per step, not '12'"
+        ' (one step per key: press: "1", then press: "2")',
+        "two.yaml:4:11: error: steps[1].press: not phone keys: nothing"
+        ' (keys 0-9, * and #, in quotes: press: "#")',
+    ]

@@ -122,6 +122,9 @@ def coverage(paths: tuple[Path, ...], menus_path: Path | None, fmt: str,
     else:
         click.echo(render_coverage(report))
     failed = sum(1 for r in results if not r.passed)
+    if failed and fail_under is not None:
+        # A CI gate must not pass on scenarios that fail, whatever they covered.
+        raise click.ClickException(f"{failed} scenario(s) failed; run `python -m ivr flows run`")
     if failed:
         click.echo(f"note: {failed} scenario(s) failed; run `python -m ivr flows run`", err=True)
     if fail_under is not None and report.percent < fail_under:
