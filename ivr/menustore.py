@@ -118,7 +118,9 @@ class MenuStore:
         """What /healthz reports."""
         self._maybe_reload()
         return {
-            "status": "ok",
+            # Still answering calls either way (HTTP 200), but a monitor should see that an
+            # edit of menus.yaml did not go live.
+            "status": "ok" if self.last_reload_error is None else "stale",
             "menus_version": self._menus.version,
             "loaded_at": self.loaded_at,
             "last_reload_error": self.last_reload_error,

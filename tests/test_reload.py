@@ -49,6 +49,7 @@ def test_a_broken_file_keeps_the_last_valid_menus_answering(
     health = client.get("/healthz").get_json()
     assert health["menus_version"] == version
     assert health["last_reload_error"]
+    assert health["status"] == "stale"
     rejected = [r for r in caplog.records if "menus not reloaded" in r.getMessage()]
     assert len(rejected) == 1, "the reason is logged once per file content"
     assert f"still serving version {version}" in rejected[0].getMessage()
@@ -68,7 +69,8 @@ def test_fixing_the_file_clears_the_error(signed_post, menus_file, client):
     rewrite_to = good.replace("Choose the help you need.", "Choose.")
     menus_file.write_text(rewrite_to, encoding="utf-8")
     assert "Main menu. Choose." in main_menu(signed_post)
-    assert client.get("/healthz").get_json()["last_reload_error"] is None
+    health = client.get("/healthz").get_json()
+    assert (health["status"], health["last_reload_error"]) == ("ok", None)
 
 
 def test_the_file_is_checked_at_most_every_interval(menus_file, tmp_path):
