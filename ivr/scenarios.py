@@ -124,14 +124,16 @@ def _run_step(
         if not call.waiting:
             return events, _ended_early(call, number, step.line, step.describe())
         events = call.press(step.value) if step.action == "press" else call.silence()
-    failure = _check_hears(step.hears, _heard(events)) if step.hears else None
-    if failure is None and step.agent_hears is not None:
-        failure = _check_hears(step.agent_hears, _agent_heard(events))
-        failure = failure and ("the agent " + failure[0], failure[1])
-    if failure is None and step.menu is not None and not (call.waiting and call.where == step.menu):
-        failure = (f"waiting for a key in menu {step.menu}", _now(call))
-    if failure is not None:
-        expected, got = failure
+    # Every unmet expectation of the step at once, so QA fixes them in one go.
+    unmet = _check_hears(step.hears, _heard(events)) if step.hears else []
+    if step.agent_hears is not None:
+        agent = _check_hears(step.agent_hears, _agent_heard(events))
+        unmet += [("the agent " + expected, got) for expected, got in agent]
+    if step.menu is not None and not (call.waiting and call.where == step.menu):
+        unmet.append((f"waiting for a key in menu {step.menu}", _now(call)))
+    if unmet:
+        expected = "; ".join(expected for expected, _ in unmet)
+        got = "; ".join(got for _, got in unmet)
         return events, Failure(number, step.line, step.describe(), expected, got, events)
     return events, None
 
@@ -156,18 +158,15 @@ def _agent_heard(events: list[Event]) -> list[tuple[str, str | None]]:
     ]
 
 
-def _check_hears(hears: Hears, lines: list[tuple[str, str | None]]) -> tuple[str, str] | None:
+def _check_hears(hears: Hears, lines: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """Every (expected, got) the heard lines do not meet."""
     text = " ".join(line for line, _ in lines)
-    for wanted in hears.contains:
-        if wanted not in text:
-            return f'to hear "{wanted}"', "it was not heard"
-    for unwanted in hears.not_contains:
-        if unwanted in text:
-            return f'not to hear "{unwanted}"', "it was heard"
+    unmet = [(f'to hear "{w}"', "it was not heard") for w in hears.contains if w not in text]
+    unmet += [(f'not to hear "{u}"', "it was heard") for u in hears.not_contains if u in text]
     other = [lang for _, lang in lines if hears.lang is not None and lang != hears.lang]
     if other:
-        return f"every sentence in {hears.lang}", f"a sentence in {other[0]}"
-    return None
+        unmet.append((f"every sentence in {hears.lang}", f"a sentence in {other[0]}"))
+    return unmet
 
 
 def _ended_early(call: Call, number: int, line: int, what: str) -> Failure:

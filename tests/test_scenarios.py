@@ -311,3 +311,21 @@ def test_a_press_of_two_keys_is_refused_and_an_empty_press_says_nothing_was_give
         "two.yaml:4:11: error: steps[1].press: not phone keys: nothing"
         ' (keys 0-9, * and #, in quotes: press: "#")',
     ]
+
+
+def test_every_unmet_expectation_of_the_failing_step_is_reported_at_once(app):
+    result = run(app, """\
+        name: three wrong expectations
+        lang: en
+        steps:
+          - press: "1"
+            hears: {contains: [Choose your region., Choose a topic., Nowhere.], lang: en}
+            menu: region
+        ends: {in_menu: region}
+        """)
+    assert render_failure(result).splitlines()[1:4] == [
+        '  step 1 (line 4): press "1"',
+        '    expected: to hear "Choose your region."; to hear "Nowhere."; '
+        "waiting for a key in menu region",
+        "    got: it was not heard; it was not heard; waiting for a key in menu needs_safety",
+    ]
