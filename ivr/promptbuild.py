@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import difflib
 import fcntl
-import os
-import tempfile
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+from ivr import atomicfile
 from ivr.audioformat import BadAudio
 from ivr.audioformat import check_audio
 from ivr.model import Menus
@@ -74,44 +73,14 @@ class BuildResult:
     no_network: NoNetwork | None = None
 
 
-def _umask() -> int:
-    # /proc reads it without changing it; os.umask can only set it, and setting it twice
-    # leaves a moment in which another thread (or a child it starts) would see 0.
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-UMASK = _umask()
-"""Read once at import, before a build starts any thread."""
-
-
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, check it, then rename it over `path`.
+    """Write a prompt file or the manifest whole; audio is checked as it is on disk first."""
 
-    The file gets the mode of any new file (0666 less the umask), not mkstemp's 0600: the
-    webhook may run as another user and must be able to read the audio and the manifest.
-    """
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        # No fsync: the rename already makes a ^C, a kill or a lost network harmless, and
-        # fsyncing the growing manifest after each of ~400 files tripled the build time.
-        with os.fdopen(fd, "wb") as file:
-            os.fchmod(file.fileno(), 0o666 & ~UMASK)
-            file.write(data)
+    def check(temp: Path) -> None:
         if path.suffix in (".mp3", ".wav"):
-            check_audio(Path(temp).read_bytes(), path.suffix)  # what is on disk, not in memory
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
+            check_audio(temp.read_bytes(), path.suffix)  # what is on disk, not in memory
+
+    atomicfile.write_atomic(path, data, check)
 
 
 def load_manifest(prompts_dir: Path) -> Manifest:

@@ -133,7 +133,7 @@ def test_a_whole_file_the_manifest_missed_is_taken_in_not_rendered_again(prompts
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
 def test_audio_and_manifest_get_the_mode_of_any_new_file(tmp_path, monkeypatch, umask, mode):
     # mkstemp's 0600 would hide them from a webhook running as another user.
-    monkeypatch.setattr("ivr.promptbuild.UMASK", umask)
+    monkeypatch.setattr("ivr.atomicfile.UMASK", umask)
     folder = tmp_path / "prompts"
     build(MENUS, folder, Canned(), langs=["en"])
     take = tmp_path / "take.wav"
@@ -145,8 +145,8 @@ def test_audio_and_manifest_get_the_mode_of_any_new_file(tmp_path, monkeypatch, 
 
 
 def test_the_umask_is_read_as_the_process_has_it():
-    from ivr.promptbuild import UMASK
-    from ivr.promptbuild import _umask
+    from ivr.atomicfile import UMASK
+    from ivr.atomicfile import _umask
 
     mask = os.umask(0o077)
     try:

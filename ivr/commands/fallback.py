@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
 
+from ivr.atomicfile import write_atomic
 from ivr.menus import InvalidMenus
 from ivr.menus import load_menus
 from ivr.menustore import describe_problems
@@ -46,11 +46,7 @@ def fallback(menus_path: Path, output: Path | None, caller_id: str | None) -> No
         return
     # Write to a temp file and rename: a web server must never serve half a document.
     try:
-        fd, tmp = tempfile.mkstemp(dir=output.parent or ".", prefix=f".{output.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(xml)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output)
+        write_atomic(output, xml.encode("utf-8"))
     except OSError as error:
         raise click.ClickException(
             f"{output}: cannot write it ({error.strerror}; check the folder exists and is "
