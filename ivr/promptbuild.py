@@ -262,11 +262,7 @@ def record(menus: Menus, prompts_dir: Path, lang: str, text: str, source: Path) 
         old = [n for n, e in manifest.for_line(lang, text).items() if e.engine == HUMAN]
         old = [n for n in old if n != name]
         manifest.files[name] = Entry(lang, text, HUMAN, {"source": source.name}, seconds)
-        for earlier in old:
-            del manifest.files[earlier]
-        save_manifest(prompts_dir, manifest)
-        for earlier in old:
-            (prompts_dir / earlier).unlink(missing_ok=True)
+        _forget(prompts_dir, manifest, old)
     return name
 
 
@@ -275,9 +271,14 @@ def unrecord(prompts_dir: Path, lang: str, text: str) -> list[str]:
     with locked(prompts_dir):
         manifest = load_manifest(prompts_dir)
         gone = [n for n, e in manifest.for_line(lang, text).items() if e.engine == HUMAN]
-        for name in gone:
-            del manifest.files[name]
-        save_manifest(prompts_dir, manifest)
-        for name in gone:
-            (prompts_dir / name).unlink(missing_ok=True)
+        _forget(prompts_dir, manifest, gone)
     return gone
+
+
+def _forget(prompts_dir: Path, manifest: Manifest, names: list[str]) -> None:
+    # The manifest stops naming the files before they go, so nothing ever plays a gone file.
+    for name in names:
+        del manifest.files[name]
+    save_manifest(prompts_dir, manifest)
+    for name in names:
+        (prompts_dir / name).unlink(missing_ok=True)
