@@ -52,6 +52,7 @@ class Walk:
         self.results = {}  # (url, input) -> parsed <Response>
         self.gathers = set()  # step URLs a Gather listens on
         self.whispers = set()
+        self.bodies = {}  # (url, input) -> the raw answer (tests/test_answers_golden.py)
 
     def run(self):
         queue = collections.deque([(PUBLIC_URL + "/voice", None)])
@@ -64,6 +65,7 @@ class Walk:
             assert response.status_code == 200, (url, given, response.data)
             root = ET.fromstring(response.data)
             self.results[(url, given)] = root
+            self.bodies[(url, given)] = response.data
             queue.extend(self._next(root, url, given))
 
     def _next(self, root, url, given):
@@ -240,3 +242,26 @@ def test_engine_walk_every_key_in_every_state_keeps_the_call_alive():
                 seen.add(then.state)
                 queue.append(then.state)
     assert len(seen) > 2000
+
+
+GOLDEN = ROOT / "tests" / "data" / "answers.sha256"
+"""A digest of every answer of the walk: restructuring must not change one byte callers get.
+
+When a change of behaviour is meant, regenerate it with
+`IVR_UPDATE_GOLDEN=1 pytest tests/test_walk.py` and say in the commit why the answers changed.
+"""
+
+
+def test_every_answer_is_byte_identical_to_the_golden_walk(walk):
+    import hashlib
+    import os
+
+    lines = sorted(
+        f"{hashlib.sha256(body).hexdigest()[:16]} {url}"
+        + ("" if given is None else f" {given[0]}={given[1]}")
+        for (url, given), body in walk.bodies.items())
+    if os.environ.get("IVR_UPDATE_GOLDEN"):
+        GOLDEN.write_text("\n".join(lines) + "\n")
+    expected = GOLDEN.read_text().splitlines()
+    changed = sorted(set(lines) ^ set(expected))
+    assert not changed, f"{len(changed)} answers differ, first: {changed[:3]}"
