@@ -1,5 +1,5 @@
 """WSGI entry point: `gunicorn app:app`."""
 
-from ivr import create_app
+from ivr.web import create_app
 
 app = create_app()

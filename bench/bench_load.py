@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr.menus import check_menus_text  # noqa: E402
+from ivr.menus.loader import check_menus_text  # noqa: E402
 
 MENUS = ROOT / "menus.yaml"
 

@@ -24,14 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr import script  # noqa: E402
-from ivr.audioformat import check_audio  # noqa: E402
-from ivr.menus import load_menus  # noqa: E402
-from ivr.promptbuild import build  # noqa: E402
-from ivr.promptbuild import load_manifest  # noqa: E402
-from ivr.promptbuild import present_files  # noqa: E402
-from ivr.prompts import best_file  # noqa: E402
-from ivr.tts import EspeakEngine  # noqa: E402
+from ivr.core import script  # noqa: E402
+from ivr.menus.loader import load_menus  # noqa: E402
+from ivr.prompts.audioformat import check_audio  # noqa: E402
+from ivr.prompts.build import build  # noqa: E402
+from ivr.prompts.build import load_manifest  # noqa: E402
+from ivr.prompts.build import present_files  # noqa: E402
+from ivr.prompts.catalogue import best_file  # noqa: E402
+from ivr.prompts.tts import EspeakEngine  # noqa: E402
 
 MENUS = ROOT / "menus.yaml"
 

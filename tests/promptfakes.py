@@ -10,10 +10,10 @@ import urllib.parse
 
 import requests
 
-from ivr.audioformat import check_audio
-from ivr.menus import load_menus
-from ivr.promptbuild import build
-from ivr.promptbuild import load_manifest
+from ivr.menus.loader import load_menus
+from ivr.prompts.audioformat import check_audio
+from ivr.prompts.build import build
+from ivr.prompts.build import load_manifest
 from ivr.settings import ROOT
 
 MENUS = load_menus(ROOT / "menus.yaml")

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from ivr import audio
-from ivr import create_app
-from ivr import script
-from ivr.menus import load_menus
-from ivr.menustore import MenuStore
-from ivr.promptindex import PromptIndex
-from ivr.prompts import ManifestError
+from ivr.core import script
+from ivr.menus.loader import load_menus
+from ivr.prompts.catalogue import ManifestError
+from ivr.prompts.index import PromptIndex
 from ivr.settings import Settings
+from ivr.web import audio
+from ivr.web import create_app
+from ivr.web.menustore import MenuStore
 from tests.promptfakes import MP3
 from tests.promptfakes import render
 from tests.promptfakes import wav
@@ -196,7 +196,7 @@ def test_a_broken_manifest_is_logged_once_even_as_files_change(menus_file, folde
     names = render(folder, "gtts", ["en"])
     store = MenuStore(menus_file, folder, interval=0.0)
     (folder / "manifest.json").write_text("{broken")
-    with caplog.at_level(logging.ERROR, logger="ivr.menustore"):
+    with caplog.at_level(logging.ERROR, logger="ivr.web.menustore"):
         for name in list(names.values())[:3]:
             (folder / name).unlink()
             assert len(store.prompts()) == len(names)  # the last good index, until fixed

@@ -2,10 +2,10 @@
 
 import pytest
 
-from ivr.callstate import CallState
-from ivr.callstate import decode
-from ivr.callstate import encode
-from ivr.menus import load_menus
+from ivr.core.callstate import CallState
+from ivr.core.callstate import decode
+from ivr.core.callstate import encode
+from ivr.menus.loader import load_menus
 from tests.conftest import ROOT
 
 MENUS = load_menus(ROOT / "menus.yaml")

@@ -6,15 +6,15 @@ import pytest
 from click.testing import CliRunner
 
 from ivr.cli import cli
-from ivr.coverage import all_items
-from ivr.coverage import measure
-from ivr.coverage import render_coverage
-from ivr.scenarios import app_menus
-from ivr.scenarios import load_scenarios
-from ivr.scenarios import run_scenario
-from ivr.scenarios import simulation_app
-from ivr.transcript import Event
-from ivr.transcript import Transcript
+from ivr.qa.flowcoverage import all_items
+from ivr.qa.flowcoverage import measure
+from ivr.qa.flowcoverage import render_coverage
+from ivr.qa.scenarios import app_menus
+from ivr.qa.scenarios import load_scenarios
+from ivr.qa.scenarios import run_scenario
+from ivr.qa.scenarios import simulation_app
+from ivr.qa.transcript import Event
+from ivr.qa.transcript import Transcript
 from tests.conftest import ROOT
 
 FLOWS = ROOT / "tests" / "flows"

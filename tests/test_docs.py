@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ivr import schema
-from ivr import voices
-from ivr.textchecks import PLACEHOLDERS
+from ivr.menus import schema
+from ivr.menus import voices
+from ivr.menus.textchecks import PLACEHOLDERS
 
 GUIDE = (Path(__file__).resolve().parent.parent / "docs" / "menus.md").read_text(encoding="utf-8")
 KEYS = [dotted for dotted, _ in schema.iter_keys(schema.MENUS)]

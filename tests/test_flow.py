@@ -4,19 +4,19 @@ import dataclasses
 
 import pytest
 
-from ivr import script
-from ivr.callstate import CallState
-from ivr.flow import Arrive
-from ivr.flow import DialEnded
-from ivr.flow import Hangup
-from ivr.flow import Listen
-from ivr.flow import Press
-from ivr.flow import Silence
-from ivr.flow import Transfer
-from ivr.flow import Turn
-from ivr.flow import next_turn
-from ivr.menus import load_menus
-from ivr.script import Line
+from ivr.core import script
+from ivr.core.callstate import CallState
+from ivr.core.flow import Arrive
+from ivr.core.flow import DialEnded
+from ivr.core.flow import Hangup
+from ivr.core.flow import Listen
+from ivr.core.flow import Press
+from ivr.core.flow import Silence
+from ivr.core.flow import Transfer
+from ivr.core.flow import Turn
+from ivr.core.flow import next_turn
+from ivr.core.script import Line
+from ivr.menus.loader import load_menus
 from tests.conftest import ROOT
 
 MENUS = load_menus(ROOT / "menus.yaml")

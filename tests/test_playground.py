@@ -8,13 +8,13 @@ import wave
 
 import pytest
 
-from ivr import create_app
-from ivr import script
-from ivr.menus import load_menus
-from ivr.prompts import Entry
-from ivr.prompts import Manifest
-from ivr.prompts import recording_name
-from ivr.prompts import render_manifest
+from ivr.core import script
+from ivr.menus.loader import load_menus
+from ivr.prompts.catalogue import Entry
+from ivr.prompts.catalogue import Manifest
+from ivr.prompts.catalogue import recording_name
+from ivr.prompts.catalogue import render_manifest
+from ivr.web import create_app
 from tests.conftest import PUBLIC_URL
 
 
@@ -116,13 +116,13 @@ def test_silence_junk_and_unknown_calls(playground):
 def test_an_open_playground_on_a_signed_server_is_logged_loudly(tmp_path, caplog):
     import dataclasses
 
-    from ivr import create_app
     from ivr.settings import Settings
+    from ivr.web import create_app
 
     settings = dataclasses.replace(Settings(), prompts_dir=tmp_path, auth_token="token",
                                    playground=True)
-    with caplog.at_level("WARNING", logger="ivr.playground"):
+    with caplog.at_level("WARNING", logger="ivr.qa.playground"):
         create_app(settings)
-    assert [r.getMessage() for r in caplog.records if r.name == "ivr.playground"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "ivr.qa.playground"] == [
         "IVR_PLAYGROUND is on with no IVR_PLAYGROUND_PASSWORD on a server with "
         "TWILIO_AUTH_TOKEN: anyone who can reach /playground can walk the menus"]

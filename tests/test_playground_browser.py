@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from ivr import create_app
+from ivr.web import create_app
 from tests.test_playground import recorded_language_menu
 
 CHROMIUM = "/usr/bin/chromium"

@@ -7,9 +7,9 @@ import urllib.request
 import pytest
 from werkzeug.serving import make_server
 
-from ivr import flow
-from ivr.privacy import CallerPrivacyFilter
-from ivr.privacy import mask
+from ivr.core import flow
+from ivr.web.privacy import CallerPrivacyFilter
+from ivr.web.privacy import mask
 from tests.conftest import CALLER
 
 NATIONAL = "040 123 4567"

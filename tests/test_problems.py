@@ -1,10 +1,10 @@
 """Problem formatting, the report with its summary, JSON, and 'did you mean'."""
 
-from ivr.problems import Problem
-from ivr.problems import format_path
-from ivr.problems import format_report
-from ivr.problems import suggest
-from ivr.problems import to_json
+from ivr.menus.problems import Problem
+from ivr.menus.problems import format_path
+from ivr.menus.problems import format_report
+from ivr.menus.problems import suggest
+from ivr.menus.problems import to_json
 
 GOTO = Problem("menus.yaml", 42, 15, "error", "menus.main.options[2].goto",
                "no menu named 'mian'", "did you mean 'main'?")

@@ -10,21 +10,21 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ivr.audioformat import BadAudio
-from ivr.audioformat import check_audio
 from ivr.cli import cli
-from ivr.menus import load_menus
-from ivr.menus import parse_menus
-from ivr.promptbuild import RecordingError
-from ivr.promptbuild import build
-from ivr.promptbuild import load_manifest
-from ivr.promptbuild import locked
-from ivr.promptbuild import record
-from ivr.promptbuild import write_atomic
-from ivr.promptindex import PromptIndex
-from ivr.prompts import ESPEAK_TRIM
-from ivr.prompts import catalogue
-from ivr.tts import EspeakEngine
+from ivr.menus.loader import load_menus
+from ivr.menus.loader import parse_menus
+from ivr.prompts.audioformat import BadAudio
+from ivr.prompts.audioformat import check_audio
+from ivr.prompts.build import RecordingError
+from ivr.prompts.build import build
+from ivr.prompts.build import load_manifest
+from ivr.prompts.build import locked
+from ivr.prompts.build import record
+from ivr.prompts.build import write_atomic
+from ivr.prompts.catalogue import ESPEAK_TRIM
+from ivr.prompts.catalogue import catalogue
+from ivr.prompts.index import PromptIndex
+from ivr.prompts.tts import EspeakEngine
 from tests.promptfakes import Canned
 from tests.promptfakes import FakeGoogle
 from tests.promptfakes import espeak_mp3

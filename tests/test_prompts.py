@@ -7,26 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from ivr import script
-from ivr.audioformat import BadAudio
-from ivr.audioformat import check_audio
-from ivr.audioformat import mp3_seconds
-from ivr.audioformat import wav_seconds
-from ivr.commands.prompts import counts_by_language
-from ivr.menus import load_menus
-from ivr.menus import parse_menus
-from ivr.prompts import Entry
-from ivr.prompts import Manifest
-from ivr.prompts import ManifestError
-from ivr.prompts import best_file
-from ivr.prompts import catalogue
-from ivr.prompts import is_prompt_name
-from ivr.prompts import parse_manifest
-from ivr.prompts import plan_build
-from ivr.prompts import render_manifest
-from ivr.prompts import render_name
-from ivr.prompts import voice_settings
-from ivr.script import Line
+from ivr.cli.prompts import counts_by_language
+from ivr.core import script
+from ivr.core.script import Line
+from ivr.menus.loader import load_menus
+from ivr.menus.loader import parse_menus
+from ivr.prompts.audioformat import BadAudio
+from ivr.prompts.audioformat import check_audio
+from ivr.prompts.audioformat import mp3_seconds
+from ivr.prompts.audioformat import wav_seconds
+from ivr.prompts.catalogue import Entry
+from ivr.prompts.catalogue import Manifest
+from ivr.prompts.catalogue import ManifestError
+from ivr.prompts.catalogue import best_file
+from ivr.prompts.catalogue import catalogue
+from ivr.prompts.catalogue import is_prompt_name
+from ivr.prompts.catalogue import parse_manifest
+from ivr.prompts.catalogue import plan_build
+from ivr.prompts.catalogue import render_manifest
+from ivr.prompts.catalogue import render_name
+from ivr.prompts.catalogue import voice_settings
 from tests.promptfakes import wav
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from ivr.audioformat import check_audio
 from ivr.cli import cli
+from ivr.prompts.audioformat import check_audio
 from ivr.settings import ROOT
 from tests.promptfakes import MP3
 from tests.promptfakes import espeak_mp3

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from ivr import create_app
-from ivr.menustore import MenuStore
-from ivr.menustore import MenusUnavailable
+from ivr.web import create_app
+from ivr.web.menustore import MenuStore
+from ivr.web.menustore import MenusUnavailable
 
 MAIN_EN = "Main menu. Choose the help you need."
 
@@ -43,7 +43,7 @@ def test_a_broken_file_keeps_the_last_valid_menus_answering(
     version = client.get("/healthz").get_json()["menus_version"]
     rewrite(menus_file, "en: Main menu. Choose the help you need.", "en: [unclosed")
     rewrite(menus_file, "    goto: needs_safety", "    goto: nowhere")
-    with caplog.at_level(logging.ERROR, logger="ivr.menustore"):
+    with caplog.at_level(logging.ERROR, logger="ivr.web.menustore"):
         for _ in range(3):
             assert MAIN_EN in main_menu(signed_post)
     health = client.get("/healthz").get_json()
@@ -105,7 +105,7 @@ FORWARDING = ("warning: call.emergency_forwarding: callers will be put through t
 
 def warnings(caplog):
     return [r.getMessage() for r in caplog.records
-            if r.name == "ivr.menustore" and r.levelno == logging.WARNING]
+            if r.name == "ivr.web.menustore" and r.levelno == logging.WARNING]
 
 
 def test_warnings_are_logged_once_when_a_version_goes_live(settings, menus_file, caplog):
@@ -114,7 +114,7 @@ def test_warnings_are_logged_once_when_a_version_goes_live(settings, menus_file,
                    menus_file.read_text(encoding="utf-8"))  # none stale, whenever this runs
     menus_file.write_text(fresh, encoding="utf-8")
     rewrite(menus_file, "emergency_forwarding: false", "emergency_forwarding: true")
-    with caplog.at_level(logging.WARNING, logger="ivr.menustore"):
+    with caplog.at_level(logging.WARNING, logger="ivr.web.menustore"):
         client = create_app(settings).test_client()
         client.get("/healthz")
         assert warnings(caplog) == [f"{where(menus_file, 'emergency_forwarding: ')}: {FORWARDING}"]
@@ -133,7 +133,7 @@ def test_warnings_are_logged_once_when_a_version_goes_live(settings, menus_file,
 
 
 def test_a_rejected_file_logs_its_error_not_warnings(settings, menus_file, client, caplog):
-    with caplog.at_level(logging.WARNING, logger="ivr.menustore"):
+    with caplog.at_level(logging.WARNING, logger="ivr.web.menustore"):
         rewrite(menus_file, "emergency_forwarding: false", "emergency_forwarding: maybe")
         for _ in range(2):
             client.get("/healthz")

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from ivr.cli import cli
-from ivr.scenarios import app_menus
-from ivr.scenarios import load_scenarios
-from ivr.scenarios import render_failure
-from ivr.scenarios import run_scenario
-from ivr.scenarios_model import InvalidScenarios
-from ivr.scenarios_model import parse_scenarios
+from ivr.qa.scenariofile import InvalidScenarios
+from ivr.qa.scenariofile import parse_scenarios
+from ivr.qa.scenarios import app_menus
+from ivr.qa.scenarios import load_scenarios
+from ivr.qa.scenarios import render_failure
+from ivr.qa.scenarios import run_scenario
 from tests.conftest import ROOT
 
 BROKEN = """\
@@ -288,7 +288,7 @@ def test_agent_hears_checks_the_whisper_of_an_answered_transfer(app):
 
 
 def test_scenarios_pass_the_same_when_the_prompts_are_recordings(tmp_path):
-    from ivr.scenarios import simulation_app
+    from ivr.qa.scenarios import simulation_app
     from tests.test_playground import recorded_language_menu
 
     recorded_language_menu(tmp_path / "prompts", ROOT / "menus.yaml")

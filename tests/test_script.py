@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from ivr import script
-from ivr.menus import load_menus
-from ivr.script import Line
+from ivr.core import script
+from ivr.core.script import Line
+from ivr.menus.loader import load_menus
 
 MENUS = load_menus(Path(__file__).resolve().parent.parent / "menus.yaml")
 

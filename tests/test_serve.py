@@ -10,8 +10,8 @@ import urllib.request
 from click.testing import CliRunner
 
 from ivr.cli import cli
-from ivr.menus import load_menus
-from ivr.twiml import render_fallback
+from ivr.menus.loader import load_menus
+from ivr.web.twiml import render_fallback
 from tests.conftest import ROOT
 
 

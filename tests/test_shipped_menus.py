@@ -13,8 +13,8 @@ import phonenumbers
 import pytest
 import yaml
 
-from ivr.menus import check_menus_text
-from ivr.script import offered_pairs
+from ivr.core.script import offered_pairs
+from ivr.menus.loader import check_menus_text
 
 ROOT = Path(__file__).resolve().parent.parent
 MENUS_FILE = ROOT / "menus.yaml"

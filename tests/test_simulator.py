@@ -12,10 +12,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
-from ivr.listener import Listener
-from ivr.simulator import DEFAULT_CALLER
-from ivr.simulator import Call
-from ivr.transcript import render_transcript
+from ivr.qa.listener import Listener
+from ivr.qa.simulator import DEFAULT_CALLER
+from ivr.qa.simulator import Call
+from ivr.qa.transcript import render_transcript
 
 BASE = "https://ivr.example.org"
 TOKEN = "12345"
@@ -334,7 +334,7 @@ REAL_APP = {}
 def real_app():
     # Built once: hypothesis runs the test body many times.
     if not REAL_APP:
-        from ivr.scenarios import simulation_app
+        from ivr.qa.scenarios import simulation_app
         REAL_APP["app"] = simulation_app()
     return REAL_APP["app"]
 
@@ -345,7 +345,7 @@ def real_app():
     outcomes=st.lists(st.sampled_from(["completed", "busy", "no-answer", "failed"]), max_size=4),
 )
 def test_random_calls_through_the_real_webhook_never_dead_end(keys, outcomes):
-    from ivr.simulator import place_call
+    from ivr.qa.simulator import place_call
 
     phone = place_call(real_app(), outcome="busy")
     phone.outcomes.extend(outcomes)

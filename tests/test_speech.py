@@ -2,12 +2,12 @@
 
 import pytest
 
-from ivr.speech import capitalise
-from ivr.speech import sentences
-from ivr.speech import spoken_email
-from ivr.speech import spoken_key
-from ivr.speech import spoken_phone
-from ivr.speech import spoken_web
+from ivr.core.speech import capitalise
+from ivr.core.speech import sentences
+from ivr.core.speech import spoken_email
+from ivr.core.speech import spoken_key
+from ivr.core.speech import spoken_phone
+from ivr.core.speech import spoken_web
 
 FI = {"dot": "piste", "at": "ät", "dash": "viiva", "star": "tähti", "hash": "risuaita"}
 SV = {"dot": "punkt", "at": "snabel-a", "dash": "streck", "star": "stjärna", "hash": "fyrkant"}

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from ivr.audioformat import mp3_seconds
-from ivr.menus import load_menus
-from ivr.prompts import voice_settings
-from ivr.tts import EspeakEngine
-from ivr.tts import GttsEngine
-from ivr.tts import NoNetwork
-from ivr.tts import RenderError
+from ivr.menus.loader import load_menus
+from ivr.prompts.audioformat import mp3_seconds
+from ivr.prompts.catalogue import voice_settings
+from ivr.prompts.tts import EspeakEngine
+from ivr.prompts.tts import GttsEngine
+from ivr.prompts.tts import NoNetwork
+from ivr.prompts.tts import RenderError
 from tests.promptfakes import FakeGoogle
 from tests.promptfakes import espeak_mp3
 

@@ -1,18 +1,18 @@
 """Each kind of Turn rendered to TwiML, asserted as the whole document."""
 
-from ivr.callstate import CallState
-from ivr.callstate import encode
-from ivr.flow import Hangup
-from ivr.flow import Listen
-from ivr.flow import Transfer
-from ivr.flow import Turn
-from ivr.menus import load_menus
-from ivr.promptindex import PromptIndex
-from ivr.script import Line
-from ivr.twiml import render_apology
-from ivr.twiml import render_fallback
-from ivr.twiml import render_turn
-from ivr.twiml import render_whisper
+from ivr.core.callstate import CallState
+from ivr.core.callstate import encode
+from ivr.core.flow import Hangup
+from ivr.core.flow import Listen
+from ivr.core.flow import Transfer
+from ivr.core.flow import Turn
+from ivr.core.script import Line
+from ivr.menus.loader import load_menus
+from ivr.prompts.index import PromptIndex
+from ivr.web.twiml import render_apology
+from ivr.web.twiml import render_fallback
+from ivr.web.twiml import render_turn
+from ivr.web.twiml import render_whisper
 from tests.conftest import ROOT
 
 MENUS = load_menus(ROOT / "menus.yaml")

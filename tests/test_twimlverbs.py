@@ -2,7 +2,7 @@
 
 import pytest
 
-from ivr.twimlverbs import parse_document
+from ivr.qa.twimlverbs import parse_document
 
 
 def test_a_response_gives_its_verbs_in_order():

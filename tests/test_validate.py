@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from ivr import voices
 from ivr.cli import cli
-from ivr.menus import check_menus_text
+from ivr.menus import voices
+from ivr.menus.loader import check_menus_text
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "menus_bad"

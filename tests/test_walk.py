@@ -14,18 +14,18 @@ import xml.etree.ElementTree as ET
 import pytest
 from phonenumbers import shortnumberinfo
 
-from ivr import script
-from ivr.callstate import CallState
-from ivr.callstate import decode
-from ivr.callstate import encode
-from ivr.flow import DialEnded
-from ivr.flow import Hangup
-from ivr.flow import Listen
-from ivr.flow import Press
-from ivr.flow import Silence
-from ivr.flow import Transfer
-from ivr.flow import next_turn
-from ivr.menus import load_menus
+from ivr.core import script
+from ivr.core.callstate import CallState
+from ivr.core.callstate import decode
+from ivr.core.callstate import encode
+from ivr.core.flow import DialEnded
+from ivr.core.flow import Hangup
+from ivr.core.flow import Listen
+from ivr.core.flow import Press
+from ivr.core.flow import Silence
+from ivr.core.flow import Transfer
+from ivr.core.flow import next_turn
+from ivr.menus.loader import load_menus
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
 
@@ -123,8 +123,8 @@ def walk(tmp_path_factory):
     # fixtures in conftest.
     import shutil
 
-    from ivr import create_app
     from ivr.settings import Settings
+    from ivr.web import create_app
     from tests.conftest import AUTH_TOKEN
     from tests.conftest import CALL_FIELDS
     from tests.conftest import sign

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from ivr import create_app
-from ivr import flow
-from ivr import script
-from ivr import twiml
-from ivr.menus import load_menus
+from ivr.core import flow
+from ivr.core import script
+from ivr.menus.loader import load_menus
+from ivr.web import create_app
+from ivr.web import twiml
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
 
@@ -220,7 +220,7 @@ def test_if_even_the_apology_fails_the_last_resort_is_sent(signed_post, monkeypa
 
 
 def test_a_rendered_prompt_plays_from_the_audio_route(settings, monkeypatch):
-    from ivr.promptindex import PromptIndex
+    from ivr.prompts.index import PromptIndex
 
     files = {("en", "Main menu."): "en-main-0123.mp3"}
     monkeypatch.setattr(PromptIndex, "load", classmethod(lambda cls, *a, **k: cls(files, "v1")))
@@ -232,7 +232,7 @@ def test_a_rendered_prompt_plays_from_the_audio_route(settings, monkeypatch):
 
 
 def test_prompts_on_a_cdn_play_from_there(settings, monkeypatch):
-    from ivr.promptindex import PromptIndex
+    from ivr.prompts.index import PromptIndex
 
     files = {("en", "Main menu."): "en-main-0123.mp3"}
     monkeypatch.setattr(PromptIndex, "load", classmethod(lambda cls, *a, **k: cls(files, "v1")))

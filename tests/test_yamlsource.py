@@ -4,8 +4,8 @@ import datetime
 
 import yaml
 
-from ivr.problems import Problem
-from ivr.yamlsource import parse_yaml
+from ivr.menus.problems import Problem
+from ivr.menus.yamlsource import parse_yaml
 
 TEXT = """\
 menus:

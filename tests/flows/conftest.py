@@ -6,12 +6,12 @@ import functools
 
 import pytest
 
-from ivr.scenarios import app_menus
-from ivr.scenarios import render_failure
-from ivr.scenarios import run_scenario
-from ivr.scenarios import simulation_app
-from ivr.scenarios_model import InvalidScenarios
-from ivr.scenarios_model import parse_scenarios
+from ivr.qa.scenariofile import InvalidScenarios
+from ivr.qa.scenariofile import parse_scenarios
+from ivr.qa.scenarios import app_menus
+from ivr.qa.scenarios import render_failure
+from ivr.qa.scenarios import run_scenario
+from ivr.qa.scenarios import simulation_app
 
 
 @functools.cache
