@@ -1,27 +1,45 @@
 # `make run` starts the webhook with the shipped menus.yaml; `make test` runs every test.
-# Both set up what they need first: a virtualenv in .venv, and for the tests the Debian
-# packages for offline speech (espeak-ng, lame, sox) and the headless browser (chromium).
+# Both set up what they need first: a virtualenv in .venv with the `ivr` package installed
+# (editable), and for the tests the Debian packages for offline speech (espeak-ng, lame,
+# sox) and the headless browser (chromium). `make run PORT=8080` listens elsewhere.
+PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test venv debs
+.PHONY: run test python debs
 
-$(VENV)/.installed: requirements.txt
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# One line, not a pip traceback, when the Python is too old; a venv made by another
+# Python (or an old one) is made again rather than reused.
+python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "make: Python 3.11 or newer is needed; found: $$($(PYTHON) --version 2>&1)." \
+		"Install it, or run make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
+	@want="$$($(PYTHON) -c 'import sys; print(sys.version.split()[0], sys.executable)')"; \
+	if [ -d $(VENV) ] && [ "$$(cat $(VENV)/.python 2>/dev/null)" != "$$want" ]; then \
+		echo "make: $(VENV) was made by another Python; making it again" >&2; rm -rf $(VENV); fi; \
+	[ -x $(PY) ] || { $(PYTHON) -m venv $(VENV) && echo "$$want" > $(VENV)/.python; }
+
+$(VENV)/.runtime: requirements.txt pyproject.toml | python
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
-venv: $(VENV)/.installed
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) -r requirements-dev.txt
+	touch $@
 
 debs:
 	@if ! command -v espeak-ng >/dev/null || ! command -v lame >/dev/null || ! command -v sox >/dev/null || ! command -v chromium >/dev/null; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBS); \
 	fi
 
-run: venv
-	$(PY) -m ivr serve
+run: python $(VENV)/.runtime
+	$(VENV)/bin/ivr serve --host $(HOST) --port $(PORT)
 
-test: debs venv
+test: python debs $(VENV)/.dev
 	$(PY) -m pytest -q $(PYTEST_ARGS)

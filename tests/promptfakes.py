@@ -14,7 +14,7 @@ from ivr.menus.loader import load_menus
 from ivr.prompts.audioformat import check_audio
 from ivr.prompts.build import build
 from ivr.prompts.build import load_manifest
-from ivr.settings import ROOT
+from tests.conftest import ROOT
 
 MENUS = load_menus(ROOT / "menus.yaml")
 

@@ -97,7 +97,7 @@ def test_a_broken_menus_file_is_one_clear_error(tmp_path):
     bad.write_text("languages: {}\n")
     result = call("--menus", str(bad), "--keys", "1")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: cannot serve {bad}:\n")
+    assert result.stderr == (f"Error: {bad}: 8 error(s); run `ivr validate {bad}` to see them\n")
 
 
 def test_interactive_shows_events_asks_the_transfer_outcome_and_hangs_up_on_q():

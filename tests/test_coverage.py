@@ -17,7 +17,7 @@ from ivr.qa.transcript import Event
 from ivr.qa.transcript import Transcript
 from tests.conftest import ROOT
 
-FLOWS = ROOT / "tests" / "flows"
+FLOWS = ROOT / "flows"
 
 
 @pytest.fixture(scope="module")
@@ -112,4 +112,4 @@ def test_flows_coverage_with_a_gate_fails_when_a_scenario_fails(tmp_path):
     result = CliRunner(mix_stderr=False).invoke(
         cli, ["flows", "coverage", str(one), "--fail-under", "0"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: 1 scenario(s) failed; run `python -m ivr flows run`\n"
+    assert result.stderr == "Error: 1 scenario(s) failed; run `ivr flows run`\n"

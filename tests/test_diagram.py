@@ -63,16 +63,16 @@ def test_a_broken_menus_file_is_one_line_pointing_at_validate():
     broken = DATA / "menus_bad" / "goto_unknown_menu.yaml"
     result = run(str(broken))
     assert result.exit_code == 1
-    assert result.output == (f"Error: {broken}: 1 problem(s); run python -m ivr validate "
-                             f"{broken}\n")
+    assert result.output == (f"Error: {broken}: 1 error(s); run `ivr validate {broken}` "
+                             "to see them\n")
 
 
 def test_a_missing_file_is_one_line_naming_it(tmp_path):
     missing = tmp_path / "nope.yaml"
     result = run(str(missing))
     assert (result.exit_code, result.output) == (
-        1, f"Error: {missing}: no such file (give the path of your menus file: "
-           "python -m ivr validate PATH)\n")
+        1, f"Error: {missing}: no such file (run ivr in the folder that holds menus.yaml, "
+           "or give its path with --menus or IVR_MENUS)\n")
 
 
 def test_an_unknown_language_is_a_usage_error():

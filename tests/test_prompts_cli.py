@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from ivr.cli import cli
 from ivr.prompts.audioformat import check_audio
-from ivr.settings import ROOT
+from tests.conftest import ROOT
 from tests.promptfakes import MP3
 from tests.promptfakes import espeak_mp3
 from tests.promptfakes import render
@@ -107,7 +107,9 @@ def test_a_broken_manifest_stops_the_build_in_one_line(folder):
 def test_a_missing_menus_file_is_one_line(folder, tmp_path):
     result = run("status", "--dir", str(folder), "--menus", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: no such file\n"
+    assert result.stderr == (f"Error: {tmp_path / 'nope.yaml'}: no such file (run ivr in the "
+                             "folder that holds menus.yaml, or give its path with --menus or "
+                             "IVR_MENUS)\n")
 
 
 def test_record_adds_a_human_take_and_remove_takes_it_away(folder, tmp_path):

@@ -246,7 +246,7 @@ def test_flows_run_on_a_broken_file_prints_the_problems_and_exits_1(tmp_path):
 
 
 def test_pytest_collects_one_test_per_shipped_scenario():
-    flows = ROOT / "tests" / "flows"
+    flows = ROOT / "flows"
     expected = len(load_scenarios([flows]))
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", str(flows)],
@@ -254,7 +254,7 @@ def test_pytest_collects_one_test_per_shipped_scenario():
     ).stdout
     items = [line for line in out.splitlines() if "::" in line]
     assert len(items) == expected > 60
-    assert "tests/flows/emergency.yaml::emergency from the main menu (fi)" in items
+    assert "flows/emergency.yaml::emergency from the main menu (fi)" in items
 
 
 def test_the_example_in_the_docs_is_a_valid_scenario_file(menus):
@@ -294,7 +294,7 @@ def test_scenarios_pass_the_same_when_the_prompts_are_recordings(tmp_path):
     recorded_language_menu(tmp_path / "prompts", ROOT / "menus.yaml")
     app = simulation_app(prompts_dir=tmp_path / "prompts")
     menus = app_menus(app)
-    flows = ROOT / "tests" / "flows"
+    flows = ROOT / "flows"
     scenarios = load_scenarios([flows / "languages.yaml", flows / "limits.yaml"], menus)
     results = [run_scenario(app, menus, s) for s in scenarios]
     assert [render_failure(r) for r in results if not r.passed] == []

@@ -38,7 +38,7 @@ def test_serve_with_broken_menus_is_a_one_line_cause_and_exit_1(monkeypatch, tmp
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 1
-    assert f"Error: cannot serve {bad}:" in result.output
+    assert result.output == f"Error: {bad}: 1 error(s); run `ivr validate {bad}` to see them\n"
 
 
 def test_serve_starts_on_localhost_with_no_token_and_warns(tmp_path):
@@ -82,7 +82,9 @@ def test_fallback_writes_the_static_document(tmp_path):
 def test_fallback_with_a_missing_menus_file_is_exit_1(tmp_path):
     result = CliRunner().invoke(cli, ["fallback", "--menus", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: {tmp_path / 'nope.yaml'}: FileNotFoundError")
+    assert result.output == (f"Error: {tmp_path / 'nope.yaml'}: no such file (run ivr in the "
+                             "folder that holds menus.yaml, or give its path with --menus or "
+                             "IVR_MENUS)\n")
 
 
 def test_fallback_shows_the_info_line_the_helpline_number_not_the_callers():

@@ -107,8 +107,8 @@ def test_missing_file_is_one_line_exit_1(tmp_path):
     result = run(cwd=tmp_path)
     assert (result.exit_code, result.output) == (
         1,
-        "Error: menus.yaml: no such file "
-        "(give the path of your menus file: python -m ivr validate PATH)\n",
+        "Error: menus.yaml: no such file (run ivr in the folder that holds menus.yaml, "
+        "or give its path with --menus or IVR_MENUS)\n",
     )
 
 

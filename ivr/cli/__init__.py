@@ -1,4 +1,4 @@
-"""The `python -m ivr` command line: a click group over the command modules."""
+"""The `ivr` command line (also `python -m ivr`): a click group over the command modules."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ cli.add_command(diagram.diagram)
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; exit 0 ok, 1 user-fixable failure, 2 usage, 3 internal error."""
     try:
-        cli.main(args=argv, prog_name="python -m ivr", standalone_mode=True)
+        cli.main(args=argv, prog_name="ivr", standalone_mode=True)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     except Exception as error:  # noqa: BLE001 - last resort: one line, not a traceback

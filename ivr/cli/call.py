@@ -1,4 +1,4 @@
-"""`python -m ivr call`: a simulated call to the webhook, in the terminal; no network, no account.
+"""`ivr call`: a simulated call to the webhook, in the terminal; no network, no account.
 
 Keys for --keys are comma-separated, one item per prompt the caller answers; `-`, `.` or an
 empty item is silence: `--keys 1,-,3` presses 1, stays silent once, then presses 3.
@@ -11,19 +11,19 @@ from pathlib import Path
 
 import click
 
-from ivr.cli.flows import format_option
-from ivr.cli.flows import menus_option
-from ivr.cli.flows import open_app
+from ivr.cli.shell import format_option
+from ivr.cli.shell import menus_option
+from ivr.cli.shell import open_simulation
+from ivr.core.phone import KEYPAD
+from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
 from ivr.qa.scenarios import app_menus
 from ivr.qa.simulator import Call
 from ivr.qa.simulator import place_call
-from ivr.qa.transcript import OUTCOMES
 from ivr.qa.transcript import Event
 from ivr.qa.transcript import render_event
 from ivr.qa.transcript import render_transcript
 
 SILENCE = ("", "-", ".")
-KEYPAD = set("0123456789*#")
 
 
 def parse_keys(value: str | None) -> list[str] | None:
@@ -31,7 +31,7 @@ def parse_keys(value: str | None) -> list[str] | None:
     if value is None:
         return None
     items = ["" if item.strip() in SILENCE else item.strip() for item in value.split(",")]
-    bad = [item for item in items if not set(item) <= KEYPAD]
+    bad = [item for item in items if not set(item) <= set(KEYPAD)]
     if bad:
         raise click.BadParameter(
             f"{bad[0]!r} is not phone keys (0-9, * and #; - for silence)", param_hint="--keys"
@@ -56,7 +56,7 @@ def call(keys: str | None, lang: str | None, outcome: str | None, menus_path: Pa
     the transcript (-, . or an empty item is silence).
     """
     presses = parse_keys(keys)
-    app = open_app(menus_path)
+    app = open_simulation(menus_path)
     menus = app_menus(app)
     if lang is not None and lang not in menus.languages:
         raise click.BadParameter(f"{lang!r}; one of: {', '.join(menus.languages)}",
@@ -96,7 +96,7 @@ def _converse(phone: Call) -> None:
         line = line.strip()
         if line == "q":
             break
-        if not set(line) <= KEYPAD:
+        if not set(line) <= set(KEYPAD):
             click.echo("  (phone keys only: 0-9, * and #)")
             continue
         phone.press(line) if line else phone.silence()

@@ -1,4 +1,4 @@
-"""`python -m ivr diagram`: the whole menu as an outline or a Mermaid flowchart."""
+"""`ivr diagram`: the whole menu as an outline or a Mermaid flowchart."""
 
 from __future__ import annotations
 
@@ -6,26 +6,20 @@ from pathlib import Path
 
 import click
 
-from ivr.cli.validate import read_menus_file
+from ivr.cli.shell import load_menus_file
+from ivr.cli.shell import menus_path
 from ivr.menus.diagram import render_mermaid
 from ivr.menus.diagram import render_outline
-from ivr.menus.loader import InvalidMenus
-from ivr.menus.loader import parse_menus
 
 
 @click.command()
-@click.argument("path", default="menus.yaml", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "mermaid"]), default="text",
               show_default=True, help="An indented outline, or a Mermaid flowchart.")
 @click.option("--lang", help="Language of the labels (default: call.default_language).")
-def diagram(path: Path, fmt: str, lang: str | None) -> None:
+def diagram(path: Path | None, fmt: str, lang: str | None) -> None:
     """Show every menu, its options and where each leads."""
-    try:
-        menus = parse_menus(read_menus_file(path), str(path))
-    except InvalidMenus as error:
-        raise click.ClickException(
-            f"{path}: {len(error.problems)} problem(s); run python -m ivr validate {path}"
-        ) from None
+    menus = load_menus_file(menus_path(path))
     lang = lang or menus.call.default_language
     if lang not in menus.languages:
         raise click.BadParameter(f"{lang!r} (choose from {', '.join(menus.languages)})",

@@ -1,27 +1,18 @@
-"""`python -m ivr fallback`: static TwiML for Twilio's "Primary handler fails" URL."""
+"""`ivr fallback`: static TwiML for Twilio's "Primary handler fails" URL."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from ivr.atomicfile import write_atomic
-from ivr.menus.loader import InvalidMenus
-from ivr.menus.loader import load_menus
-from ivr.web.menustore import describe_problems
+from ivr.cli import shell
 from ivr.web.twiml import render_fallback
 
 
 @click.command()
-@click.option(
-    "--menus",
-    "menus_path",
-    default=lambda: os.environ.get("IVR_MENUS", "menus.yaml"),
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The menus file (default: $IVR_MENUS or menus.yaml).",
-)
+@shell.menus_option
 @click.option(
     "-o",
     "--output",
@@ -30,19 +21,17 @@ from ivr.web.twiml import render_fallback
 )
 @click.option(
     "--caller-id",
-    default=lambda: os.environ.get("IVR_CALLER_ID"),
     help="Your Twilio number, shown to the info line instead of the caller's own number "
     "(default: $IVR_CALLER_ID). Without it the info line sees who is calling.",
 )
-def fallback(menus_path: Path, output: Path | None, caller_id: str | None) -> None:
+def fallback(menus_path: Path | None, output: Path | None, caller_id: str | None) -> None:
     """Write the apology, the 112 notice and a transfer to the info line, in every language."""
-    try:
-        menus = load_menus(menus_path)
-    except (OSError, InvalidMenus) as error:
-        raise click.ClickException(f"{menus_path}: {describe_problems(error)}") from error
+    menus = shell.load_menus_file(shell.menus_path(menus_path))
+    caller_id = caller_id or shell.settings().caller_id
     xml = render_fallback(menus, caller_id or None).to_xml() + "\n"
     if output is None:
         click.echo(xml, nl=False)
+        _warn_unless_anonymous(caller_id)
         return
     # Write to a temp file and rename: a web server must never serve half a document.
     try:
@@ -53,3 +42,12 @@ def fallback(menus_path: Path, output: Path | None, caller_id: str | None) -> No
             "writable)"
         ) from None
     click.echo(f"wrote {output} (menus version {menus.version})", err=True)
+    _warn_unless_anonymous(caller_id)
+
+
+def _warn_unless_anonymous(caller_id: str | None) -> None:
+    if not caller_id:
+        # Without callerId Twilio shows the info line the caller's own number (issue 8).
+        click.secho("warning: no --caller-id (or IVR_CALLER_ID): the info line will see the "
+                    "caller's number on these transfers, and calls are promised anonymity",
+                    fg="red", err=True)

@@ -1,4 +1,4 @@
-"""`python -m ivr flows run|coverage`: call-flow scenarios through the real webhook, offline."""
+"""`ivr flows run|coverage`: call-flow scenarios through the real webhook, offline."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from ivr.cli.shell import PROG
+from ivr.cli.shell import format_option
+from ivr.cli.shell import menus_option
+from ivr.cli.shell import menus_path as resolve_menus
+from ivr.cli.shell import open_simulation
 from ivr.qa.flowcoverage import coverage_json
 from ivr.qa.flowcoverage import measure
 from ivr.qa.flowcoverage import render_coverage
@@ -19,38 +24,28 @@ from ivr.qa.scenarios import app_menus
 from ivr.qa.scenarios import load_scenarios
 from ivr.qa.scenarios import render_failure
 from ivr.qa.scenarios import run_scenario
-from ivr.qa.scenarios import simulation_app
-from ivr.settings import ROOT
-from ivr.web.menustore import MenusUnavailable
 
-FLOWS_DIR = ROOT / "tests" / "flows"
-
-menus_option = click.option(
-    "--menus", "menus_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="The menus file to call (default: the shipped menus.yaml).",
-)
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
 paths_argument = click.argument(
     "paths", nargs=-1, type=click.Path(exists=True, path_type=Path)
 )
 
 
-def open_app(menus_path: Path | None) -> Flask:
-    """The webhook app on these menus, or one clear error when they cannot be served."""
-    try:
-        return simulation_app(menus_path)
-    except MenusUnavailable as error:
-        raise click.ClickException(str(error)) from None
+def default_flows(menus_path: Path | None) -> Path:
+    """The flows/ folder beside the menus file, where scenario files live by default."""
+    folder = resolve_menus(menus_path).parent / "flows"
+    if not folder.is_dir():
+        raise click.ClickException(
+            f"{folder}: no such folder (scenario files live in flows/ beside menus.yaml; "
+            "or give the files or folders to run)"
+        )
+    # Relative names, so each "file:line" in the report opens from where it was run.
+    return Path(os.path.relpath(folder))
 
 
-def run_all(app: Flask, paths: tuple[Path, ...]) -> list[Result]:
+def run_all(app: Flask, paths: tuple[Path, ...], menus_path: Path | None) -> list[Result]:
     menus = app_menus(app)
     try:
-        # Relative names, so each "file:line" in the report opens from where it was run.
-        default = Path(os.path.relpath(FLOWS_DIR))
-        scenarios = load_scenarios(paths or (default,), menus)
+        scenarios = load_scenarios(paths or (default_flows(menus_path),), menus)
     except InvalidScenarios as error:
         for problem in error.problems:
             click.echo(problem.format(), err=True)
@@ -63,7 +58,7 @@ def run_all(app: Flask, paths: tuple[Path, ...]) -> list[Result]:
 
 @click.group()
 def flows() -> None:
-    """Call-flow scenarios (tests/flows/*.yaml): run them, or see what they never reached."""
+    """Call-flow scenarios (flows/*.yaml beside the menus): run them, or see what they miss."""
 
 
 @flows.command()
@@ -71,9 +66,9 @@ def flows() -> None:
 @menus_option
 @format_option
 def run(paths: tuple[Path, ...], menus_path: Path | None, fmt: str) -> None:
-    """Run scenarios (default: tests/flows); exit 1 if any fails."""
+    """Run scenarios (default: flows/ beside the menus); exit 1 if any fails."""
     started = time.perf_counter()
-    results = run_all(open_app(menus_path), paths)
+    results = run_all(open_simulation(menus_path), paths, menus_path)
     failed = [r for r in results if not r.passed]
     if fmt == "json":
         click.echo(json.dumps([_result_json(r) for r in results], ensure_ascii=False, indent=1))
@@ -114,8 +109,8 @@ def _result_json(result: Result) -> dict[str, object]:
 def coverage(paths: tuple[Path, ...], menus_path: Path | None, fmt: str,
              fail_under: float | None) -> None:
     """Which menus, options, needs x regions, services, keys and outcomes no scenario reached."""
-    app = open_app(menus_path)
-    results = run_all(app, paths)
+    app = open_simulation(menus_path)
+    results = run_all(app, paths, menus_path)
     report = measure(app_menus(app), [r.transcript for r in results])
     if fmt == "json":
         click.echo(json.dumps(coverage_json(report), ensure_ascii=False, indent=1))
@@ -124,8 +119,8 @@ def coverage(paths: tuple[Path, ...], menus_path: Path | None, fmt: str,
     failed = sum(1 for r in results if not r.passed)
     if failed and fail_under is not None:
         # A CI gate must not pass on scenarios that fail, whatever they covered.
-        raise click.ClickException(f"{failed} scenario(s) failed; run `python -m ivr flows run`")
+        raise click.ClickException(f"{failed} scenario(s) failed; run `{PROG} flows run`")
     if failed:
-        click.echo(f"note: {failed} scenario(s) failed; run `python -m ivr flows run`", err=True)
+        click.echo(f"note: {failed} scenario(s) failed; run `{PROG} flows run`", err=True)
     if fail_under is not None and report.percent < fail_under:
         raise click.ClickException(f"coverage {report.percent:.1f} % is under {fail_under:g} %")

@@ -1,7 +1,8 @@
-"""`python -m ivr prompts build|status|record`: render the prompts and see what callers hear."""
+"""`ivr prompts build|status|record`: render the prompts and see what callers hear."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -12,11 +13,10 @@ from typing import TypeVar
 
 import click
 
+from ivr.cli import shell
 from ivr.core import script
 from ivr.core.model import Menus
 from ivr.core.script import Line
-from ivr.menus.loader import InvalidMenus
-from ivr.menus.loader import load_menus
 from ivr.menus.problems import plural
 from ivr.prompts.audioformat import BadAudio
 from ivr.prompts.audioformat import check_audio
@@ -35,7 +35,6 @@ from ivr.prompts.catalogue import ManifestError
 from ivr.prompts.catalogue import Plan
 from ivr.prompts.catalogue import best_file
 from ivr.prompts.tts import make_engine
-from ivr.settings import Settings
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -44,25 +43,20 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 def _menus(path: Path) -> Menus:
-    try:
-        return load_menus(path)
-    except FileNotFoundError as error:
-        raise click.ClickException(f"{path}: no such file") from error
-    except InvalidMenus as error:
-        raise click.ClickException(
-            f"{path}: {error}; run `python -m ivr validate` to see them"
-        ) from error
+    return shell.load_menus_file(path)
 
 
 def _where(function: Command) -> Command:
-    """The --menus and --dir options every prompts command takes."""
-    settings = Settings.from_env()
-    function = click.option("--dir", "prompts_dir", type=click.Path(path_type=Path),
-                            default=settings.prompts_dir, show_default=True,
-                            help="The prompts folder (IVR_PROMPTS_DIR).")(function)
-    return click.option("--menus", "menus_path", type=click.Path(path_type=Path),
-                        default=settings.menus_path, show_default=True,
-                        help="The menus file (IVR_MENUS).")(function)
+    """The --menus and --dir options every prompts command takes, resolved when it runs."""
+
+    @functools.wraps(function)
+    def resolved(*args: Any, menus_path: Path | None, prompts_dir: Path | None,
+                 **kwargs: Any) -> Any:
+        menus = shell.menus_path(menus_path)
+        return function(*args, menus_path=menus,
+                        prompts_dir=shell.prompts_dir(prompts_dir, menus), **kwargs)
+
+    return shell.menus_option(shell.prompts_dir_option(resolved))  # type: ignore[return-value]
 
 
 _engine = click.option("--engine", type=click.Choice(ENGINES), default="gtts", show_default=True,

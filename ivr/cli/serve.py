@@ -1,4 +1,4 @@
-"""`python -m ivr serve`: the webhook on Flask's own server (gunicorn for production)."""
+"""`ivr serve`: the webhook on Flask's own server (gunicorn for production)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 
 import click
 
-from ivr.settings import Settings
+from ivr.cli import shell
 from ivr.web.menustore import MenusUnavailable
 
 LOOPBACK = "127.0.0.1"
@@ -37,7 +37,8 @@ def serve(host: str, port: int, debug: bool) -> None:
     """
     from ivr.web import create_app
 
-    settings = Settings.from_env()
+    settings = shell.settings()
+    shell.load_menus_file(settings.menus_path)
     if not settings.auth_token:
         if not _is_loopback(host):
             raise click.ClickException(

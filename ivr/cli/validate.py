@@ -1,4 +1,4 @@
-"""`python -m ivr validate [PATH]`: every problem in a menus file, or a one-line ok."""
+"""`ivr validate [PATH]`: every problem in a menus file, or a one-line ok."""
 
 from __future__ import annotations
 
@@ -8,53 +8,14 @@ from pathlib import Path
 
 import click
 
+from ivr.cli.shell import check_menus_file
+from ivr.cli.shell import menus_path
 from ivr.core.model import Menus
-from ivr.menus.loader import check_menus_text
 from ivr.menus.problems import Problem
 from ivr.menus.problems import format_report
 from ivr.menus.problems import plural
 from ivr.menus.problems import sort_problems
 from ivr.menus.problems import to_json
-
-
-def read_menus_file(path: Path) -> str:
-    """The file's text, or one ClickException line naming the file and the fix."""
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise click.ClickException(
-            f"{name}: no such file (give the path of your menus file: "
-            "python -m ivr validate PATH)"
-        ) from None
-    except IsADirectoryError:
-        raise click.ClickException(
-            f"{name}: is a folder, not a file (give the menus file)"
-        ) from None
-    except PermissionError:
-        raise click.ClickException(
-            f"{name}: not allowed to read it (check its permissions)"
-        ) from None
-    except UnicodeDecodeError as error:
-        raise click.ClickException(
-            f"{name}: not UTF-8 text at byte {error.start} (save the file as UTF-8)"
-        ) from None
-    except OSError as error:
-        raise click.ClickException(f"{name}: cannot read it ({error.strerror})") from None
-    if not text.strip():
-        raise click.ClickException(
-            f"{name}: the file is empty (start from a copy of the shipped menus.yaml)"
-        )
-    return text
-
-
-def seed_names(path: Path) -> list[str] | None:
-    """The file names in the seeds/ folder next to the menus file, or None if there is none."""
-    folder = path.parent / "seeds"
-    try:
-        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else None
-    except OSError:
-        return None  # an unreadable folder is no reason to fail validation
 
 
 def ok_line(name: str, menus: Menus, warnings: list[Problem]) -> str:
@@ -75,21 +36,21 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> obj
 
 
 @click.command()
-@click.argument("path", default="menus.yaml", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json prints only a JSON list of problems.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 # Golden tests pin the day so 'checked more than a year ago' does not drift with the clock.
 @click.option("--today", callback=_day, hidden=True)
-def validate(path: Path, output: str, strict: bool, today: datetime.date | None) -> None:
-    """Check a menus file (default: ./menus.yaml) and say every problem in it.
+def validate(path: Path | None, output: str, strict: bool, today: datetime.date | None) -> None:
+    """Check a menus file (default: $IVR_MENUS, else ./menus.yaml); say every problem.
 
     Each problem is one line, file:line:column: error|warning: path: message (hint).
     Exit 0 when valid, 1 when not (with --strict, also on warnings). Every key is
     explained in docs/menus.md.
     """
-    text = read_menus_file(path)
-    menus, problems = check_menus_text(text, str(path), today, seed_names(path))
+    path = menus_path(path)
+    menus, problems = check_menus_file(path, today)
     warnings = [p for p in problems if p.severity == "warning"]
     failed = menus is None or (strict and bool(warnings))
     if output == "json":

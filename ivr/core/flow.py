@@ -12,10 +12,10 @@ from ivr.core import script
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.callstate import CallState
 from ivr.core.model import Menus
+from ivr.core.phone import DIAL_ANSWERED
+from ivr.core.phone import KEYPAD
 from ivr.core.script import Line
 
-KEYS = frozenset("0123456789*#")
-DIAL_ANSWERED = frozenset({"completed", "answered"})
 DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer", "failed": "dial_failed"}
 
 
@@ -86,7 +86,7 @@ def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
         return _retry(menus, state, silence=True)
     if isinstance(event, DialEnded):
         return _dial_ended(menus, state, event.status)
-    if len(event.digits) != 1 or event.digits not in KEYS:
+    if len(event.digits) != 1 or event.digits not in KEYPAD:
         return _retry(menus, state, silence=False)
     return _press(menus, state, event.digits)
 

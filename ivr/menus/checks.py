@@ -15,6 +15,7 @@ from typing import Any
 
 import phonenumbers
 
+from ivr.core.callstate import LANGUAGE_MENU
 from ivr.menus.kinds import present
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
@@ -255,7 +256,7 @@ def check_coverage(m: Data) -> Iterator[Finding]:
 # Ids travel in the call's URLs (the back-stack joins menu ids with dots) and name files.
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
-RESERVED_MENU_IDS = ("language",)
+RESERVED_MENU_IDS = (LANGUAGE_MENU,)
 """The language choice is a menu of its own, built from `languages`."""
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from ivr.core.phone import KEYPAD
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import suggest
 
-PHONE_KEYS = "0123456789*#"
 BAD = object()  # a value that failed its check; left out of the clean data
 
 
@@ -132,7 +132,7 @@ class PhoneKey(Kind):
     def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9:
             return str(value), []  # `key: 1` unquoted means the key "1"
-        if isinstance(value, str) and len(value) == 1 and value in PHONE_KEYS:
+        if isinstance(value, str) and len(value) == 1 and value in KEYPAD:
             return value, []
         # Unquoted, '#' starts a comment and '*' an alias: the value is lost or an error.
         hint = 'write it in quotes: "*" or "#"' if value is None else None

@@ -18,7 +18,7 @@ from ivr.core import script
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.model import GLOBAL_KEYS
 from ivr.core.model import Menus
-from ivr.qa.transcript import OUTCOMES
+from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
 from ivr.qa.transcript import Event
 from ivr.qa.transcript import Transcript
 

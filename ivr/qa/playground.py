@@ -23,16 +23,16 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 
+from ivr.core.phone import KEYPAD
+from ivr.core.phone import TRANSFER_OUTCOMES
 from ivr.qa.simulator import DEFAULT_BASE_URL
 from ivr.qa.simulator import Call
 from ivr.qa.simulator import place_call
-from ivr.qa.transcript import OUTCOMES
 from ivr.qa.transcript import Event
 from ivr.settings import Settings
 
 MAX_CALLS = 50
 """Calls kept in memory; the oldest is forgotten first."""
-KEYPAD = set("0123456789*#")
 
 
 class _Calls:
@@ -76,7 +76,7 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @bp.get("/playground")
     def page() -> str:
-        return render_template("playground.html", outcomes=OUTCOMES)
+        return render_template("playground.html", outcomes=TRANSFER_OUTCOMES)
 
     @bp.post("/playground/api/call")
     def start() -> Response:
@@ -90,7 +90,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         body = request.get_json(silent=True) or {}
         keys = str(body.get("keys", ""))
         outcome = body.get("outcome", "completed")
-        if not call.waiting or outcome not in OUTCOMES or not set(keys) <= KEYPAD:
+        if not call.waiting or outcome not in TRANSFER_OUTCOMES or not set(keys) <= set(KEYPAD):
             abort(400)
         call.default_outcome = outcome
         events = call.press(keys) if keys else call.silence()

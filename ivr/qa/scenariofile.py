@@ -1,4 +1,5 @@
-"""Call-flow scenario files (tests/flows/*.yaml) read into checked values, with line numbers.
+"""Call-flow scenario files (flows/*.yaml beside menus.yaml) read into checked values, with
+line numbers.
 
 A file holds one scenario (a mapping) or several (a list of mappings). Each problem is
 reported at once, in the same `file:line:col: error: path: message (hint)` form as menus.yaml.
@@ -10,7 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.model import Menus
+from ivr.core.phone import KEYPAD
+from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import Problem
@@ -20,14 +24,12 @@ from ivr.menus.problems import suggest
 from ivr.menus.yamlsource import Marks
 from ivr.menus.yamlsource import parse_yaml
 
-OUTCOMES = ("completed", "busy", "no-answer", "failed")
 SCENARIO_KEYS = ("name", "lang", "steps", "ends")
 STEP_KEYS = ("press", "silence", "say", "outcome", "hears", "agent_hears", "menu")
 HEARS_KEYS = ("contains", "not_contains", "lang")
 END_WORDS = ("emergency", "hangup", "dead_end", "transferred")
 END_KEYS = ("transferred", "in_menu")
 """A transfer ends a call only when answered, so `transferred` means completed."""
-KEYPAD = set("0123456789*#")
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def _check_lang(value: Any, path: Path, menus: Menus | None) -> Iterator[Finding
 
 
 def _check_menu(value: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
-    known = ["language", *menus.menus] if menus is not None else None
+    known = [LANGUAGE_MENU, *menus.menus] if menus is not None else None
     if not isinstance(value, str):
         yield Finding(path, "a menu id is text", None)
     elif known is not None and value not in known:
@@ -179,7 +181,7 @@ def _check_step(step: Any, path: Path, menus: Menus | None) -> Iterator[Finding]
         yield Finding(path, f"one action per step, not {' and '.join(actions)}", "split the step")
     if "press" in step:
         keys = _keys(step["press"])
-        if keys is None or not keys or not set(keys) <= KEYPAD:
+        if keys is None or not keys or not set(keys) <= set(KEYPAD):
             hint = 'keys 0-9, * and #, in quotes: press: "#"'
             got = "nothing" if step["press"] is None else repr(step["press"])
             yield Finding(path + ("press",), f"not phone keys: {got}", hint)

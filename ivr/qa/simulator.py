@@ -17,9 +17,9 @@ from urllib.parse import urljoin
 
 from flask import Flask
 
+from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
 from ivr.qa.listener import Listener
 from ivr.qa.listener import listener_for
-from ivr.qa.transcript import OUTCOMES
 from ivr.qa.transcript import Ending
 from ivr.qa.transcript import Event
 from ivr.qa.transcript import Transcript

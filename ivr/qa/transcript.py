@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-OUTCOMES = ("completed", "busy", "no-answer", "failed")
 """The DialCallStatus values a simulated transfer can end with."""
 ENDINGS = ("transferred", "emergency", "hangup", "dead_end", "loop", "error")
 
