@@ -80,7 +80,7 @@ def main() -> None:
                "--dir", str(folder)]
     cli = median_seconds(lambda: subprocess.run(command, cwd=ROOT, check=True,
                                                 capture_output=True), 5)
-    print(f"`python -m ivr prompts build` with nothing to do, whole process: {cli * 1000:.0f} ms")
+    print(f"`ivr prompts build` with nothing to do, whole process: {cli * 1000:.0f} ms")
 
     tracemalloc.start()
     build(load_menus(MENUS), folder, EspeakEngine())

@@ -2,7 +2,7 @@
 
 A valid new menus.yaml goes live for the next step of every call; an invalid one never
 does, and the reason is logged once per file content (mkdocs livereload keeps the last good
-build the same way). The warnings of a version (`python -m ivr validate` shows the same) are
+build the same way). The warnings of a version (`ivr validate` shows the same) are
 logged when it goes live, at start-up or on reload.
 """
 
@@ -82,7 +82,7 @@ class MenuStore:
         except (OSError, UnicodeDecodeError, InvalidMenus) as error:
             raise MenusUnavailable(
                 f"cannot serve {self.menus_path}:\n{describe_problems(error)}\n"
-                f"(run `python -m ivr validate {self.menus_path}`)"
+                f"(run `ivr validate {self.menus_path}`)"
             ) from error
         self.loaded_at = _now()
         self._warn(self._menus, warnings)

@@ -1,0 +1,41 @@
+"""The `ivr` command line (also `python -m ivr`): a click group over the command modules."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ivr.cli import call
+from ivr.cli import diagram
+from ivr.cli import fallback
+from ivr.cli import flows
+from ivr.cli import prompts
+from ivr.cli import serve
+from ivr.cli import validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Helpline IVR router: menus, webhook, prompts and call simulation."""
+
+
+cli.add_command(validate.validate)
+cli.add_command(serve.serve)
+cli.add_command(fallback.fallback)
+cli.add_command(prompts.prompts)
+cli.add_command(call.call)
+cli.add_command(flows.flows)
+cli.add_command(diagram.diagram)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; exit 0 ok, 1 user-fixable failure, 2 usage, 3 internal error."""
+    try:
+        cli.main(args=argv, prog_name="ivr", standalone_mode=True)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    except Exception as error:  # noqa: BLE001 - last resort: one line, not a traceback
+        print(f"internal error: {type(error).__name__}: {error} (please report)", file=sys.stderr)
+        return 3
+    return 0

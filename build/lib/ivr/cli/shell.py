@@ -1,0 +1,125 @@
+"""What every command shares: settings, the menus file, the common options, one-line errors.
+
+Every command finds its files the same way: the option if given, else the environment
+(IVR_MENUS, IVR_PROMPTS_DIR), else the current folder (./menus.yaml, prompts/ and flows/
+beside it). Each mistake is one line naming the file or variable and the fix (exit 1).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from ivr.core.model import Menus
+from ivr.menus.loader import check_menus_text
+from ivr.menus.problems import Problem
+from ivr.settings import Settings
+from ivr.settings import SettingsError
+
+PROG = "ivr"
+"""How the command is called in every hint it prints (`python -m ivr` runs the same)."""
+
+menus_option = click.option(
+    "--menus", "menus_path", type=click.Path(path_type=Path), default=None,
+    help="The menus file (default: $IVR_MENUS, else ./menus.yaml).",
+)
+prompts_dir_option = click.option(
+    "--dir", "prompts_dir", type=click.Path(path_type=Path), default=None,
+    help="The prompts folder (default: $IVR_PROMPTS_DIR, else prompts/ beside the menus).",
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="json prints only JSON.",
+)
+
+
+def settings() -> Settings:
+    """The environment's settings, or one line naming the variable to fix."""
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def menus_path(given: Path | None) -> Path:
+    return given if given is not None else settings().menus_path
+
+
+def prompts_dir(given: Path | None, menus: Path) -> Path:
+    if given is not None:
+        return given
+    configured = settings()
+    if configured.menus_path == menus:
+        return configured.prompts_dir
+    return menus.parent / "prompts"
+
+
+def read_menus_file(path: Path) -> str:
+    """The file's text, or one ClickException line naming the file and the fix."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise click.ClickException(
+            f"{name}: no such file (run {PROG} in the folder that holds menus.yaml, "
+            "or give its path with --menus or IVR_MENUS)"
+        ) from None
+    except IsADirectoryError:
+        raise click.ClickException(
+            f"{name}: is a folder, not a file (give the menus file)") from None
+    except PermissionError:
+        raise click.ClickException(
+            f"{name}: not allowed to read it (check its permissions)") from None
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{name}: not UTF-8 text at byte {error.start} (save the file as UTF-8)"
+        ) from None
+    except OSError as error:
+        raise click.ClickException(f"{name}: cannot read it ({error.strerror})") from None
+    if not text.strip():
+        raise click.ClickException(
+            f"{name}: the file is empty (start from a copy of the shipped menus.yaml)"
+        )
+    return text
+
+
+def seed_names(path: Path) -> list[str] | None:
+    """The file names in the seeds/ folder next to the menus file, or None if there is none."""
+    folder = path.parent / "seeds"
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else None
+    except OSError:
+        return None  # an unreadable folder is no reason to fail validation
+
+
+def check_menus_file(path: Path, today: datetime.date | None = None
+                     ) -> tuple[Menus | None, list[Problem]]:
+    """Every problem in the file, with exactly the checks `validate` applies."""
+    return check_menus_text(read_menus_file(path), str(path), today, seed_names(path))
+
+
+def load_menus_file(path: Path) -> Menus:
+    """The valid menus in the file, or one line saying how many problems and what to run."""
+    menus, problems = check_menus_file(path)
+    if menus is None:
+        errors = sum(1 for p in problems if p.severity == "error")
+        raise click.ClickException(
+            f"{path}: {errors} error(s); run `{PROG} validate {path}` to see them"
+        )
+    return menus
+
+
+def open_simulation(menus: Path | None) -> Flask:
+    """The real webhook app on these menus for a simulated call, or one clear error."""
+    from ivr.qa.scenarios import simulation_app
+    from ivr.web.menustore import MenusUnavailable
+
+    path = menus_path(menus)
+    load_menus_file(path)
+    try:
+        return simulation_app(path, prompts_dir(None, path))
+    except MenusUnavailable as error:
+        raise click.ClickException(str(error)) from None

@@ -1,0 +1,99 @@
+"""Where a caller is in the menus, and the only way it travels: the query string of the next URL.
+
+The whole state of a call rides in the URLs Twilio calls next, so any worker can answer any
+step. Nothing about the caller (number, name, place) is ever part of it: the URLs end up in
+access logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import replace
+
+from ivr.core.model import Menus
+
+LANGUAGE_MENU = "language"
+"""The language choice: a menu of its own that is not in menus.yaml (a reserved menu id)."""
+
+MAX_COUNT = 99
+"""Retry counters above this are tampering, not a caller (the limits are far smaller)."""
+
+
+@dataclass(frozen=True)
+class CallState:
+    """Menu, language, chosen need and region, the way back, and retries in this menu."""
+
+    menu: str = LANGUAGE_MENU
+    lang: str | None = None
+    need: str | None = None
+    region: str | None = None
+    back: tuple[str, ...] = ()
+    silences: int = 0
+    wrong_keys: int = 0
+
+    @classmethod
+    def start(cls) -> CallState:
+        """The start of every call: the language menu."""
+        return cls()
+
+    def entering(self, menu: str) -> CallState:
+        """This state moved to another menu: the retry counters start again."""
+        return replace(self, menu=menu, silences=0, wrong_keys=0)
+
+
+def encode(state: CallState) -> dict[str, str]:
+    """The state as query parameters; defaults are left out to keep URLs short."""
+    params = {"m": state.menu}
+    optional = {"l": state.lang, "n": state.need, "r": state.region}
+    params.update({key: value for key, value in optional.items() if value is not None})
+    if state.back:
+        params["b"] = ".".join(state.back)
+    if state.silences:
+        params["s"] = str(state.silences)
+    if state.wrong_keys:
+        params["w"] = str(state.wrong_keys)
+    return params
+
+
+def decode(params: Mapping[str, str], menus: Menus) -> CallState:
+    """The state in these query parameters; anything junk, unknown or tampered is the start."""
+    try:
+        state = CallState(
+            menu=params.get("m") or LANGUAGE_MENU,
+            lang=params.get("l") or None,
+            need=params.get("n") or None,
+            region=params.get("r") or None,
+            back=tuple(params.get("b", "").split(".")) if params.get("b") else (),
+            silences=_count(params.get("s")),
+            wrong_keys=_count(params.get("w")),
+        )
+    except ValueError:
+        return CallState.start()
+    return state if _valid(state, menus) else CallState.start()
+
+
+def decode_lang(value: str | None, menus: Menus) -> str | None:
+    """A language code from a URL, or None when it is not one of the menus' languages."""
+    return value if value in menus.languages else None
+
+
+def _count(value: str | None) -> int:
+    if value is None or value == "":
+        return 0
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_COUNT:
+        raise ValueError(value)
+    return int(value)
+
+
+def _valid(state: CallState, menus: Menus) -> bool:
+    if state.menu == LANGUAGE_MENU:
+        return state.lang is None and not state.back and state.need is None and state.region is None
+    return (
+        state.menu in menus.menus
+        and state.lang in menus.languages
+        and (state.need is None or state.need in menus.needs)
+        and (state.region is None or state.region in menus.regions)
+        and len(set(state.back)) == len(state.back)
+        and all(menu in menus.menus for menu in state.back)
+    )

@@ -1,0 +1,236 @@
+"""The call engine: from the menus, where the caller is and what they did, what happens next.
+
+Pure: no web, no TwiML. twiml.py renders a Turn; web.py turns requests into events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import replace
+
+from ivr.core import script
+from ivr.core.callstate import LANGUAGE_MENU
+from ivr.core.callstate import CallState
+from ivr.core.model import Menus
+from ivr.core.phone import DIAL_ANSWERED
+from ivr.core.phone import KEYPAD
+from ivr.core.script import Line
+
+DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer", "failed": "dial_failed"}
+
+
+@dataclass(frozen=True)
+class Arrive:
+    """The caller arrives in the state's menu (start of a call)."""
+
+
+@dataclass(frozen=True)
+class Press:
+    """The caller pressed something; anything but one phone key is a wrong key."""
+
+    digits: str
+
+
+@dataclass(frozen=True)
+class Silence:
+    """The menu's time for a key ran out."""
+
+
+@dataclass(frozen=True)
+class DialEnded:
+    """A transfer ended with Twilio's DialCallStatus."""
+
+    status: str
+
+
+Event = Arrive | Press | Silence | DialEnded
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Wait for one key; both a key and silence come back as a step from `state`."""
+
+    state: CallState
+    timeout: int
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Put the caller through to `number`; if the transfer fails, continue from `state`."""
+
+    number: str
+    state: CallState
+    timeout: int
+    whisper_lang: str | None
+    """The caller's language, told to the answering agent first (None: no whisper)."""
+
+
+@dataclass(frozen=True)
+class Hangup:
+    """End the call."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the caller hears, then what happens (Listen lets them barge in on the lines)."""
+
+    lines: tuple[Line, ...]
+    then: Listen | Transfer | Hangup
+
+
+def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
+    """What the caller hears and what happens after `event` in `state`."""
+    if isinstance(event, Arrive):
+        return _menu_turn(menus, state)
+    if isinstance(event, Silence):
+        return _retry(menus, state, silence=True)
+    if isinstance(event, DialEnded):
+        return _dial_ended(menus, state, event.status)
+    if len(event.digits) != 1 or event.digits not in KEYPAD:
+        return _retry(menus, state, silence=False)
+    return _press(menus, state, event.digits)
+
+
+def _press(menus: Menus, state: CallState, key: str) -> Turn:
+    keys = menus.call.keys
+    if key == keys.emergency:
+        return _emergency(menus, state)
+    if key == keys.info_line:
+        return _transfer(menus, state, "transferring")
+    if key == keys.repeat:
+        return _menu_turn(menus, state.entering(state.menu))
+    if key == keys.back:
+        return _back(menus, state)
+    if state.menu == LANGUAGE_MENU:
+        language = menus.language_by_key(key)
+        if language is None:
+            return _retry(menus, state, silence=False)
+        main = CallState(menu=menus.call.main_menu, lang=language.code)
+        return _menu_turn(menus, main)
+    option = menus.menus[state.menu].option(key)
+    if option is None:
+        return _retry(menus, state, silence=False)
+    if option.action == "repeat":
+        return _menu_turn(menus, state.entering(state.menu))
+    if option.action == "info_line":
+        return _transfer(menus, state, "transferring")
+    if option.action == "emergency":
+        return _emergency(menus, state)
+    assert option.goto is not None, f"option {key} of {state.menu} leads nowhere"
+    chosen = replace(
+        state, need=option.need or state.need, region=option.region or state.region
+    )
+    return _menu_turn(menus, _goto(chosen, option.goto))
+
+
+def _goto(state: CallState, target: str) -> CallState:
+    # Going to a menu already on the way back (the main menu from the read-out) cuts the
+    # way back there, so the back-stack stays as short as the menus are deep.
+    if target == state.menu:
+        return state.entering(target)
+    if target in state.back:
+        back = state.back[: state.back.index(target)]
+    else:
+        back = state.back + (state.menu,)
+    return replace(state, back=back).entering(target)
+
+
+def _back(menus: Menus, state: CallState) -> Turn:
+    if state.menu == LANGUAGE_MENU:
+        return _menu_turn(menus, state.entering(LANGUAGE_MENU))
+    if state.back:
+        return _menu_turn(menus, replace(state, back=state.back[:-1]).entering(state.back[-1]))
+    if state.menu == menus.call.main_menu:
+        return _menu_turn(menus, CallState.start())
+    return _menu_turn(menus, state.entering(menus.call.main_menu))
+
+
+def _menu_turn(
+    menus: Menus, state: CallState, before: tuple[Line, ...] = (), readout: bool = True
+) -> Turn:
+    """The menu of `state` (its intro, read-out and options), listening for a key.
+
+    With readout=False a read-out menu says only its options: after a silence, a wrong key
+    or a failed transfer the caller needs the keys, not two minutes of services again.
+    """
+    if state.menu == LANGUAGE_MENU:
+        lines = script.language_menu(menus)
+    else:
+        state = _arrived(menus, state)
+        need, region = (state.need, state.region) if readout else (None, None)
+        lines = script.menu_prompt(menus, state.menu, _lang(menus, state), need, region)
+    return Turn(tuple(before) + tuple(lines), Listen(state, menus.call.timeout))
+
+
+def _arrived(menus: Menus, state: CallState) -> CallState:
+    """The state as it is in its menu: choices that menu is about to ask again are dropped."""
+    menu = menus.menus[state.menu]
+    if menu.readout and (state.need is None or state.region is None):
+        # A read-out needs both choices; without them the main menu is the way on.
+        return CallState(menu=menus.call.main_menu, lang=state.lang)
+    if state.menu == menus.call.main_menu:
+        return replace(state, need=None, region=None)
+    # Dropping what is about to be chosen again keeps one state per place in the menus,
+    # and URLs short.
+    if any(option.need for option in menu.options):
+        state = replace(state, need=None)
+    if any(option.region for option in menu.options):
+        state = replace(state, region=None)
+    return state
+
+
+def _retry(menus: Menus, state: CallState, silence: bool) -> Turn:
+    if silence:
+        counted = replace(state, silences=state.silences + 1)
+        reached = counted.silences >= menus.call.max_silences
+    else:
+        counted = replace(state, wrong_keys=state.wrong_keys + 1)
+        reached = counted.wrong_keys >= menus.call.max_wrong_keys
+    if reached:
+        return _transfer(menus, state, "too_many_tries")
+    text_id = "no_input" if silence else "wrong_key"
+    return _menu_turn(menus, counted, _in_languages(menus, state, text_id), readout=False)
+
+
+def _transfer(menus: Menus, state: CallState, text_id: str) -> Turn:
+    back_to = state.entering(state.menu)
+    # Before a language is chosen the caller is told in every language, and the agent is
+    # told nothing rather than a language the caller never chose.
+    then = Transfer(menus.numbers.info_line, back_to, menus.call.dial_timeout, state.lang)
+    return Turn(_in_languages(menus, state, text_id), then)
+
+
+def _emergency(menus: Menus, state: CallState) -> Turn:
+    if menus.call.emergency_forwarding:
+        # Only on an explicit operator setting (validate warns): see docs/deploy.md.
+        lines = _in_languages(menus, state, "emergency")
+        then = Transfer(
+            menus.numbers.emergency, state.entering(state.menu), menus.call.dial_timeout, None
+        )
+        return Turn(lines, then)
+    once = _in_languages(menus, state, "emergency")
+    return Turn(once + once, Hangup())
+
+
+def _dial_ended(menus: Menus, state: CallState, status: str) -> Turn:
+    if status in DIAL_ANSWERED:
+        return Turn((), Hangup())
+    # Anything else (busy, no-answer, failed, canceled, or a status we do not know) means
+    # the caller is still on the line and must not be left in silence.
+    told = _in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
+    langs = [state.lang] if state.lang else list(menus.languages)
+    told += tuple(line for lang in langs for line in script.dial_retry(menus, lang))
+    if state.lang and state.menu != menus.call.main_menu:
+        # "Try again" needs its key, and only the main menu says the global keys itself.
+        told += tuple(script.global_keys(menus, state.lang))
+    return _menu_turn(menus, state.entering(state.menu), told, readout=False)
+
+
+def _lang(menus: Menus, state: CallState) -> str:
+    return state.lang or menus.call.default_language
+
+
+def _in_languages(menus: Menus, state: CallState, text_id: str) -> tuple[Line, ...]:
+    """A text in the caller's language, or in every language before one is chosen."""
+    langs = [state.lang] if state.lang else list(menus.languages)
+    return tuple(line for lang in langs for line in script.text(menus, text_id, lang))

@@ -1,0 +1,15 @@
+"""What a phone and Twilio hand the engine: the keypad's keys and how a transfer can end.
+
+The one place these facts live: the engine, the schema, the simulator, scenario files, the
+command line and the keypad page all take them from here.
+"""
+
+KEYPAD = "0123456789*#"
+"""The twelve DTMF keys of a phone keypad, in keypad order."""
+
+TRANSFER_OUTCOMES = ("completed", "busy", "no-answer", "failed")
+"""How a <Dial> to the info line ends, as a caller experiences it (Twilio's DialCallStatus;
+`answered` and `canceled` also exist: the engine treats them as completed and failed)."""
+
+DIAL_ANSWERED = frozenset({"completed", "answered"})
+"""The DialCallStatus values that mean the caller spoke to the info line."""

@@ -1,0 +1,149 @@
+"""Every sentence a caller can hear, in order, for each moment of a call.
+
+The call engine speaks these lines and the prompts catalogue renders exactly the same
+lines, so a recording is found for a sentence by its exact text and language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ivr.core.model import Menu
+from ivr.core.model import Menus
+from ivr.core.model import Option
+from ivr.core.model import Service
+from ivr.core.speech import capitalise
+from ivr.core.speech import sentences
+from ivr.core.speech import spoken_email
+from ivr.core.speech import spoken_key
+from ivr.core.speech import spoken_phone
+from ivr.core.speech import spoken_web
+
+
+@dataclass(frozen=True)
+class Line:
+    """One sentence, in one language."""
+
+    text: str
+    lang: str
+
+
+def text(menus: Menus, text_id: str, lang: str, **fields: str) -> list[Line]:
+    """A text of the `texts` section with its {placeholders} filled, as sentences."""
+    filled = menus.texts[text_id][lang].format(**fields)
+    return [Line(capitalise(s), lang) for s in sentences(filled)]
+
+
+def _say(texts: str, lang: str) -> list[Line]:
+    return [Line(capitalise(s), lang) for s in sentences(texts)]
+
+
+def option_label(menus: Menus, option: Option, lang: str) -> str:
+    if option.label is not None:
+        return option.label[lang]
+    if option.need is not None:
+        return menus.needs[option.need][lang]
+    if option.region is not None:
+        return menus.regions[option.region].name[lang]
+    return option.goto or option.action or option.key
+
+
+def key_name(menus: Menus, key: str, lang: str) -> str:
+    return spoken_key(key, menus.languages[lang].words)
+
+
+def language_menu(menus: Menus) -> list[Line]:
+    """The first thing heard: per language, the 112 notice and its option, in that language."""
+    lines: list[Line] = []
+    for code, language in menus.languages.items():
+        lines += text(menus, "emergency_notice", code)
+        lines += text(menus, "language_option", code, key=key_name(menus, language.key, code))
+    return lines
+
+
+def global_keys(menus: Menus, lang: str) -> list[Line]:
+    keys = {name: key_name(menus, key, lang) for name, key in menus.call.keys.as_dict().items()}
+    return text(menus, "global_keys", lang, **keys)
+
+
+def menu_options(menus: Menus, menu: Menu, lang: str) -> list[Line]:
+    lines: list[Line] = []
+    for option in menu.options:
+        label = option_label(menus, option, lang)
+        lines += text(menus, "option", lang, label=label, key=key_name(menus, option.key, lang))
+    if menu.id == menus.call.main_menu:
+        lines += global_keys(menus, lang)
+    return lines
+
+
+def menu_prompt(
+    menus: Menus, menu_id: str, lang: str, need: str | None = None, region: str | None = None
+) -> list[Line]:
+    """What a menu says: its intro, the read-out if it has one, then its options."""
+    menu = menus.menus[menu_id]
+    lines = _say(menu.say[lang], lang) if menu.say else []
+    if menu.readout and need is not None and region is not None:
+        lines += readout(menus, lang, need, region)
+    return lines + menu_options(menus, menu, lang)
+
+
+def service_lines(menus: Menus, service: Service, lang: str) -> list[Line]:
+    words = menus.languages[lang].words
+    lines = _say(service.name[lang] + ".", lang) + _say(service.offers[lang], lang)
+    contact = service.contact
+    if contact.phone:
+        lines += text(menus, "contact_phone", lang, phone=spoken_phone(contact.phone))
+    if contact.email:
+        lines += text(menus, "contact_email", lang, email=spoken_email(contact.email, words))
+    if contact.web:
+        lines += text(menus, "contact_web", lang, web=spoken_web(contact.web, words))
+    return lines
+
+
+def readout(menus: Menus, lang: str, need: str, region: str) -> list[Line]:
+    """The services for a need in a region, nationwide ones always included."""
+    lines = text(
+        menus,
+        "services_intro",
+        lang,
+        need=menus.needs[need][lang],
+        region=menus.regions[region].name[lang],
+    )
+    for service in menus.services_for(need, region):
+        lines += service_lines(menus, service, lang)
+    return lines
+
+
+def dial_retry(menus: Menus, lang: str) -> list[Line]:
+    return text(menus, "dial_retry", lang, info_line=spoken_phone(menus.numbers.info_line))
+
+
+def whisper(menus: Menus, caller_lang: str) -> list[Line]:
+    """What the info line agent hears before the call is bridged, in the agent's language."""
+    agent = menus.call.agent_language
+    return text(menus, "whisper", agent, language=menus.languages[caller_lang].agent_name)
+
+
+def offered_pairs(menus: Menus) -> list[tuple[str, str]]:
+    """Every (need, region) a caller can choose through the menus."""
+    options = [o for m in menus.menus.values() for o in m.options]
+    needs = dict.fromkeys(o.need for o in options if o.need)
+    regions = dict.fromkeys(o.region for o in options if o.region)
+    return [(n, r) for n in needs for r in regions]
+
+
+def every_line(menus: Menus) -> list[Line]:
+    """Every distinct sentence any call can hear, in a stable order (the prompts catalogue)."""
+    lines = language_menu(menus)
+    fixed = ("no_input", "wrong_key", "too_many_tries", "transferring", "dial_busy",
+             "dial_no_answer", "dial_failed", "emergency", "apology")
+    for lang in menus.languages:
+        for text_id in fixed:
+            lines += text(menus, text_id, lang)
+        lines += dial_retry(menus, lang)
+        lines += whisper(menus, lang)
+        for menu in menus.menus.values():
+            lines += menu_prompt(menus, menu.id, lang)
+        for need, region in offered_pairs(menus):
+            lines += readout(menus, lang, need, region)
+    return list(dict.fromkeys(lines))

@@ -1,0 +1,57 @@
+"""Written forms made speakable: phone numbers, addresses, keys, and sentence splitting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import phonenumbers
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SCHEME = re.compile(r"^[a-z]+://", re.IGNORECASE)
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences; each becomes one prompt (and one gTTS request)."""
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+
+
+def capitalise(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def spoken_key(key: str, words: Mapping[str, str]) -> str:
+    """A phone key as said: digits as they are, * and # as words."""
+    return {"*": words["star"], "#": words["hash"]}.get(key, key)
+
+
+def spoken_phone(number: str) -> str:
+    """Digits one by one, grouped as Finns write them: '0 2 9, 5 4 6, 3 1 7 7'."""
+    parsed = phonenumbers.parse(number, "FI")
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    groups: list[str] = []
+    for group in re.sub(r"[^\d ]", "", national).split():
+        # '5463177' is written '546 3177' in the seeds; read long groups the same way.
+        while len(group) > 4:
+            groups.append(group[:3])
+            group = group[3:]
+        groups.append(group)
+    return ", ".join(" ".join(group) for group in groups)
+
+
+def _spoken_host(host: str, words: Mapping[str, str]) -> str:
+    host = host.replace(".", f" {words['dot']} ").replace("-", f" {words['dash']} ")
+    return " ".join(host.split())
+
+
+def spoken_web(url: str, words: Mapping[str, str]) -> str:
+    """A web address as said: 'pro viiva tukipiste piste fi' (scheme, www and path dropped)."""
+    host = _SCHEME.sub("", url).split("/")[0]
+    host = host[4:] if host.lower().startswith("www.") else host
+    return _spoken_host(host, words)
+
+
+def spoken_email(address: str, words: Mapping[str, str]) -> str:
+    """An e-mail address as said: 'ihmiskauppa ät poliisi piste fi'."""
+    local, _, domain = address.partition("@")
+    return f"{_spoken_host(local, words)} {words['at']} {_spoken_host(domain, words)}"

@@ -1,0 +1,173 @@
+"""Turn the text of menus.yaml into a validated, immutable Menus, or every problem in it."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Collection
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ivr.core.model import CallSettings
+from ivr.core.model import Contact
+from ivr.core.model import Keys
+from ivr.core.model import Language
+from ivr.core.model import Menu
+from ivr.core.model import Menus
+from ivr.core.model import Numbers
+from ivr.core.model import Option
+from ivr.core.model import Region
+from ivr.core.model import Service
+from ivr.core.model import Texts
+from ivr.core.model import frozen
+from ivr.menus.checks import check_menus_data
+from ivr.menus.problems import Problem
+from ivr.menus.problems import place
+from ivr.menus.problems import sort_problems
+from ivr.menus.schema import MENUS
+from ivr.menus.schema import check_shape
+from ivr.menus.yamlsource import parse_yaml
+
+
+class InvalidMenus(Exception):
+    """The menus file has errors; `problems` holds every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = sum(1 for p in problems if p.severity == "error")
+        first = next((p.format() for p in problems if p.severity == "error"), "")
+        super().__init__(f"{errors} error(s) in the menus; first: {first}")
+        self.problems = problems
+
+
+def check_menus_text(
+    text: str,
+    filename: str = "menus.yaml",
+    today: datetime.date | None = None,
+    seeds: Collection[str] | None = None,
+) -> tuple[Menus | None, list[Problem]]:
+    """The menus (None if any error) and every problem, warnings included, sorted by line.
+
+    `seeds`: the file names in the seeds/ folder next to the file, to check each service's
+    `source` against; None when there is no such folder (nothing is said about sources).
+    """
+    data, marks, problems = parse_yaml(text, filename)
+    if data is None and not problems:
+        hint = "start from a copy of the shipped menus.yaml"
+        problems = [Problem(filename, 1, 1, "error", "", "the file is empty", hint)]
+    if data is None:
+        return None, problems
+    clean, findings = check_shape(MENUS, data)
+    if clean is not None:
+        findings += check_menus_data(clean, today or datetime.date.today(), seeds)
+    problems = sort_problems(problems + place(findings, marks, filename))
+    if clean is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    return build_menus(clean, version=hashlib.sha256(text.encode()).hexdigest()[:12]), problems
+
+
+def parse_menus(text: str, filename: str = "menus.yaml") -> Menus:
+    """Parse and validate menus text; raise InvalidMenus with every problem found."""
+    menus, problems = check_menus_text(text, filename)
+    if menus is None:
+        raise InvalidMenus(problems)
+    return menus
+
+
+def load_menus(path: str | Path) -> Menus:
+    """Read, parse and validate a menus file (OSError if it cannot be read)."""
+    path = Path(path)
+    return parse_menus(path.read_text(encoding="utf-8"), str(path))
+
+
+def _texts(data: Mapping[str, str]) -> Texts:
+    return frozen({lang: str(text) for lang, text in data.items()})  # type: ignore[return-value]
+
+
+def _language(code: str, d: Mapping[str, Any]) -> Language:
+    return Language(
+        code=code,
+        key=str(d["key"]),
+        name=d["name"],
+        gtts_lang=d["gtts"]["lang"],
+        gtts_tld=d["gtts"]["tld"],
+        twilio_language=d["twilio"]["language"],
+        twilio_voice=d["twilio"]["voice"],
+        espeak_voice=d["espeak"],
+        words=_texts(d["words"]),
+        agent_name=str(d.get("agent_name") or d["name"]),
+    )
+
+
+def _call(d: Mapping[str, Any]) -> CallSettings:
+    return CallSettings(
+        main_menu=d["main_menu"],
+        default_language=d["default_language"],
+        agent_language=d["agent_language"],
+        timeout=int(d["timeout"]),
+        max_silences=int(d["max_silences"]),
+        max_wrong_keys=int(d["max_wrong_keys"]),
+        dial_timeout=int(d["dial_timeout"]),
+        emergency_forwarding=bool(d.get("emergency_forwarding", False)),
+        keys=Keys(**{k: str(v) for k, v in d["keys"].items()}),
+    )
+
+
+def _service(d: Mapping[str, Any]) -> Service:
+    contact = d.get("contact") or {}
+    checked = d["checked"]
+    if not isinstance(checked, datetime.date):
+        checked = datetime.date.fromisoformat(str(checked))
+    return Service(
+        id=d["id"],
+        name=_texts(d["name"]),
+        offers=_texts(d["offers"]),
+        needs=tuple(d["needs"]),
+        regions=tuple(d["regions"]),
+        contact=Contact(**{k: str(v) for k, v in contact.items()}),
+        source=d["source"],
+        checked=checked,
+    )
+
+
+def _option(d: Mapping[str, Any]) -> Option:
+    return Option(
+        key=str(d["key"]),
+        label=_texts(d["label"]) if d.get("label") else None,
+        goto=d.get("goto"),
+        need=d.get("need"),
+        region=d.get("region"),
+        action=d.get("action"),
+    )
+
+
+def _menu(menu_id: str, d: Mapping[str, Any]) -> Menu:
+    return Menu(
+        id=menu_id,
+        say=_texts(d["say"]) if d.get("say") else None,
+        options=tuple(_option(o) for o in d.get("options") or ()),
+        readout=bool(d.get("readout", False)),
+    )
+
+
+def build_menus(data: Mapping[str, Any], version: str) -> Menus:
+    """Build the model from data that has already passed validation."""
+    return Menus(
+        languages=frozen({c: _language(c, d) for c, d in data["languages"].items()}),  # type: ignore[arg-type]
+        numbers=Numbers(
+            info_line=str(data["numbers"]["info_line"]),
+            emergency=str(data["numbers"]["emergency"]),
+        ),
+        call=_call(data["call"]),
+        texts=frozen({t: _texts(d) for t, d in data["texts"].items()}),  # type: ignore[arg-type]
+        needs=frozen({n: _texts(d) for n, d in data["needs"].items()}),  # type: ignore[arg-type]
+        regions=frozen(  # type: ignore[arg-type]
+            {
+                r: Region(id=r, name=_texts(d["name"]), nationwide=bool(d.get("nationwide")))
+                for r, d in data["regions"].items()
+            }
+        ),
+        services=tuple(_service(s) for s in data["services"]),
+        menus=frozen({m: _menu(m, d) for m, d in data["menus"].items()}),  # type: ignore[arg-type]
+        version=version,
+    )

@@ -1,0 +1,190 @@
+"""The shape of menus.yaml as data: the keys of each mapping, their kinds, their docs.
+
+`check_shape(kind, data)` reports every wrong type, missing key and unknown key at once and
+returns the data with the bad values left out, so the meaning checks (ivr/checks.py) can
+still run on the rest. `MENUS` at the end is the whole file; docs/menus.md explains each key.
+The kinds of values themselves live in ivr/kinds.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ivr.menus.kinds import BAD
+from ivr.menus.kinds import Choice
+from ivr.menus.kinds import Day
+from ivr.menus.kinds import Fields
+from ivr.menus.kinds import Flag
+from ivr.menus.kinds import Items
+from ivr.menus.kinds import Key
+from ivr.menus.kinds import Kind
+from ivr.menus.kinds import Number
+from ivr.menus.kinds import Phone
+from ivr.menus.kinds import PhoneKey
+from ivr.menus.kinds import Table
+from ivr.menus.kinds import Text
+from ivr.menus.kinds import Texts
+from ivr.menus.problems import Finding
+from ivr.menus.problems import Path
+
+
+def check_shape(kind: Kind, data: Any) -> tuple[Any, list[Finding]]:
+    """Every shape problem at once, and the data with the bad values left out (or None)."""
+    clean, findings = kind.check(data, ())
+    return (None if clean is BAD else clean), findings
+
+
+def iter_keys(kind: Kind, prefix: str = "") -> Iterator[tuple[str, Key]]:
+    """Every key the schema knows, as ('services[].contact.phone', Key), for docs."""
+    if isinstance(kind, Fields):
+        for key in kind.keys:
+            dotted = f"{prefix}.{key.name}" if prefix else key.name
+            yield dotted, key
+            yield from iter_keys(key.kind, dotted)
+    elif isinstance(kind, Table):
+        yield from iter_keys(kind.value, f"{prefix}.<id>")
+    elif isinstance(kind, Items):
+        yield from iter_keys(kind.item, f"{prefix}[]")
+
+
+def walk(kind: Kind, data: Any, path: Path = ()) -> Iterator[tuple[Path, Kind, Any]]:
+    """Every value of clean data with its path and kind (the checks find Texts this way)."""
+    if data is None:
+        return
+    yield path, kind, data
+    if isinstance(kind, Fields):
+        for key in kind.keys:
+            if key.name in data:
+                yield from walk(key.kind, data[key.name], path + (key.name,))
+    elif isinstance(kind, Table):
+        for name, item in data.items():
+            yield from walk(kind.value, item, path + (name,))
+    elif isinstance(kind, Items):
+        for index, item in enumerate(data):
+            yield from walk(kind.item, item, path + (index,))
+
+
+def _keys(*keys: Key) -> Fields:
+    return Fields(keys=keys)
+
+
+# Voices and languages: see docs/reference (Twilio <Say> voices, gTTS languages and tlds).
+LANGUAGE = _keys(
+    Key("key", PhoneKey(), "the key that chooses this language in the first menu"),
+    Key("name", Text(), "the language's name as said in that language"),
+    Key("agent_name", Text(), "the language's name in call.agent_language, told to the info "
+        "line agent before a transfer (default: name)", required=False),
+    Key("gtts", _keys(
+        Key("lang", Text(), "gTTS language code for recorded prompts, e.g. fi"),
+        Key("tld", Text(), "Google host gTTS uses, pinned so the accent does not drift"),
+    ), "how gTTS records this language's prompts"),
+    Key("twilio", _keys(
+        Key("language", Text(), "Twilio <Say> language, e.g. fi-FI"),
+        Key("voice", Text(), "Twilio <Say> voice, used where no recording exists"),
+    ), "Twilio's own speech, used where a prompt has no recording"),
+    Key("espeak", Text(), "espeak-ng voice for offline prompts, e.g. en-gb"),
+    Key("words", _keys(
+        Key("dot", Text(), "'.' as said in web and e-mail addresses"),
+        Key("at", Text(), "'@' as said in e-mail addresses"),
+        Key("dash", Text(), "'-' as said in addresses"),
+        Key("star", Text(), "the * key as said"),
+        Key("hash", Text(), "the # key as said"),
+    ), "words for symbols, used to speak keys and addresses"),
+)
+
+CALL_KEYS = _keys(
+    Key("repeat", PhoneKey(), "repeats the current menu, everywhere"),
+    Key("back", PhoneKey(), "goes to the previous menu, everywhere"),
+    Key("info_line", PhoneKey(), "puts the caller through to the info line, everywhere"),
+    Key("emergency", PhoneKey(), "gives the emergency instructions, everywhere"),
+)
+
+CALL = _keys(
+    Key("main_menu", Text(), "id of the menu a caller hears after choosing a language"),
+    Key("default_language", Text(), "language used before the caller has chosen one"),
+    Key("agent_language", Text(), "language the info line agent hears the call announced in"),
+    Key("timeout", Number(low=1, high=60), "seconds to wait for a key before reprompting"),
+    Key("max_silences", Number(low=1, high=10), "silences in one menu before the transfer"),
+    Key("max_wrong_keys", Number(low=1, high=10), "wrong keys in one menu before the transfer"),
+    Key("dial_timeout", Number(low=5, high=600), "seconds the info line may ring (Twilio <Dial>)"),
+    Key("emergency_forwarding", Flag(), "put callers through to the emergency number "
+        "(only for a carrier that routes it)", required=False),
+    Key("keys", CALL_KEYS, "the global keys, which work in every menu"),
+)
+
+TEXTS = _keys(*(Key(text_id, Texts(), doc) for text_id, doc in (
+    ("emergency_notice", "first sentence of each language in the language menu"),
+    ("language_option", "how each language offers itself; {key}"),
+    ("option", "how a menu option is said; {label} and {key}"),
+    ("global_keys", "the global keys, said in the main menu; {repeat} {back} {info_line} "
+     "{emergency}"),
+    ("no_input", "said after a silence"),
+    ("wrong_key", "said after a key that is not a choice"),
+    ("too_many_tries", "said before the transfer after too many silences or wrong keys"),
+    ("transferring", "said before the caller is put through to the info line"),
+    ("dial_busy", "the info line was busy"),
+    ("dial_no_answer", "the info line did not answer"),
+    ("dial_failed", "the call to the info line failed"),
+    ("dial_retry", "offered after a failed transfer; {info_line}"),
+    ("emergency", "the emergency instructions"),
+    ("apology", "said when something went wrong inside, before the transfer"),
+    ("services_intro", "start of the services read-out; {need} and {region}"),
+    ("contact_phone", "a service's phone; {phone}"),
+    ("contact_email", "a service's e-mail address; {email}"),
+    ("contact_web", "a service's website; {web}"),
+    ("whisper", "heard by the info line agent before the call is bridged; {language}"),
+)))
+
+REGION = _keys(
+    Key("name", Texts(), "the region's name in each language"),
+    Key("nationwide", Flag(), "services in this region serve the whole country "
+        "and are read out for every region", required=False),
+)
+
+SERVICE = _keys(
+    Key("id", Text(), "a short unique id for the service"),
+    Key("name", Texts(), "the organisation's name in each language"),
+    Key("offers", Texts(), "who it helps and how, in each language"),
+    Key("needs", Items(item=Text(), what="need ids"), "ids of the needs it helps with"),
+    Key("regions", Items(item=Text(), what="region ids"), "ids of the regions it serves"),
+    Key("contact", _keys(
+        Key("phone", Phone(), "phone number in international form", required=False),
+        Key("email", Text(), "e-mail address", required=False),
+        Key("web", Text(), "web address", required=False),
+    ), "how to reach it", required=False),
+    Key("source", Text(), "the seed document the entry was written from"),
+    Key("checked", Day(), "the date the entry was last checked against its source"),
+)
+
+OPTION = _keys(
+    Key("key", PhoneKey(), "the key the caller presses"),
+    Key("label", Texts(), "what the option is called (else the need's or region's name)",
+        required=False),
+    Key("goto", Text(), "id of the menu the key leads to", required=False),
+    Key("need", Text(), "the need this key chooses", required=False),
+    Key("region", Text(), "the region this key chooses", required=False),
+    Key("action", Choice(values=("repeat", "info_line", "emergency")),
+        "what the key does instead of goto", required=False),
+)
+
+MENU = _keys(
+    Key("say", Texts(), "what the menu says before its options", required=False),
+    Key("readout", Flag(), "read out the services for the chosen need and region",
+        required=False),
+    Key("options", Items(item=OPTION, what="options"), "the keys of this menu", required=False),
+)
+
+MENUS = _keys(
+    Key("languages", Table(value=LANGUAGE, what="languages"), "the languages callers can choose"),
+    Key("numbers", _keys(
+        Key("info_line", Phone(), "the 24/7 info line callers are put through to"),
+        Key("emergency", Phone(), "the emergency number (checked as one for Finland)"),
+    ), "the numbers the call may lead to"),
+    Key("call", CALL, "call settings"),
+    Key("texts", TEXTS, "every fixed sentence of a call, in each language"),
+    Key("needs", Table(value=Texts(), what="needs"), "what callers can ask help for"),
+    Key("regions", Table(value=REGION, what="regions"), "where callers can ask help"),
+    Key("services", Items(item=SERVICE, what="services"), "the directory of services"),
+    Key("menus", Table(value=MENU, what="menus"), "the menus, by id"),
+)

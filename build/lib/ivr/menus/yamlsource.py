@@ -1,0 +1,178 @@
+"""YAML text to plain data plus the line and column of every node (STYLE.md b.4).
+
+Generic: menus.yaml and the QA scenario files both load through here, so a typo in either
+gets a message with file, line and column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ivr.menus.problems import Path
+from ivr.menus.problems import Problem
+from ivr.menus.problems import format_path
+
+# libyaml's loader keeps marks too and is several times faster on a large directory.
+_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+Mark = tuple[int, int]
+# Aliases (*x) are walked again at each use: cap the work so a file of nested aliases
+# ("billion laughs") is one error, not a server stuck reloading it.
+MAX_NODES = 200_000
+
+
+class _TooManyNodes(Exception):
+    pass
+
+
+class Marks:
+    """Where each node of the data sits in the file: path -> (line, column), 1-based."""
+
+    def __init__(self) -> None:
+        self._values: dict[Path, Mark] = {}
+        self._keys: dict[Path, Mark] = {}
+        self._scalars: set[Path] = set()
+
+    def add(self, path: Path, node: yaml.Node, key: yaml.Node | None = None) -> None:
+        self._values[path] = _mark(node)
+        if key is not None:
+            self._keys[path] = _mark(key)
+        if isinstance(node, yaml.ScalarNode):
+            self._scalars.add(path)
+
+    def locate(self, path: Path) -> Mark:
+        """The node at `path` (a scalar's value, a collection's key), or its nearest ancestor."""
+        while path:
+            if path in self._values:
+                scalar = path not in self._keys or path in self._scalars
+                return self._values[path] if scalar else self._keys[path]
+            path = path[:-1]
+        return self._values.get((), (1, 1))
+
+    def locate_key(self, path: Path) -> Mark:
+        """The key that names `path` in its mapping (for unknown or duplicate keys)."""
+        return self._keys.get(path) or self.locate(path)
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Composer:
+    """One pass over the composed nodes: builds the data, records marks, finds bad keys."""
+
+    def __init__(self, loader: Any, filename: str) -> None:
+        self.loader = loader
+        self.filename = filename
+        self.marks = Marks()
+        self.problems: list[Problem] = []
+        self.open: set[int] = set()  # collections being walked: an alias to one is a loop
+        self.budget = MAX_NODES
+
+    def value(self, node: yaml.Node, path: Path) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooManyNodes
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.open:
+            self.error(node, path, "an alias inside its own anchor", "remove the loop")
+            return None
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
+            items = []
+            for index, item in enumerate(node.value):
+                self.marks.add(path + (index,), item)
+                items.append(self.value(item, path + (index,)))
+            return items
+        finally:
+            self.open.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR:
+            return node.value  # most values: no need for PyYAML's (slower) constructor
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:
+            # e.g. 2026-13-01 looks like a date but is not one: keep the text for the schema.
+            return node.value
+
+    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                message = "merge keys (<<) are not supported"
+                self.error(key_node, path, message, "write the keys out")
+                continue
+            key = self.key(key_node, path)
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                message = f"duplicate key '{key}' (first on line {first})"
+                self.error(key_node, path + (key,), message, "YAML would keep only the last one")
+                continue
+            seen[key] = key_node
+            self.marks.add(path + (key,), value_node, key_node)
+            result[key] = self.value(value_node, path + (key,))
+        return result
+
+    def key(self, node: yaml.Node, path: Path) -> str:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+            return str(node.value)
+        raw = node.value if isinstance(node, yaml.ScalarNode) else "..."
+        hint = f'write it in quotes: "{raw}"' if isinstance(node, yaml.ScalarNode) else None
+        self.error(node, path, f"key {raw} is not text", hint)
+        return str(raw)
+
+    def error(self, node: yaml.Node, path: Path, message: str, hint: str | None) -> None:
+        line, column = _mark(node)
+        where = format_path(path)
+        self.problems.append(Problem(self.filename, line, column, "error", where, message, hint))
+
+
+def parse_yaml(text: str, filename: str) -> tuple[Any, Marks, list[Problem]]:
+    """Parse one YAML document into plain data and marks; syntax errors become problems."""
+    loader = _LOADER(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, Marks(), []
+        composer = _Composer(loader, filename)
+        composer.marks.add((), root)
+        data = composer.value(root, ())
+    except yaml.MarkedYAMLError as error:
+        return None, Marks(), [_syntax_problem(error, filename, text)]
+    except _TooManyNodes:
+        message = f"more than {MAX_NODES} values once its aliases (*) are expanded"
+        return None, Marks(), [Problem(filename, 1, 1, "error", "", message, "use fewer aliases")]
+    except yaml.YAMLError as error:
+        return None, Marks(), [Problem(filename, 1, 1, "error", "", f"not YAML: {error}")]
+    finally:
+        loader.dispose()
+    return data, composer.marks, composer.problems
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, filename: str, text: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    hint = None
+    if error.context and error.context_mark:
+        hint = f"{error.context} on line {error.context_mark.line + 1}"
+    elif error.context:
+        hint = error.context
+    message = error.problem or "YAML syntax error"
+    # The two mistakes operators make most: PyYAML's words for them name neither.
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "tab" in message or "\t" in source[: column]:
+        hint = f"{hint}; indent with spaces, not tabs" if hint else "indent with spaces, not tabs"
+    elif "alias" in (error.context or ""):
+        extra = 'a bare * or & starts a YAML alias or anchor: write the key in quotes, "*"'
+        hint = f"{hint}; {extra}" if hint else extra
+    return Problem(filename, line, column, "error", "", message, hint)

@@ -1,0 +1,1 @@
+"""Recorded speech: which sentences need audio, the manifest, building and serving it."""

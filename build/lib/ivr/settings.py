@@ -1,0 +1,103 @@
+"""Run-time settings, read from the environment (docs/deploy.md lists every variable).
+
+Defaults are relative to the current folder, never to where the package is installed: an
+operator runs `ivr ...` in the folder that holds menus.yaml (and seeds/, prompts/, flows/).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import NoReturn
+from typing import TypeVar
+
+T = TypeVar("T")
+DEFAULT_MENUS = Path("menus.yaml")
+FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True,
+              "0": False, "false": False, "no": False, "off": False, "": False}
+
+
+class SettingsError(ValueError):
+    """An environment variable whose value cannot be used; the message names it and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    menus_path: Path = DEFAULT_MENUS
+    prompts_dir: Path = field(default=Path())
+    """Rendered audio and its manifest; default: prompts/ beside the menus file."""
+    auth_token: str | None = None
+    """Twilio auth token; when set every webhook request must be signed."""
+    public_base_url: str | None = None
+    """The URL Twilio calls, e.g. https://ivr.example.org; signatures are checked against it."""
+    proxy_hops: int = 0
+    """How many TLS-terminating proxies in front of the app to trust X-Forwarded-* from."""
+    prompts_base_url: str | None = None
+    """Serve prompt audio from this base URL (a CDN) instead of the app's /audio/."""
+    allow_offline_prompts: bool = False
+    """Play espeak (robotic) renders to callers; only for demos and the QA page."""
+    playground: bool = False
+    """Serve the QA keypad page at /playground."""
+    playground_password: str | None = None
+    caller_id: str | None = None
+    """The number the info line sees on transfers; default: the helpline number called."""
+    reload_interval: float = 2.0
+    """Seconds between checks of menus.yaml and the prompts manifest for changes."""
+
+    def __post_init__(self) -> None:
+        if self.prompts_dir == Path():
+            object.__setattr__(self, "prompts_dir", self.menus_path.parent / "prompts")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from IVR_* and TWILIO_AUTH_TOKEN; SettingsError names a bad value."""
+        env = os.environ if env is None else env
+        menus_path = Path(env.get("IVR_MENUS") or DEFAULT_MENUS)
+        prompts = env.get("IVR_PROMPTS_DIR")
+        return cls(
+            menus_path=menus_path,
+            prompts_dir=Path(prompts) if prompts else menus_path.parent / "prompts",
+            auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
+            public_base_url=env.get("IVR_PUBLIC_URL") or None,
+            proxy_hops=_read(env, "IVR_PROXY_HOPS", 0, _hops, "a whole number such as 1"),
+            prompts_base_url=env.get("IVR_PROMPTS_URL") or None,
+            allow_offline_prompts=_read(env, "IVR_ALLOW_OFFLINE_PROMPTS", False, _flag, "1 or 0"),
+            playground=_read(env, "IVR_PLAYGROUND", False, _flag, "1 or 0"),
+            playground_password=env.get("IVR_PLAYGROUND_PASSWORD") or None,
+            caller_id=env.get("IVR_CALLER_ID") or None,
+            reload_interval=_read(env, "IVR_RELOAD_INTERVAL", 2.0, _seconds,
+                                  "seconds, such as 2 or 0.5"),
+        )
+
+
+def _read(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T],
+          expected: str) -> T:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return parse(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not {expected} (fix or unset {name})") from None
+
+
+def _flag(value: str) -> bool:
+    return FLAG_WORDS[value.lower()] if value.lower() in FLAG_WORDS else _no(value)
+
+
+def _hops(value: str) -> int:
+    hops = int(value)
+    return hops if 0 <= hops <= 10 else _no(value)
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    return seconds if 0 <= seconds < 86400 else _no(value)
+
+
+def _no(value: str) -> NoReturn:
+    raise ValueError(value)

@@ -1,0 +1,209 @@
+"""The menus and prompt index the webhook serves: the last valid ones, reloaded on change.
+
+A valid new menus.yaml goes live for the next step of every call; an invalid one never
+does, and the reason is logged once per file content (mkdocs livereload keeps the last good
+build the same way). The warnings of a version (`ivr validate` shows the same) are
+logged when it goes live, at start-up or on reload.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ivr.core.model import Menus
+from ivr.menus.loader import InvalidMenus
+from ivr.menus.loader import check_menus_text
+from ivr.prompts.index import PromptIndex
+
+log = logging.getLogger(__name__)
+
+
+class MenusUnavailable(RuntimeError):
+    """The menus could not be loaded at start-up: there is nothing to serve."""
+
+
+def describe_problems(error: Exception) -> str:
+    """One line per problem of a failed load (InvalidMenus problems format themselves)."""
+    if isinstance(error, InvalidMenus):
+        return "\n".join(_format(problem) for problem in error.problems)
+    return f"{type(error).__name__}: {error}"
+
+
+def _format(problem: Any) -> str:
+    formatter = getattr(problem, "format", None)
+    return str(formatter()) if callable(formatter) else str(problem)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+class MenuStore:
+    """Holds the live Menus and PromptIndex; checks their files at most every `interval` s."""
+
+    def __init__(
+        self,
+        menus_path: Path,
+        prompts_dir: Path,
+        allow_offline_prompts: bool = False,
+        interval: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+        prompts_on_disk: bool = True,
+    ) -> None:
+        self.menus_path = Path(menus_path)
+        self.prompts_dir = Path(prompts_dir)
+        self.allow_offline_prompts = allow_offline_prompts
+        self.prompts_on_disk = prompts_on_disk
+        """False when the audio is served from a CDN: files are then not looked for here."""
+        self.interval = interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._checked = clock()
+        self.last_reload_error: str | None = None
+        self._failed_digest: str | None = None
+        self._menus_stamp = _stamp(self.menus_path)
+        try:
+            self._menus, warnings = self._parse(self.menus_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, InvalidMenus) as error:
+            raise MenusUnavailable(
+                f"cannot serve {self.menus_path}:\n{describe_problems(error)}\n"
+                f"(run `ivr validate {self.menus_path}`)"
+            ) from error
+        self.loaded_at = _now()
+        self._warn(self._menus, warnings)
+        self._prompts_stamp = _stamp(self._manifest)
+        index = self._load_prompts()
+        self._manifest_broken = index is None
+        self._prompts = index if index is not None else PromptIndex()
+
+    @property
+    def _manifest(self) -> Path:
+        return self.prompts_dir / "manifest.json"
+
+    def menus(self) -> Menus:
+        """The live menus (after a reload check if one is due)."""
+        self._maybe_reload()
+        return self._menus
+
+    def prompts(self) -> PromptIndex:
+        """The live prompt index (after a reload check if one is due)."""
+        self._maybe_reload()
+        return self._prompts
+
+    def snapshot(self) -> tuple[Menus, PromptIndex]:
+        """The live menus and prompt index together (one reload check)."""
+        self._maybe_reload()
+        return self._menus, self._prompts
+
+    def current(self) -> Menus:
+        """The live menus without a reload check (for error paths)."""
+        return self._menus
+
+    def health(self) -> dict[str, object]:
+        """What /healthz reports."""
+        self._maybe_reload()
+        return {
+            # Still answering calls either way (HTTP 200), but a monitor should see that an
+            # edit of menus.yaml did not go live.
+            "status": "ok" if self.last_reload_error is None else "stale",
+            "menus_version": self._menus.version,
+            "loaded_at": self.loaded_at,
+            "last_reload_error": self.last_reload_error,
+            "prompts": {"version": self._prompts.version, "count": len(self._prompts)},
+        }
+
+    def _maybe_reload(self) -> None:
+        now = self._clock()
+        if now - self._checked < self.interval or not self._lock.acquire(blocking=False):
+            return  # another thread is checking; it will swap in anything new
+        try:
+            self._checked = now
+            self._reload_menus()
+            self._reload_prompts()
+        finally:
+            self._lock.release()
+
+    def _reload_menus(self) -> None:
+        stamp = _stamp(self.menus_path)
+        if stamp == self._menus_stamp:
+            return
+        self._menus_stamp = stamp
+        try:
+            raw = self.menus_path.read_bytes()
+        except OSError as error:
+            self._reject(f"missing:{error.errno}", f"cannot read {self.menus_path}: {error}")
+            return
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest[:12] == self._menus.version:
+            return
+        try:
+            menus, warnings = self._parse(raw.decode("utf-8"))
+        except (UnicodeDecodeError, InvalidMenus) as error:
+            self._reject(digest, describe_problems(error))
+            return
+        self._menus, self.loaded_at = menus, _now()
+        self.last_reload_error, self._failed_digest = None, None
+        log.info("menus reloaded from %s: version %s", self.menus_path, menus.version)
+        self._warn(menus, warnings)
+
+    def _parse(self, text: str) -> tuple[Menus, list[str]]:
+        """Valid menus from the text and their warnings, formatted; InvalidMenus on errors."""
+        menus, problems = check_menus_text(text, str(self.menus_path))
+        if menus is None:
+            raise InvalidMenus(problems)
+        return menus, [p.format() for p in problems if p.severity == "warning"]
+
+    def _warn(self, menus: Menus, warnings: list[str]) -> None:
+        # Valid is not the same as safe: 112 forwarding switched on, or a directory entry
+        # not checked for a year, must reach whoever reads the server log. Called only when
+        # a version goes live (a touched but unchanged file is not reparsed): once a version.
+        for warning in warnings:
+            log.warning("%s", warning)
+
+    def _reject(self, digest: str, reason: str) -> None:
+        self.last_reload_error = reason
+        if digest != self._failed_digest:
+            self._failed_digest = digest
+            log.error(
+                "menus not reloaded, still serving version %s: %s", self._menus.version, reason
+            )
+
+    def _reload_prompts(self) -> None:
+        # A file deleted without a manifest change is noticed here, at the reload check,
+        # and not per lookup: the webhook caches whole answers per prompts version, so only
+        # a new index (a new version) stops a cached <Play> of it. Listing the folder costs
+        # about 0.3 ms for 800 files, once per check interval.
+        stamp = _stamp(self._manifest)
+        if stamp == self._prompts_stamp and (
+            self._manifest_broken or not self._prompts.files_changed(self.prompts_dir)
+        ):
+            return  # (a broken manifest is logged once, then waits for the next change)
+        self._prompts_stamp = stamp
+        index = self._load_prompts()
+        self._manifest_broken = index is None
+        if index is not None:
+            self._prompts = index
+
+    def _load_prompts(self) -> PromptIndex | None:
+        try:
+            return PromptIndex.load(
+                self.prompts_dir, self.allow_offline_prompts, check_files=self.prompts_on_disk
+            )
+        except Exception as error:  # noqa: BLE001 - a bad manifest must not stop the calls
+            log.error("prompts manifest not loaded, keeping the previous one: %s", error)
+            return None

@@ -1,0 +1,141 @@
+"""A Turn as TwiML: <Play> of a rendered prompt where one exists, else <Say> in the voice.
+
+Twilio traps handled here (see shared/reference/twilio-and-gtts.md §1, §8):
+- a <Gather> with nothing after it ends the call on silence, so a <Redirect> always follows;
+- finishOnKey defaults to '#', which would swallow the back key, so it is set to '';
+- prompts are nested inside <Gather> so callers can press a key while they play.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from twilio.twiml.voice_response import Dial
+from twilio.twiml.voice_response import Gather
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr.core import script
+from ivr.core.callstate import CallState
+from ivr.core.flow import Hangup
+from ivr.core.flow import Listen
+from ivr.core.flow import Transfer
+from ivr.core.flow import Turn
+from ivr.core.model import Menus
+from ivr.core.script import Line
+from ivr.prompts.index import PromptIndex
+
+
+class Links(Protocol):
+    """The absolute URLs a response points Twilio to (built by the web layer)."""
+
+    def step(self, state: CallState) -> str: ...
+
+    def dial_done(self, state: CallState) -> str: ...
+
+    def whisper(self, lang: str) -> str: ...
+
+    def audio(self, filename: str) -> str: ...
+
+    @property
+    def caller_id(self) -> str | None:
+        """The number the info line sees: the helpline's own, never the caller's."""
+
+
+def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) -> VoiceResponse:
+    """The TwiML for one turn of the call."""
+    response = VoiceResponse()
+    then = turn.then
+    if isinstance(then, Listen):
+        url = links.step(then.state)
+        gather = response.gather(
+            num_digits=1, timeout=then.timeout, finish_on_key="", action=url, method="POST"
+        )
+        _speak(gather, turn.lines, menus, links, prompts)
+        response.redirect(url, method="POST")
+        return response
+    _speak(response, turn.lines, menus, links, prompts)
+    if isinstance(then, Transfer):
+        _dial(response, then, links)
+    elif isinstance(then, Hangup):
+        response.hangup()
+    return response
+
+
+def render_whisper(
+    menus: Menus, caller_lang: str, prompts: PromptIndex, links: Links
+) -> VoiceResponse:
+    """What the answering agent hears before the call is bridged."""
+    response = VoiceResponse()
+    _speak(response, script.whisper(menus, caller_lang), menus, links, prompts)
+    return response
+
+
+def render_apology(menus: Menus, lang: str, caller_id: str | None = None) -> VoiceResponse:
+    """After an internal error: sorry, then the info line; no webhook needed after this."""
+    response = VoiceResponse()
+    _speak(response, script.text(menus, "apology", lang), menus, None, None)
+    response.dial(menus.numbers.info_line, timeout=menus.call.dial_timeout, caller_id=caller_id)
+    # Without a Dial action the verbs after it run when the transfer fails.
+    _speak(response, script.dial_retry(menus, lang), menus, None, None)
+    response.hangup()
+    return response
+
+
+def render_fallback(menus: Menus, caller_id: str | None = None) -> VoiceResponse:
+    """The static document for Twilio's 'primary handler fails' URL: every language, no webhook."""
+    response = VoiceResponse()
+    first: list[Line] = []
+    for lang in menus.languages:
+        first += script.text(menus, "apology", lang) + script.text(menus, "emergency_notice", lang)
+    _speak(response, first, menus, None, None)
+    response.dial(menus.numbers.info_line, timeout=menus.call.dial_timeout, caller_id=caller_id)
+    after = [line for lang in menus.languages for line in script.dial_retry(menus, lang)]
+    _speak(response, after, menus, None, None)
+    response.hangup()
+    return response
+
+
+def _dial(response: VoiceResponse, transfer: Transfer, links: Links) -> None:
+    # Without callerId Twilio shows the info line the caller's own number, and callers are
+    # promised anonymity (PRODUCT.md); the helpline's number stands in for it.
+    dial: Dial = response.dial(
+        action=links.dial_done(transfer.state),
+        method="POST",
+        timeout=transfer.timeout,
+        caller_id=links.caller_id,
+    )
+    if transfer.whisper_lang is None:
+        dial.number(transfer.number)
+    else:
+        dial.number(transfer.number, url=links.whisper(transfer.whisper_lang), method="POST")
+
+
+def _speak(
+    verb: VoiceResponse | Gather,
+    lines: Iterable[Line],
+    menus: Menus,
+    links: Links | None,
+    prompts: PromptIndex | None,
+) -> None:
+    # Consecutive sentences without a recording are joined into one <Say>: fewer TTS calls
+    # for Twilio and a smaller document.
+    pending: list[str] = []
+    pending_lang = ""
+    for line in lines:
+        audio = prompts.lookup(line.text, line.lang) if prompts and links else None
+        if pending and (audio or line.lang != pending_lang):
+            _say(verb, " ".join(pending), pending_lang, menus)
+            pending = []
+        if audio and links:
+            verb.play(links.audio(audio))
+        else:
+            pending.append(line.text)
+            pending_lang = line.lang
+    if pending:
+        _say(verb, " ".join(pending), pending_lang, menus)
+
+
+def _say(verb: VoiceResponse | Gather, text: str, lang: str, menus: Menus) -> None:
+    language = menus.languages[lang]
+    verb.say(text, language=language.twilio_language, voice=language.twilio_voice)

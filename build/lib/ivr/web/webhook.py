@@ -1,0 +1,242 @@
+"""The Twilio webhook: requests in, the call engine, TwiML out.
+
+URL contract (docs/deploy.md): POST /voice (a call comes in), POST /voice/step?<state>
+(Gather action and the Redirect after it: no Digits means silence), POST
+/voice/dial-done?<state> (Dial action), POST /voice/whisper?l=<lang> (the agent's side of a
+transfer), GET /healthz. Only Digits and DialCallStatus are ever read from the form.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask import url_for
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ivr.core import callstate
+from ivr.core import flow
+from ivr.core.callstate import CallState
+from ivr.settings import Settings
+from ivr.web import privacy
+from ivr.web import signature
+from ivr.web import twiml
+from ivr.web.menustore import MenuStore
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__)
+MAX_BODY = 64 * 1024
+"""Twilio's webhook forms are a few kilobytes; anything far bigger is not Twilio (413)."""
+CACHE_SIZE = 4096
+"""Rendered answers kept per process (a few kilobytes each)."""
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+MAX_CACHED_QUERY = 256
+"""Our own state URLs are far shorter; a longer query is junk and not worth keeping."""
+
+
+class IvrState:
+    """What the blueprint needs per app: settings, the menu store, the last-resort answer."""
+
+    def __init__(self, settings: Settings, store: MenuStore) -> None:
+        self.settings = settings
+        self.store = store
+        # Built once at start-up from valid menus, so even a failure while apologising
+        # has a complete answer (apology, info line) to send.
+        menus = store.current()
+        self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
+        self.cache: dict[tuple[object, ...], bytes] = {}
+
+
+class WebLinks:
+    """Absolute URLs for the next steps; the signature check later sees the same URLs."""
+
+    def __init__(self, settings: Settings, caller_id: str | None = None) -> None:
+        self.base = (settings.public_base_url or "").rstrip("/")
+        self.prompts_base = (settings.prompts_base_url or "").rstrip("/")
+        self.caller_id = settings.caller_id or caller_id
+
+    def _url(self, endpoint: str, **params: str) -> str:
+        # Typed as plain **values so mypy does not match them to url_for's _external etc.
+        values: dict[str, Any] = params
+        if self.base:
+            return self.base + url_for(endpoint, **values)
+        return url_for(endpoint, _external=True, **values)
+
+    def step(self, state: CallState) -> str:
+        return self._url("voice.step", **callstate.encode(state))
+
+    def dial_done(self, state: CallState) -> str:
+        return self._url("voice.dial_done", **callstate.encode(state))
+
+    def whisper(self, lang: str) -> str:
+        return self._url("voice.whisper", l=lang)
+
+    def audio(self, filename: str) -> str:
+        if self.prompts_base:
+            return f"{self.prompts_base}/{filename}"
+        root = self.base or request.host_url.rstrip("/") + request.script_root
+        return f"{root}/audio/{filename}"
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Register the webhook: menu store, signature check, proxy handling, privacy filter."""
+    store = MenuStore(
+        settings.menus_path,
+        settings.prompts_dir,
+        settings.allow_offline_prompts,
+        settings.reload_interval,
+        prompts_on_disk=settings.prompts_base_url is None,
+    )
+    app.extensions["ivr"] = IvrState(settings, store)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    if settings.proxy_hops > 0:
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+    _log_through_gunicorn()
+    privacy.install()
+    app.register_blueprint(bp)
+
+
+def _log_through_gunicorn() -> None:
+    # Under gunicorn nothing configures the root logger, so reload errors and apologies
+    # would only reach stderr through logging's last resort; use gunicorn's error log.
+    gunicorn = logging.getLogger("gunicorn.error")
+    ivr_log = logging.getLogger("ivr")
+    if gunicorn.handlers and not ivr_log.handlers:
+        ivr_log.handlers = list(gunicorn.handlers)
+        ivr_log.setLevel(gunicorn.level)
+        ivr_log.propagate = False
+
+
+def _ivr() -> IvrState:
+    state: IvrState = current_app.extensions["ivr"]
+    return state
+
+
+def _xml(response: VoiceResponse) -> bytes:
+    xml: str = response.to_xml()  # twilio is untyped
+    return xml.encode("utf-8")
+
+
+def _twiml(body: bytes) -> Response:
+    # A bytes body gets a Content-Length: Twilio truncates chunked TwiML (error 12100).
+    return Response(body, mimetype="text/xml")
+
+
+@bp.before_request
+def _check_signature() -> None:
+    settings = _ivr().settings
+    if request.endpoint == "voice.health" or not settings.auth_token:
+        return
+    if not signature.is_signed(request, settings.auth_token, settings.public_base_url):
+        abort(Response(b"", status=403))
+
+
+def _answering(view: Callable[..., bytes]) -> Callable[..., Response]:
+    """Any failure while answering becomes an apology and the info line, with HTTP 200."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return _twiml(view(*args, **kwargs))
+        except HTTPException:
+            raise
+        except Exception:
+            log.exception("answering %s failed; apologising", request.path)
+            return _twiml(_apology())
+
+    return wrapper
+
+
+def _helpline_number() -> str | None:
+    """The number the caller dialled (Twilio's To): ours, shown to the info line instead."""
+    called = request.form.get("To", "")
+    return called if _E164.match(called) else None
+
+
+def _apology() -> bytes:
+    ivr = _ivr()
+    try:
+        menus = ivr.store.current()
+        lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
+        caller_id = ivr.settings.caller_id or _helpline_number()
+        return _xml(twiml.render_apology(menus, lang, caller_id))
+    except Exception:
+        log.exception("the apology failed too; sending the last-resort answer")
+        return ivr.last_resort
+
+
+def _answer(event: flow.Event) -> bytes:
+    """The TwiML answering `event` in the state this request's URL carries."""
+    ivr = _ivr()
+    menus, prompts = ivr.store.snapshot()
+    # The answer depends only on these, so each is rendered once per menus version (the
+    # read-out is the costliest step, and the one callers repeat); the raw query string
+    # stands for the state, so a cached answer needs no decoding either.
+    root = ivr.settings.public_base_url or request.host_url + request.script_root
+    links = WebLinks(ivr.settings, _helpline_number())
+    key = (menus.version, prompts.version, root, links.caller_id, request.endpoint,
+           request.query_string, event)
+    body = ivr.cache.get(key)
+    if body is None:
+        start = request.endpoint == "voice.voice"
+        state = CallState.start() if start else callstate.decode(request.args, menus)
+        turn = flow.next_turn(menus, state, event)
+        body = _xml(twiml.render_turn(turn, menus, links, prompts))
+        if len(ivr.cache) >= CACHE_SIZE:
+            ivr.cache.clear()
+        if len(request.query_string) <= MAX_CACHED_QUERY:
+            ivr.cache[key] = body
+    return body
+
+
+@bp.post("/voice")
+@_answering
+def voice() -> bytes:
+    return _answer(flow.Arrive())
+
+
+@bp.post("/voice/step")
+@_answering
+def step() -> bytes:
+    digits = request.form.get("Digits")
+    return _answer(flow.Press(digits) if digits else flow.Silence())
+
+
+@bp.post("/voice/dial-done")
+@_answering
+def dial_done() -> bytes:
+    return _answer(flow.DialEnded(request.form.get("DialCallStatus", "")))
+
+
+@bp.post("/voice/whisper")
+def whisper() -> Response:
+    ivr = _ivr()
+    try:
+        menus, prompts = ivr.store.snapshot()
+        lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
+        return _twiml(_xml(twiml.render_whisper(menus, lang, prompts, WebLinks(ivr.settings))))
+    except Exception:
+        # This runs on the agent's side: on failure, bridge the caller without the whisper.
+        log.exception("the whisper failed; bridging without it")
+        return _twiml(_xml(VoiceResponse()))
+
+
+@bp.get("/healthz")
+def health() -> Response:
+    return jsonify(_ivr().store.health())
