@@ -48,21 +48,24 @@ def menus(app):
 def test_a_broken_scenario_file_gets_every_problem_with_line_and_column(menus):
     assert problems(BROKEN, menus, "bad.yaml") == [
         "bad.yaml:2:9: error: [0].lang: unknown language 'fr' (one of: fi, sv, en)",
-        "bad.yaml:4:14: error: [0].steps[0].press: not phone keys: 'x'"
-        ' (keys 0-9, * and #, in quotes: press: "#")',
+        "bad.yaml:4:14: error: [0].steps[0].press: expected one phone key: 0-9, * or #,"
+        " got the text 'x' (in quotes, for example press: \"#\")",
         "bad.yaml:5:7: error: [0].steps[1].silnce: unknown key 'silnce' (did you mean 'silence'?)",
         "bad.yaml:6:7: error: [0].steps[2]: one action per step, not press and silence"
         " (split the step)",
-        "bad.yaml:7:16: error: [0].steps[3].outcome: unknown outcome 'bussy'"
-        " (did you mean 'busy'?)",
+        "bad.yaml:7:16: error: [0].steps[3].outcome: expected one of: completed, busy,"
+        " no-answer, failed, got the text 'bussy' (did you mean 'busy'?)",
         "bad.yaml:8:15: error: [0].steps[4].hears.contain: unknown key 'contain'"
         " (did you mean 'contains'?)",
-        "bad.yaml:9:9: error: [0].ends: unknown ending 'emergncy' (did you mean 'emergency'?)",
-        "bad.yaml:10:9: error: [1].name: the name must be text, not empty",
-        "bad.yaml:11:3: error: [1].steps: steps must be a list (one '- press: \"1\"' per line)",
+        "bad.yaml:9:9: error: [0].ends: expected one of: emergency, hangup, dead_end,"
+        " transferred, got the text 'emergncy' (did you mean 'emergency'?)",
+        "bad.yaml:10:9: error: [1].name: empty text (write the text, or remove the key)",
+        "bad.yaml:11:3: error: [1].steps: expected a list of steps, got a mapping"
+        " (write it as [a, b] or one '- item' per line)",
         "bad.yaml:12:3: error: [1].ends: say either transferred: <number> or in_menu: <menu id>",
         "bad.yaml:12:19: error: [1].ends.in_menu: unknown menu 'mian' (did you mean 'main'?)",
-        "bad.yaml:13:3: error: [2]: a scenario is a mapping (with name, steps and ends)",
+        "bad.yaml:13:3: error: [2]: expected a scenario: a mapping with name, steps and ends,"
+        " got the text 'just text'",
     ]
 
 
@@ -206,8 +209,7 @@ def test_load_scenarios_reports_problems_of_every_file(tmp_path, menus):
         load_scenarios([tmp_path], menus)
     assert [p.format() for p in error.value.problems] == [
         f"{tmp_path}/b.yaml:3:7: error: ends: unknown ending 'nope'"
-        " (one of: emergency, hangup, dead_end, transferred, or in_menu: <id>)",
-        f"{tmp_path}/c.yaml:1:1: error: missing 'steps'",
+        " (one of: emergency, hangup, dead_end, transferred, or in_menu: <menu id>)",
         f"{tmp_path}/c.yaml:2:1: error: step: unknown key 'step' (did you mean 'steps'?)",
     ]
 
@@ -308,8 +310,8 @@ def test_a_press_of_two_keys_is_refused_and_an_empty_press_says_nothing_was_give
     assert problems(text, menus, "two.yaml") == [
         "two.yaml:3:12: error: steps[0].press: one key per step, not '12'"
         ' (one step per key: press: "1", then press: "2")',
-        "two.yaml:4:11: error: steps[1].press: not phone keys: nothing"
-        ' (keys 0-9, * and #, in quotes: press: "#")',
+        "two.yaml:4:11: error: steps[1].press: expected one phone key: 0-9, * or #, got nothing"
+        ' (write it in quotes: "*" or "#")',
     ]
 
 

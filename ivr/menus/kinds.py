@@ -285,3 +285,43 @@ class Items(Kind):
             findings += wrong
             clean.append(None if item is BAD else item)  # keep indexes: paths point at lines
         return clean, findings
+
+
+@dataclass(frozen=True)
+class Exactly(Kind):
+    """One literal value, such as `silence: true`."""
+
+    value: Any = True
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", describe(self.value).removeprefix("the text "))
+
+    def accepts(self, value: Any) -> bool:
+        return type(value) is type(self.value) and value == self.value
+
+
+def shape_of(value: Any) -> str:
+    """'mapping', 'list' or 'scalar': how a YAML value is written."""
+    return "mapping" if isinstance(value, dict) else "list" if isinstance(value, list) else "scalar"
+
+
+SHAPES = {Fields: "mapping", Table: "mapping", Texts: "mapping", Items: "list"}
+
+
+@dataclass(frozen=True)
+class OneOf(Kind):
+    """A value written in one of several shapes (a word, a list, a mapping); its shape says
+    which kind checks it, so the problems are those of the form the author chose."""
+
+    kinds: tuple[Kind, ...] = ()
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", " or ".join(kind.name for kind in self.kinds))
+
+    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+        for kind in self.kinds:
+            if SHAPES.get(type(kind), "scalar") == shape_of(value):
+                return kind.check(value, path)
+        return BAD, [self.wrong(value, path)]

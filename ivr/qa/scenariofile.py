@@ -1,35 +1,28 @@
 """Call-flow scenario files (flows/*.yaml beside menus.yaml) read into checked values, with
 line numbers.
 
-A file holds one scenario (a mapping) or several (a list of mappings). Each problem is
-reported at once, in the same `file:line:col: error: path: message (hint)` form as menus.yaml.
+A file holds one scenario (a mapping) or several (a list of mappings). The shape is declared
+in scenarioschema.py with the kinds menus.yaml uses, so each problem is reported at once in
+the same `file:line:col: error: path: message (hint)` form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.model import Menus
-from ivr.core.phone import KEYPAD
-from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
+from ivr.menus.kinds import BAD
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import Path as KeyPath
 from ivr.menus.problems import Problem
 from ivr.menus.problems import place
 from ivr.menus.problems import sort_problems
-from ivr.menus.problems import suggest
 from ivr.menus.yamlsource import Marks
 from ivr.menus.yamlsource import parse_yaml
-
-SCENARIO_KEYS = ("name", "lang", "steps", "ends")
-STEP_KEYS = ("press", "silence", "say", "outcome", "hears", "agent_hears", "menu")
-HEARS_KEYS = ("contains", "not_contains", "lang")
-END_WORDS = ("emergency", "hangup", "dead_end", "transferred")
-END_KEYS = ("transferred", "in_menu")
-"""A transfer ends a call only when answered, so `transferred` means completed."""
+from ivr.qa.scenarioschema import ACTIONS
+from ivr.qa.scenarioschema import SCENARIO
+from ivr.qa.scenarioschema import check_scenario
 
 
 @dataclass(frozen=True)
@@ -111,11 +104,13 @@ def parse_scenarios(text: str, filename: str, menus: Menus | None = None) -> lis
     findings: list[Finding] = []
     scenarios = []
     for index, item in enumerate(items):
-        path: Path = (index,) if root is not None else ()
-        found = list(_check_scenario(item, path, menus))
+        path: KeyPath = (index,) if root is not None else ()
+        clean, found = SCENARIO.check(item, path)
+        if clean is not BAD:
+            found += check_scenario(clean, path, menus)
         findings += found
         if not found:
-            scenarios.append(_build(item, path, filename, marks))
+            scenarios.append(_build(clean, path, filename, marks))
     if not items:
         findings.append(Finding((), "no scenario in this file", "write name, steps and ends"))
     if findings:
@@ -123,140 +118,10 @@ def parse_scenarios(text: str, filename: str, menus: Menus | None = None) -> lis
     return scenarios
 
 
-# -- checks: every problem at once -----------------------------------------------------------
-
-
-def _unknown_keys(data: dict[str, Any], path: Path, known: tuple[str, ...]) -> Iterator[Finding]:
-    for key in data:
-        if key not in known:
-            hint = suggest(key, known) or f"one of: {', '.join(known)}"
-            yield Finding(path + (key,), f"unknown key '{key}'", hint, at_key=True)
-
-
-def _check_scenario(data: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
-    if not isinstance(data, dict):
-        yield Finding(path, "a scenario is a mapping", "with name, steps and ends")
-        return
-    yield from _unknown_keys(data, path, SCENARIO_KEYS)
-    for key in ("name", "steps", "ends"):
-        if key not in data:
-            yield Finding(path, f"missing '{key}'", None)
-    if "name" in data and not (isinstance(data["name"], str) and data["name"].strip()):
-        yield Finding(path + ("name",), "the name must be text, not empty", None)
-    if "lang" in data:
-        yield from _check_lang(data["lang"], path + ("lang",), menus)
-    steps = data.get("steps", [])
-    if not isinstance(steps, list):
-        yield Finding(path + ("steps",), "steps must be a list", "one '- press: \"1\"' per line")
-    else:
-        for index, step in enumerate(steps):
-            yield from _check_step(step, path + ("steps", index), menus)
-    if "ends" in data:
-        yield from _check_ends(data["ends"], path + ("ends",), menus)
-
-
-def _check_lang(value: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
-    if not isinstance(value, str):
-        yield Finding(path, "a language code is text", "for example fi")
-    elif menus is not None and value not in menus.languages:
-        hint = suggest(value, menus.languages) or f"one of: {', '.join(menus.languages)}"
-        yield Finding(path, f"unknown language '{value}'", hint)
-
-
-def _check_menu(value: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
-    known = [LANGUAGE_MENU, *menus.menus] if menus is not None else None
-    if not isinstance(value, str):
-        yield Finding(path, "a menu id is text", None)
-    elif known is not None and value not in known:
-        yield Finding(path, f"unknown menu '{value}'", suggest(value, known))
-
-
-def _check_step(step: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
-    if not isinstance(step, dict) or not step:
-        yield Finding(path, "a step is a mapping", 'for example {press: "1"} or {silence: true}')
-        return
-    yield from _unknown_keys(step, path, STEP_KEYS)
-    actions = [key for key in ("press", "silence", "say") if key in step]
-    if len(actions) > 1:
-        yield Finding(path, f"one action per step, not {' and '.join(actions)}", "split the step")
-    if "press" in step:
-        keys = _keys(step["press"])
-        if keys is None or not keys or not set(keys) <= set(KEYPAD):
-            hint = 'keys 0-9, * and #, in quotes: press: "#"'
-            got = "nothing" if step["press"] is None else repr(step["press"])
-            yield Finding(path + ("press",), f"not phone keys: {got}", hint)
-        elif len(keys) > 1:
-            # Every menu listens for one key (numDigits=1): the rest would be lost unheard.
-            hint = f'one step per key: press: "{keys[0]}", then press: "{keys[1]}"'
-            yield Finding(path + ("press",), f"one key per step, not {keys!r}", hint)
-    if "silence" in step and step["silence"] is not True:
-        yield Finding(path + ("silence",), "silence takes true", "silence: true")
-    if "say" in step and not isinstance(step["say"], str):
-        yield Finding(path + ("say",), "say takes the words spoken, as text", None)
-    if "outcome" in step and step["outcome"] not in OUTCOMES:
-        hint = suggest(str(step["outcome"]), OUTCOMES) or f"one of: {', '.join(OUTCOMES)}"
-        yield Finding(path + ("outcome",), f"unknown outcome {step['outcome']!r}", hint)
-    for key in ("hears", "agent_hears"):
-        if key in step:
-            yield from _check_hears(step[key], path + (key,), menus)
-    if "menu" in step:
-        yield from _check_menu(step["menu"], path + ("menu",), menus)
-
-
-def _check_hears(hears: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
-    if isinstance(hears, str):
-        return
-    if not isinstance(hears, dict):
-        yield Finding(path, "hears is text or a mapping", "contains, not_contains, lang")
-        return
-    yield from _unknown_keys(hears, path, HEARS_KEYS)
-    for key in ("contains", "not_contains"):
-        if key in hears and _texts(hears[key]) is None:
-            yield Finding(path + (key,), f"{key} takes text or a list of texts", None)
-    if "lang" in hears:
-        yield from _check_lang(hears["lang"], path + ("lang",), menus)
-
-
-def _check_ends(ends: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
-    if isinstance(ends, str):
-        if ends not in END_WORDS:
-            hint = suggest(ends, END_WORDS) or f"one of: {', '.join(END_WORDS)}, or in_menu: <id>"
-            yield Finding(path, f"unknown ending '{ends}'", hint)
-        return
-    if not isinstance(ends, dict):
-        yield Finding(path, "ends is a word or a mapping", "emergency, or transferred: <number>")
-        return
-    yield from _unknown_keys(ends, path, END_KEYS)
-    kinds = [k for k in ("transferred", "in_menu") if k in ends]
-    if len(kinds) != 1:
-        yield Finding(path, "say either transferred: <number> or in_menu: <menu id>", None)
-    if "in_menu" in ends:
-        yield from _check_menu(ends["in_menu"], path + ("in_menu",), menus)
-    if "transferred" in ends and not isinstance(ends["transferred"], str):
-        yield Finding(path + ("transferred",), "the number is text", 'in quotes: "+358295463177"')
-
-
-def _keys(value: Any) -> str | None:
-    # YAML reads press: 2 as a number; digits are what the author meant.
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) and value >= 0:
-        return str(value)
-    return value if isinstance(value, str) else None
-
-
-def _texts(value: Any) -> tuple[str, ...] | None:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return None
-
-
 # -- building the values once the data is known to be right ----------------------------------
 
 
-def _build(data: dict[str, Any], path: Path, filename: str, marks: Marks) -> Scenario:
+def _build(data: dict[str, Any], path: KeyPath, filename: str, marks: Marks) -> Scenario:
     steps = tuple(
         _build_step(step, marks.locate(path + ("steps", i))[0])
         for i, step in enumerate(data["steps"])
@@ -273,8 +138,8 @@ def _build(data: dict[str, Any], path: Path, filename: str, marks: Marks) -> Sce
 
 
 def _build_step(step: dict[str, Any], line: int) -> Step:
-    action = next((k for k in ("press", "silence", "say") if k in step), None)
-    value = {"press": _keys(step.get("press")), "say": step.get("say")}.get(action or "", None)
+    action = next((k for k in ACTIONS if k in step), None)
+    value = {"press": step.get("press"), "say": step.get("say")}.get(action or "", None)
     return Step(
         line=line,
         action=action,
@@ -292,10 +157,14 @@ def _build_hears(hears: str | dict[str, Any] | None) -> Hears | None:
     if isinstance(hears, str):
         hears = {"contains": hears}
     return Hears(
-        contains=_texts(hears.get("contains", [])) or (),
-        not_contains=_texts(hears.get("not_contains", [])) or (),
+        contains=_texts(hears.get("contains", ())),
+        not_contains=_texts(hears.get("not_contains", ())),
         lang=hears.get("lang"),
     )
+
+
+def _texts(value: str | list[str] | tuple[()]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _build_ends(ends: str | dict[str, Any]) -> Ends:
