@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,8 +13,9 @@ from urllib.parse import urlsplit
 from ivr.core import callstate
 from ivr.core import script
 from ivr.core.model import Menus
-
-MANIFEST = "manifest.json"
+from ivr.prompts.catalogue import MANIFEST
+from ivr.prompts.catalogue import ManifestError
+from ivr.prompts.catalogue import parse_manifest
 
 
 def _path_of(url: str) -> str:
@@ -57,10 +57,10 @@ class Listener:
 def load_manifest(prompts_dir: Path) -> dict[str, tuple[str, str]]:
     """File name -> (text, lang) from prompts/manifest.json; none if it is missing or broken."""
     try:
-        data = json.loads((Path(prompts_dir) / MANIFEST).read_text(encoding="utf-8"))
-        return {name: (e["text"], e["lang"]) for name, e in data["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        manifest = parse_manifest((Path(prompts_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ManifestError):
         return {}
+    return {name: (entry.text, entry.lang) for name, entry in manifest.files.items()}
 
 
 def listener_for(menus: Menus, prompts_dir: Path | None = None) -> Listener:
