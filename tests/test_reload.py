@@ -4,6 +4,7 @@ import datetime
 import logging
 import os
 import re
+import time
 
 import pytest
 
@@ -14,13 +15,19 @@ from ivr.web.menustore import MenusUnavailable
 MAIN_EN = "Main menu. Choose the help you need."
 
 
+def saved(path, text=None, ago=5.0):
+    """Write `text` (if given) and make the file look saved `ago` seconds ago: it has stood
+    still, so the next reload check reads it (the store waits out a file still moving)."""
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    then = time.time() - ago
+    os.utime(path, (then, then))
+
+
 def rewrite(path, old, new, count=-1):
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-    # Make sure the change is seen even on file systems with coarse timestamps.
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
+    saved(path, text.replace(old, new, count))
 
 
 def main_menu(signed_post):
@@ -63,11 +70,11 @@ def test_a_deleted_file_keeps_the_last_valid_menus_answering(signed_post, menus_
 
 def test_fixing_the_file_clears_the_error(signed_post, menus_file, client):
     good = menus_file.read_text(encoding="utf-8")
-    menus_file.write_text("menus: [", encoding="utf-8")
+    saved(menus_file, "menus: [")
     main_menu(signed_post)
     assert client.get("/healthz").get_json()["last_reload_error"]
     rewrite_to = good.replace("Choose the help you need.", "Choose.")
-    menus_file.write_text(rewrite_to, encoding="utf-8")
+    saved(menus_file, rewrite_to)
     assert "Main menu. Choose." in main_menu(signed_post)
     health = client.get("/healthz").get_json()
     assert (health["status"], health["last_reload_error"]) == ("ok", None)
