@@ -10,7 +10,6 @@ that a process starting while menus.yaml is broken still has menus to serve (ite
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
