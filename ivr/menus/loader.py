@@ -78,8 +78,8 @@ def seed_names(path: Path) -> list[str] | None:
 def check_menus_file(
     path: Path, text: str, today: datetime.date | None = None
 ) -> tuple[Menus | None, list[Problem]]:
-    """What `validate` and the server both check (issue 8 item 7): the text of the file at
-    `path`, each service's `source` against the seeds/ folder beside it."""
+    """The menus in the text of the file at `path`, sources checked against seeds/ beside it."""
+    # The one check `validate` and the live server both run (issue 8 item 7).
     return check_menus_text(text, str(path), today, seed_names(path))
 
 

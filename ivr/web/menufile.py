@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ivr.atomicfile import write_atomic
 from ivr.core.model import Menus
@@ -24,16 +25,22 @@ log = logging.getLogger(__name__)
 SETTLE = 1.0
 """Seconds a changed menus.yaml must stand still before it is read as a new version."""
 
-Stamp = tuple[int, int, int, int]
+class Stamp(NamedTuple):
+    """What changes whenever the file does: a rename over it changes the inode too."""
+
+    inode: int
+    mtime_ns: int
+    ctime_ns: int
+    size: int
 
 
 def stamp(path: Path) -> Stamp | None:
-    """What changes whenever the file does (None if it is not there)."""
+    """The file's stamp now (None if it is not there)."""
     try:
         info = path.stat()
     except OSError:
         return None
-    return (info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size)
+    return Stamp(info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size)
 
 
 def last_good_path(path: Path) -> Path:
@@ -68,7 +75,7 @@ class Settling:
         # Either the file's own mtime is old enough, or we have watched it stay the same
         # that long (an mtime in the future, from a skewed clock or a copy, must not keep
         # a good edit out for ever).
-        if self._wall() - version.stamp[1] / 1e9 >= self.settle:
+        if self._wall() - version.stamp.mtime_ns / 1e9 >= self.settle:
             return True
         now = self._clock()
         if self._first_seen is None or self._first_seen[0] != version.stamp:
