@@ -57,9 +57,14 @@ def test_a_settings_typo_is_one_line_and_help_still_works(tmp_path):
 
 
 def test_the_wheel_holds_the_package_its_templates_and_the_ivr_command(tmp_path):
+    # Built from a copy: setuptools leaves build/ and *.egg-info in the tree it builds.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "ivr", source / "ivr", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
+         "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     wheel = next(tmp_path.glob("helpline_ivr-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()

@@ -4,6 +4,8 @@ import datetime
 import logging
 import os
 import re
+import shutil
+import time
 
 import pytest
 
@@ -14,13 +16,19 @@ from ivr.web.menustore import MenusUnavailable
 MAIN_EN = "Main menu. Choose the help you need."
 
 
+def saved(path, text=None, ago=5.0):
+    """Write `text` (if given) and make the file look saved `ago` seconds ago: it has stood
+    still, so the next reload check reads it (the store waits out a file still moving)."""
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    then = time.time() - ago
+    os.utime(path, (then, then))
+
+
 def rewrite(path, old, new, count=-1):
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-    # Make sure the change is seen even on file systems with coarse timestamps.
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
+    saved(path, text.replace(old, new, count))
 
 
 def main_menu(signed_post):
@@ -63,11 +71,11 @@ def test_a_deleted_file_keeps_the_last_valid_menus_answering(signed_post, menus_
 
 def test_fixing_the_file_clears_the_error(signed_post, menus_file, client):
     good = menus_file.read_text(encoding="utf-8")
-    menus_file.write_text("menus: [", encoding="utf-8")
+    saved(menus_file, "menus: [")
     main_menu(signed_post)
     assert client.get("/healthz").get_json()["last_reload_error"]
     rewrite_to = good.replace("Choose the help you need.", "Choose.")
-    menus_file.write_text(rewrite_to, encoding="utf-8")
+    saved(menus_file, rewrite_to)
     assert "Main menu. Choose." in main_menu(signed_post)
     health = client.get("/healthz").get_json()
     assert (health["status"], health["last_reload_error"]) == ("ok", None)
@@ -140,3 +148,93 @@ def test_a_rejected_file_logs_its_error_not_warnings(settings, menus_file, clien
     assert warnings(caplog) == []
     rejected = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert len(rejected) == 1 and "call.emergency_forwarding" in rejected[0]
+
+
+def health(client):
+    answer = client.get("/healthz").get_json()
+    return answer["status"], answer["menus_version"], answer["last_reload_error"]
+
+
+def break_menus(menus_file, client):
+    """A rejected edit: healthz goes stale."""
+    text = menus_file.read_text(encoding="utf-8")
+    saved(menus_file, text.replace("goto: needs_safety", "goto: nowhere", 1))
+    status, _, error = health(client)
+    assert status == "stale" and "no menu named 'nowhere'" in error
+
+
+def undo_in_place(path, good, tmp_path):
+    saved(path, good)
+
+
+def copy_back(path, good, tmp_path):
+    backup = tmp_path / "backup.yaml"
+    backup.write_text(good, encoding="utf-8")
+    shutil.copy(backup, path)
+    saved(path)
+
+
+def checkout(path, good, tmp_path):
+    # git checkout writes a new file and renames it over the old one.
+    fresh = tmp_path / ".menus.yaml.new"
+    fresh.write_text(good, encoding="utf-8")
+    os.replace(fresh, path)
+    saved(path)
+
+
+@pytest.mark.parametrize("restore", [undo_in_place, copy_back, checkout])
+def test_restoring_the_live_content_clears_stale(menus_file, client, tmp_path, restore):
+    good = menus_file.read_text(encoding="utf-8")
+    _, version, _ = health(client)
+    break_menus(menus_file, client)
+    restore(menus_file, good, tmp_path)
+    assert health(client) == ("ok", version, None)
+
+
+def test_restoring_a_deleted_file_clears_stale(menus_file, client, tmp_path):
+    good = menus_file.read_text(encoding="utf-8")
+    _, version, _ = health(client)
+    menus_file.unlink()
+    assert health(client)[0] == "stale"
+    undo_in_place(menus_file, good, tmp_path)
+    assert health(client) == ("ok", version, None)
+
+
+READOUT_INFO_LINE = "For the 24-hour info line, press 3."
+
+
+def readout(signed_post):
+    """The services read-out for safe housing in the capital region, in English."""
+    answer = signed_post("/voice/step?m=region&l=en&n=safe_housing", {"Digits": "1"})
+    return answer.get_data(as_text=True)
+
+
+def test_a_file_still_being_written_does_not_go_live(menus_file, client, signed_post):
+    # An editor writing in place, caught after line 574: what is there is valid, but the
+    # read-out has lost its info-line option (issue 8 item 6).
+    text = menus_file.read_text(encoding="utf-8")
+    assert READOUT_INFO_LINE in readout(signed_post)
+    _, version, _ = health(client)
+    menus_file.write_text("".join(text.splitlines(keepends=True)[:574]), encoding="utf-8")
+    for _ in range(3):
+        assert READOUT_INFO_LINE in readout(signed_post)
+        assert health(client) == ("ok", version, None)
+    saved(menus_file)  # the write stopped a while ago: whatever is there now is the edit
+    assert READOUT_INFO_LINE not in readout(signed_post)
+    assert health(client)[1] != version
+
+
+def test_a_change_goes_live_once_it_stood_still_even_with_an_mtime_in_the_future(
+    menus_file, tmp_path
+):
+    now = [100.0]
+    store = MenuStore(menus_file, tmp_path / "prompts", interval=0.0, clock=lambda: now[0])
+    version = store.menus().version
+    rewrite(menus_file, "Choose the help you need.", "Choose.")
+    ahead = time.time() + 3600  # a copy from a machine whose clock is an hour ahead
+    os.utime(menus_file, (ahead, ahead))
+    assert store.menus().version == version
+    now[0] += 0.9
+    assert store.menus().version == version
+    now[0] += 0.1
+    assert store.menus().version != version

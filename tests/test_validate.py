@@ -1,4 +1,4 @@
-"""`python -m ivr validate`: golden outputs for broken menus, exit codes, JSON, file errors.
+"""`ivr validate`: golden outputs for broken menus, exit codes, JSON, file errors.
 
 Golden pairs live in tests/data/menus_bad: <case>.yaml (a copy of tests/data/menus_ok with
 the broken line commented) and <case>.txt (the whole output, then `[exit N]`). After a

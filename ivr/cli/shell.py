@@ -14,7 +14,7 @@ import click
 from flask import Flask
 
 from ivr.core.model import Menus
-from ivr.menus.loader import check_menus_text
+from ivr.menus import loader
 from ivr.menus.problems import Problem
 from ivr.settings import Settings
 from ivr.settings import SettingsError
@@ -86,19 +86,10 @@ def read_menus_file(path: Path) -> str:
     return text
 
 
-def seed_names(path: Path) -> list[str] | None:
-    """The file names in the seeds/ folder next to the menus file, or None if there is none."""
-    folder = path.parent / "seeds"
-    try:
-        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else None
-    except OSError:
-        return None  # an unreadable folder is no reason to fail validation
-
-
 def check_menus_file(path: Path, today: datetime.date | None = None
                      ) -> tuple[Menus | None, list[Problem]]:
-    """Every problem in the file, with exactly the checks `validate` applies."""
-    return check_menus_text(read_menus_file(path), str(path), today, seed_names(path))
+    """Every problem in the file, with exactly the checks the live server applies."""
+    return loader.check_menus_file(path, read_menus_file(path), today)
 
 
 def load_menus_file(path: Path) -> Menus:

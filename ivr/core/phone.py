@@ -13,3 +13,7 @@ TRANSFER_OUTCOMES = ("completed", "busy", "no-answer", "failed")
 
 DIAL_ANSWERED = frozenset({"completed", "answered"})
 """The DialCallStatus values that mean the caller spoke to the info line."""
+
+DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
+"""Every DialCallStatus Twilio documents for a <Dial> action; the webhook passes anything
+else on as '' (the engine treats it as a failed transfer), so junk is one cache entry."""

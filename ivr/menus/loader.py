@@ -66,6 +66,23 @@ def check_menus_text(
     return build_menus(clean, version=hashlib.sha256(text.encode()).hexdigest()[:12]), problems
 
 
+def seed_names(path: Path) -> list[str] | None:
+    """The file names in the seeds/ folder next to the menus file, or None if there is none."""
+    folder = path.parent / "seeds"
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else None
+    except OSError:
+        return None  # an unreadable folder is no reason to fail validation
+
+
+def check_menus_file(
+    path: Path, text: str, today: datetime.date | None = None
+) -> tuple[Menus | None, list[Problem]]:
+    """The menus in the text of the file at `path`, sources checked against seeds/ beside it."""
+    # The one check `validate` and the live server both run (issue 8 item 7).
+    return check_menus_text(text, str(path), today, seed_names(path))
+
+
 def parse_menus(text: str, filename: str = "menus.yaml") -> Menus:
     """Parse and validate menus text; raise InvalidMenus with every problem found."""
     menus, problems = check_menus_text(text, filename)

@@ -19,8 +19,14 @@ from typing import Any
 
 from ivr.core.model import Menus
 from ivr.menus.loader import InvalidMenus
-from ivr.menus.loader import check_menus_text
 from ivr.prompts.index import PromptIndex
+from ivr.web.menufile import SETTLE
+from ivr.web.menufile import LastGood
+from ivr.web.menufile import Settling
+from ivr.web.menufile import Stamp
+from ivr.web.menufile import check_version
+from ivr.web.menufile import read_version
+from ivr.web.menufile import stamp
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +47,6 @@ def _format(problem: Any) -> str:
     return str(formatter()) if callable(formatter) else str(problem)
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return (info.st_mtime_ns, info.st_size)
-
-
 def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
@@ -64,6 +62,8 @@ class MenuStore:
         interval: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
         prompts_on_disk: bool = True,
+        settle: float = SETTLE,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.menus_path = Path(menus_path)
         self.prompts_dir = Path(prompts_dir)
@@ -74,22 +74,56 @@ class MenuStore:
         self._clock = clock
         self._lock = threading.Lock()
         self._checked = clock()
+        self._settling = Settling(settle, clock, wall)
+        self.last_good = LastGood(self.menus_path)
         self.last_reload_error: str | None = None
         self._failed_digest: str | None = None
-        self._menus_stamp = _stamp(self.menus_path)
-        try:
-            self._menus, warnings = self._parse(self.menus_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, InvalidMenus) as error:
-            raise MenusUnavailable(
-                f"cannot serve {self.menus_path}:\n{describe_problems(error)}\n"
-                f"(run `ivr validate {self.menus_path}`)"
-            ) from error
+        self._menus_stamp: Stamp | None = None
+        self._menus = self._start()
         self.loaded_at = _now()
-        self._warn(self._menus, warnings)
-        self._prompts_stamp = _stamp(self._manifest)
+        self._prompts_stamp = stamp(self._manifest)
         index = self._load_prompts()
         self._manifest_broken = index is None
         self._prompts = index if index is not None else PromptIndex()
+
+    def _start(self) -> Menus:
+        """The file's menus; while it is broken or still being written, the last good copy."""
+        try:
+            version = read_version(self.menus_path) or read_version(self.menus_path)
+        except OSError as error:
+            return self._start_from_last_good(f"cannot read {self.menus_path}: {error}", error)
+        if version is None or (
+            not self._settling.settled(version) and self.last_good.path.is_file()
+        ):
+            return self._start_from_last_good(None, None)  # read again at the first check
+        self._menus_stamp = version.stamp
+        try:
+            menus, warnings = check_version(self.menus_path, version.raw)
+        except InvalidMenus as error:
+            self._failed_digest = hashlib.sha256(version.raw).hexdigest()
+            return self._start_from_last_good(describe_problems(error), error)
+        self.last_good.save(version.raw)
+        self._warn(warnings)
+        return menus
+
+    def _start_from_last_good(self, reason: str | None, error: Exception | None) -> Menus:
+        # Only with no valid version at all may a process refuse to start: a gunicorn
+        # worker that exits at boot makes the master stop the whole server (item 1).
+        try:
+            menus, warnings = self.last_good.load()
+        except (OSError, InvalidMenus) as copy_error:
+            copy = ("there is no last-good copy" if isinstance(copy_error, OSError)
+                    else f"{self.last_good.path} is not valid either")
+            raise MenusUnavailable(
+                f"cannot serve {self.menus_path}:\n{reason or 'it was being written'}\n"
+                f"({copy}; run `ivr validate {self.menus_path}`)"
+            ) from error or copy_error
+        self.last_reload_error = reason
+        if reason is not None:
+            log.error("menus file not valid at start, serving the last-good copy %s "
+                      "(version %s): %s", self.last_good.path, menus.version, reason)
+        self._warn(warnings)
+        return menus
 
     @property
     def _manifest(self) -> Path:
@@ -139,36 +173,38 @@ class MenuStore:
             self._lock.release()
 
     def _reload_menus(self) -> None:
-        stamp = _stamp(self.menus_path)
-        if stamp == self._menus_stamp:
+        current = stamp(self.menus_path)
+        if current == self._menus_stamp:
             return
-        self._menus_stamp = stamp
         try:
-            raw = self.menus_path.read_bytes()
+            version = read_version(self.menus_path)
         except OSError as error:
+            self._menus_stamp = current
             self._reject(f"missing:{error.errno}", f"cannot read {self.menus_path}: {error}")
             return
-        digest = hashlib.sha256(raw).hexdigest()
+        if version is None:
+            return  # written to while we read it: look again at the next check
+        digest = hashlib.sha256(version.raw).hexdigest()
         if digest[:12] == self._menus.version:
+            # Back to what is live (an undo, a checkout): nothing is stale any more (item 10).
+            self._menus_stamp = version.stamp
+            self.last_reload_error, self._failed_digest = None, None
             return
+        if not self._settling.settled(version):
+            return  # maybe half a write: only a file that stood still goes live (item 6)
+        self._menus_stamp = version.stamp
         try:
-            menus, warnings = self._parse(raw.decode("utf-8"))
-        except (UnicodeDecodeError, InvalidMenus) as error:
+            menus, warnings = check_version(self.menus_path, version.raw)
+        except InvalidMenus as error:
             self._reject(digest, describe_problems(error))
             return
         self._menus, self.loaded_at = menus, _now()
         self.last_reload_error, self._failed_digest = None, None
         log.info("menus reloaded from %s: version %s", self.menus_path, menus.version)
-        self._warn(menus, warnings)
+        self.last_good.save(version.raw)
+        self._warn(warnings)
 
-    def _parse(self, text: str) -> tuple[Menus, list[str]]:
-        """Valid menus from the text and their warnings, formatted; InvalidMenus on errors."""
-        menus, problems = check_menus_text(text, str(self.menus_path))
-        if menus is None:
-            raise InvalidMenus(problems)
-        return menus, [p.format() for p in problems if p.severity == "warning"]
-
-    def _warn(self, menus: Menus, warnings: list[str]) -> None:
+    def _warn(self, warnings: list[str]) -> None:
         # Valid is not the same as safe: 112 forwarding switched on, or a directory entry
         # not checked for a year, must reach whoever reads the server log. Called only when
         # a version goes live (a touched but unchanged file is not reparsed): once a version.
@@ -188,12 +224,12 @@ class MenuStore:
         # and not per lookup: the webhook caches whole answers per prompts version, so only
         # a new index (a new version) stops a cached <Play> of it. Listing the folder costs
         # about 0.3 ms for 800 files, once per check interval.
-        stamp = _stamp(self._manifest)
-        if stamp == self._prompts_stamp and (
+        manifest = stamp(self._manifest)
+        if manifest == self._prompts_stamp and (
             self._manifest_broken or not self._prompts.files_changed(self.prompts_dir)
         ):
             return  # (a broken manifest is logged once, then waits for the next change)
-        self._prompts_stamp = stamp
+        self._prompts_stamp = manifest
         index = self._load_prompts()
         self._manifest_broken = index is None
         if index is not None:

@@ -3,7 +3,9 @@
 URL contract (docs/deploy.md): POST /voice (a call comes in), POST /voice/step?<state>
 (Gather action and the Redirect after it: no Digits means silence), POST
 /voice/dial-done?<state> (Dial action), POST /voice/whisper?l=<lang> (the agent's side of a
-transfer), GET /healthz. Only Digits and DialCallStatus are ever read from the form.
+transfer), GET /healthz. Besides the signature check (the whole form, as Twilio signed it),
+only Digits, DialCallStatus and To are read from the form: To is the helpline's own number,
+shown to the info line instead of the caller's (ivr/web/privacy.py).
 """
 
 from __future__ import annotations
@@ -29,24 +31,28 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ivr.core import callstate
 from ivr.core import flow
 from ivr.core.callstate import CallState
+from ivr.core.phone import DIAL_STATUSES
+from ivr.core.phone import KEYPAD
 from ivr.settings import Settings
 from ivr.web import privacy
 from ivr.web import signature
 from ivr.web import twiml
+from ivr.web.answercache import AnswerCache
+from ivr.web.bodylimit import BodyLimit
 from ivr.web.menustore import MenuStore
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__)
 MAX_BODY = 64 * 1024
 """Twilio's webhook forms are a few kilobytes; anything far bigger is not Twilio (413)."""
-CACHE_SIZE = 4096
-"""Rendered answers kept per process (a few kilobytes each)."""
+NOT_A_KEY = "?"
+"""What the engine is given for any Digits that are not one phone key: it hears them alike."""
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 MAX_CACHED_QUERY = 256
 """Our own state URLs are far shorter; a longer query is junk and not worth keeping."""
 
 
-class IvrState:
+class WebhookContext:
     """What the blueprint needs per app: settings, the menu store, the last-resort answer."""
 
     def __init__(self, settings: Settings, store: MenuStore) -> None:
@@ -56,7 +62,7 @@ class IvrState:
         # has a complete answer (apology, info line) to send.
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
-        self.cache: dict[tuple[object, ...], bytes] = {}
+        self.cache = AnswerCache()
 
 
 class WebLinks:
@@ -92,6 +98,9 @@ class WebLinks:
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the webhook: menu store, signature check, proxy handling, privacy filter."""
+    # Logging first: a start on a broken menus.yaml logs why, through gunicorn's error log.
+    _log_through_gunicorn()
+    privacy.install()
     store = MenuStore(
         settings.menus_path,
         settings.prompts_dir,
@@ -99,16 +108,16 @@ def init_app(app: Flask, settings: Settings) -> None:
         settings.reload_interval,
         prompts_on_disk=settings.prompts_base_url is None,
     )
-    app.extensions["ivr"] = IvrState(settings, store)
+    app.extensions["ivr"] = WebhookContext(settings, store)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.wsgi_app = BodyLimit(app.wsgi_app, limit)  # type: ignore[method-assign]
     if settings.proxy_hops > 0:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
-    _log_through_gunicorn()
-    privacy.install()
     app.register_blueprint(bp)
 
 
@@ -123,8 +132,8 @@ def _log_through_gunicorn() -> None:
         ivr_log.propagate = False
 
 
-def _ivr() -> IvrState:
-    state: IvrState = current_app.extensions["ivr"]
+def _ivr() -> WebhookContext:
+    state: WebhookContext = current_app.extensions["ivr"]
     return state
 
 
@@ -198,10 +207,8 @@ def _answer(event: flow.Event) -> bytes:
         state = CallState.start() if start else callstate.decode(request.args, menus)
         turn = flow.next_turn(menus, state, event)
         body = _xml(twiml.render_turn(turn, menus, links, prompts))
-        if len(ivr.cache) >= CACHE_SIZE:
-            ivr.cache.clear()
         if len(request.query_string) <= MAX_CACHED_QUERY:
-            ivr.cache[key] = body
+            ivr.cache.put(key, body)
     return body
 
 
@@ -214,14 +221,22 @@ def voice() -> bytes:
 @bp.post("/voice/step")
 @_answering
 def step() -> bytes:
-    digits = request.form.get("Digits")
-    return _answer(flow.Press(digits) if digits else flow.Silence())
+    return _answer(_pressed(request.form.get("Digits")))
+
+
+def _pressed(digits: str | None) -> flow.Event:
+    # The event, not the raw field, is what keys the cache: up to 64 KB of junk Digits are
+    # one wrong key to the engine and must be one cache entry too (issue 8 item 8).
+    if not digits:
+        return flow.Silence()
+    return flow.Press(digits if len(digits) == 1 and digits in KEYPAD else NOT_A_KEY)
 
 
 @bp.post("/voice/dial-done")
 @_answering
 def dial_done() -> bytes:
-    return _answer(flow.DialEnded(request.form.get("DialCallStatus", "")))
+    status = request.form.get("DialCallStatus", "")
+    return _answer(flow.DialEnded(status if status in DIAL_STATUSES else ""))
 
 
 @bp.post("/voice/whisper")

@@ -1,1 +1,0 @@
-"""Recorded speech: which sentences need audio, the manifest, building and serving it."""

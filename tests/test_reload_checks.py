@@ -1,0 +1,57 @@
+"""The live store and `validate` refuse exactly the same edits (issue 8 item 7).
+
+Every golden case of tests/data/menus_bad is saved over a running store's menus.yaml (with
+the same seeds/ folder beside it): what validate refuses the store refuses with the same
+problems, and what validate accepts goes live with the same warnings logged.
+"""
+
+import logging
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from ivr.cli import cli
+from ivr.web.menustore import MenuStore
+from tests.test_reload import saved
+from tests.test_validate import BAD
+from tests.test_validate import CASES
+from tests.test_validate import OK
+
+
+@pytest.fixture
+def live(tmp_path):
+    """A store serving the valid menus_ok file, with menus_bad's seeds/ beside it."""
+    shutil.copytree(BAD / "seeds", tmp_path / "seeds")
+    path = tmp_path / "menus.yaml"
+    saved(path, (OK / "menus.yaml").read_text(encoding="utf-8"))
+    return MenuStore(path, tmp_path / "prompts", interval=0.0)
+
+
+def validate(path):
+    """validate's problem lines (no summary or ok line) and whether it accepts the file."""
+    result = CliRunner().invoke(cli, ["validate", str(path)], catch_exceptions=False)
+    lines = result.output.splitlines()
+    return lines[:-1], result.exit_code == 0
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_store_refuses_what_validate_refuses_with_the_same_problems(live, case, caplog):
+    version = live.menus().version
+    saved(live.menus_path, (BAD / f"{case}.yaml").read_text(encoding="utf-8"))
+    with caplog.at_level(logging.WARNING, logger="ivr.web.menustore"):
+        health = live.health()
+    problems, accepted = validate(live.menus_path)
+    if accepted:
+        assert (health["status"], health["last_reload_error"]) == ("ok", None)
+        assert health["menus_version"] != version
+        assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == problems
+    else:
+        assert (health["status"], health["menus_version"]) == ("stale", version)
+        assert health["last_reload_error"].splitlines() == problems
+        assert problems, case
+
+
+def test_the_golden_cases_include_refusals_that_need_the_seeds():
+    # The server once skipped the check of `source` against seeds/ that validate makes.
+    assert {"source_no_seed_file", "source_seed_file_typo"} <= set(CASES)
