@@ -233,23 +233,32 @@ def _check_checked(checked: datetime.date | None, today: datetime.date,
 
 
 def check_coverage(m: Data) -> Iterator[Finding]:
-    """Every need has a service; every need and region a caller can choose has one."""
+    """Every need a menu offers has a service in every region a menu offers (issue 8 item 12).
+
+    A caller who picks such a need hears "This is where you can get help." and then no
+    service at all, so that is an error; a need no menu offers only warrants a warning.
+    """
     services = [s for s in m.get("services") or [] if s is not None]
     regions = _section(m, "regions")
     nationwide = {r for r, d in regions.items() if (d or {}).get("nationwide")}
     options = [o for menu in _section(m, "menus").values() for _, o in _options(menu)]
     offered = [o["region"] for o in options if o.get("region") in regions]
+    chosen = {o.get("need") for o in options}
     for need in _section(m, "needs"):
+        severity = "error" if need in chosen else "warning"
         helpers = [s for s in services if need in s.get("needs", ())]
         if not helpers:
-            yield Finding(("needs", need), "no service helps with this need",
-                          "add it to a service's needs", severity="warning", at_key=True)
+            heard = ", and callers who choose it hear none" if need in chosen else ""
+            fix = ", or remove the option that offers it" if need in chosen else ""
+            yield Finding(("needs", need), f"no service helps with this need{heard}",
+                          f"add it to a service's needs{fix}", severity=severity, at_key=True)
             continue
         for region in dict.fromkeys(offered):
-            if not any(({region} | nationwide) & set(s.get("regions", ())) for s in helpers):
+            if need in chosen and not any(({region} | nationwide) & set(s.get("regions", ()))
+                                          for s in helpers):
                 yield Finding(("needs", need), f"callers in '{region}' hear no service for "
                               "this need", "add a service for it there or nationwide",
-                              severity="warning", at_key=True)
+                              at_key=True)
 
 
 # Ids travel in the call's URLs (the back-stack joins menu ids with dots) and name files.
