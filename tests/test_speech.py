@@ -52,3 +52,22 @@ def test_sentences_split_after_full_stops_but_not_inside_addresses():
 def test_capitalise_touches_only_the_first_letter():
     assert capitalise("pääkaupunkiseutu: paina 1.") == "Pääkaupunkiseutu: paina 1."
     assert capitalise("") == ""
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Majoitusta esim. Helsingissä. Soita.", "fi", ["Majoitusta esim. Helsingissä.", "Soita."]),
+    ("Puh. 029 546 3177. Soita.", "fi", ["Puh. 029 546 3177.", "Soita."]),
+    ("Эл. почта: info@example.ru. Звоните.", "ru", ["Эл. почта: info@example.ru.", "Звоните."]),
+    ("Offices in e.g. Turku. Call.", "en", ["Offices in e.g. Turku.", "Call."]),
+    ("The St. Petersburg office helps.", "en", ["The St. Petersburg office helps."]),
+    ("Hjälp t.ex. Stockholm. Ring.", "sv", ["Hjälp t.ex. Stockholm.", "Ring."]),
+    # A full stop before a lower-case letter never ends a sentence, whatever the language.
+    ("Tel. numero on 029 546 3177.", "xx", ["Tel. numero on 029 546 3177."]),
+    ("Soita 112. Sitten odota.", "fi", ["Soita 112.", "Sitten odota."]),
+])
+def test_abbreviations_do_not_end_a_sentence(text, lang, expected):
+    assert sentences(text, lang) == expected
+
+
+def test_an_abbreviation_of_another_language_still_ends_a_sentence():
+    assert sentences("Ring esim. Nu.", "sv") == ["Ring esim.", "Nu."]

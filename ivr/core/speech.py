@@ -7,13 +7,33 @@ from collections.abc import Mapping
 
 import phonenumbers
 
+from ivr.core.abbreviations import abbreviations
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _SCHEME = re.compile(r"^[a-z]+://", re.IGNORECASE)
 
 
-def sentences(text: str) -> list[str]:
-    """Split text into sentences; each becomes one prompt (and one gTTS request)."""
-    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+def sentences(text: str, lang: str | None = None) -> list[str]:
+    """Split text into sentences; each becomes one prompt (and one gTTS request).
+
+    A full stop ends a sentence unless a lower-case letter follows it or it closes one of
+    the language's abbreviations (`esim.`, `e.g.`): those would otherwise cut a sentence
+    in two and capitalise the second half (issue 8 item 14).
+    """
+    known = abbreviations(lang)
+    result: list[str] = []
+    for part in _SENTENCE_END.split(" ".join(text.split())):
+        if result and _continues(result[-1], part, known):
+            result[-1] += " " + part
+        elif part:
+            result.append(part)
+    return result
+
+
+def _continues(before: str, after: str, known: frozenset[str]) -> bool:
+    if not before.endswith("."):
+        return False
+    return after[:1].islower() or before.rsplit(" ", 1)[-1].lower() in known
 
 
 def capitalise(sentence: str) -> str:
