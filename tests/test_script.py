@@ -131,3 +131,15 @@ def test_the_offline_build_renders_an_abbreviated_text_as_one_prompt(tmp_path):
     texts = {entry.text for entry in load_manifest(tmp_path).files.values()}
     assert ABBREVIATED in texts
     assert not [t for t in texts if t.startswith(("Helsingissä", "Puh. "))]
+
+
+def test_a_foreign_service_number_and_a_web_address_with_a_port_are_read_as_dialled():
+    from ivr.menus.loader import parse_menus
+
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "contact: {web: http://www.iom.fi}",
+        'contact: {phone: "+46812345678", web: "http://www.iom.fi:8080/fi/"}')
+    menus = parse_menus(text)
+    lines = script.service_lines(menus, menus.services[2], "en")
+    assert [line.text for line in lines[2:]] == [
+        "Phone: +4 6, 8, 1 2 3, 4 5 6, 7 8.", "Website: iom dot fi."]

@@ -71,3 +71,18 @@ def test_abbreviations_do_not_end_a_sentence(text, lang, expected):
 
 def test_an_abbreviation_of_another_language_still_ends_a_sentence():
     assert sentences("Ring esim. Nu.", "sv") == ["Ring esim.", "Nu."]
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("+46812345678", "+4 6, 8, 1 2 3, 4 5 6, 7 8"),
+    ("+46 8 123 456 78", "+4 6, 8, 1 2 3, 4 5 6, 7 8"),
+    ("+442079460958", "+4 4, 2 0, 7 9 4 6, 0 9 5 8"),
+    ("+37052123456", "+3 7 0, 5, 2 1 2, 3 4 5 6"),
+])
+def test_a_foreign_number_is_read_in_international_form(written, spoken):
+    assert spoken_phone(written) == spoken
+
+
+@pytest.mark.parametrize("url", ["https://www.iom.fi:8443/fi/", "iom.fi:80", "http://iom.fi:443"])
+def test_a_web_address_is_read_without_its_port(url):
+    assert spoken_web(url, FI) == "iom piste fi"

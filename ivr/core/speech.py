@@ -46,17 +46,26 @@ def spoken_key(key: str, words: Mapping[str, str]) -> str:
 
 
 def spoken_phone(number: str) -> str:
-    """Digits one by one, grouped as Finns write them: '0 2 9, 5 4 6, 3 1 7 7'."""
+    """Digits one by one, grouped as Finns write them: '0 2 9, 5 4 6, 3 1 7 7'.
+
+    A number outside Finland is read in international form, plus and country code first
+    ('+4 6, 8, 1 2 3, 4 5 6, 7 8'): dialled from Finland its national form would not connect
+    (issue 8 item 19).
+    """
     parsed = phonenumbers.parse(number, "FI")
-    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    finnish = parsed.country_code == phonenumbers.country_code_for_region("FI")
+    form = phonenumbers.PhoneNumberFormat.NATIONAL if finnish else \
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    written = phonenumbers.format_number(parsed, form)
     groups: list[str] = []
-    for group in re.sub(r"[^\d ]", "", national).split():
+    for group in re.sub(r"[^\d ]", "", written).split():
         # '5463177' is written '546 3177' in the seeds; read long groups the same way.
         while len(group) > 4:
             groups.append(group[:3])
             group = group[3:]
         groups.append(group)
-    return ", ".join(" ".join(group) for group in groups)
+    spoken = ", ".join(" ".join(group) for group in groups)
+    return spoken if finnish else "+" + spoken
 
 
 def _spoken_host(host: str, words: Mapping[str, str]) -> str:
@@ -65,8 +74,8 @@ def _spoken_host(host: str, words: Mapping[str, str]) -> str:
 
 
 def spoken_web(url: str, words: Mapping[str, str]) -> str:
-    """A web address as said: 'pro viiva tukipiste piste fi' (scheme, www and path dropped)."""
-    host = _SCHEME.sub("", url).split("/")[0]
+    """A web address as said: 'pro viiva tukipiste piste fi' (scheme, www, port, path dropped)."""
+    host = _SCHEME.sub("", url).split("/")[0].split(":")[0]
     host = host[4:] if host.lower().startswith("www.") else host
     return _spoken_host(host, words)
 
