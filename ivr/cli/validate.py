@@ -15,6 +15,8 @@ from ivr.menus.problems import format_report
 from ivr.menus.problems import plural
 from ivr.menus.problems import sort_problems
 from ivr.menus.problems import to_json
+from ivr.menus.seeds import read_seeds
+from ivr.menus.summary import transfers
 
 
 def read_menus_file(path: Path) -> str:
@@ -48,15 +50,6 @@ def read_menus_file(path: Path) -> str:
     return text
 
 
-def seed_names(path: Path) -> list[str] | None:
-    """The file names in the seeds/ folder next to the menus file, or None if there is none."""
-    folder = path.parent / "seeds"
-    try:
-        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else None
-    except OSError:
-        return None  # an unreadable folder is no reason to fail validation
-
-
 def ok_line(name: str, menus: Menus, warnings: list[Problem]) -> str:
     counts = ", ".join((
         plural(len(menus.languages), "language"),
@@ -64,7 +57,7 @@ def ok_line(name: str, menus: Menus, warnings: list[Problem]) -> str:
         plural(len(menus.services), "service"),
     ))
     tail = f", {plural(len(warnings), 'warning')}" if warnings else ""
-    return f"{name}: ok ({counts}){tail}"
+    return f"{name}: ok ({counts}; {transfers(menus)}){tail}"
 
 
 def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> object:
@@ -89,7 +82,7 @@ def validate(path: Path, output: str, strict: bool, today: datetime.date | None)
     explained in docs/menus.md.
     """
     text = read_menus_file(path)
-    menus, problems = check_menus_text(text, str(path), today, seed_names(path))
+    menus, problems = check_menus_text(text, str(path), today, read_seeds(path.parent / "seeds"))
     warnings = [p for p in problems if p.severity == "warning"]
     failed = menus is None or (strict and bool(warnings))
     if output == "json":

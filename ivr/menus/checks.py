@@ -13,9 +13,8 @@ from collections.abc import Collection
 from collections.abc import Iterator
 from typing import Any
 
-import phonenumbers
-
 from ivr.menus.kinds import present
+from ivr.menus.numberchecks import check_numbers
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import suggest
@@ -38,36 +37,6 @@ def _reference(value: str, known: Data, what: str, path: Path) -> Iterator[Findi
     # An empty `known` means the whole section is missing or broken, already reported once.
     if known and value not in known:
         yield Finding(path, f"no {what} named '{value}'", suggest(value, known))
-
-
-def _e164_problem(number: str) -> tuple[str, str | None] | None:
-    try:
-        parsed = phonenumbers.parse(number, "FI")
-    except phonenumbers.NumberParseException:
-        return f"'{number}' is not a phone number", "write it in international form, e.g. +358..."
-    if not phonenumbers.is_valid_number(parsed):
-        return f"'{number}' is not a valid phone number", "check the digits"
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    if number != e164:
-        return f"'{number}' is not in international form", f"write {e164}"
-    return None
-
-
-def check_numbers(m: Data) -> Iterator[Finding]:
-    """The info line and every service phone are valid; the emergency number is one in FI."""
-    numbers = _section(m, "numbers")
-    phones: list[tuple[Path, str | None]] = [(("numbers", "info_line"), numbers.get("info_line"))]
-    for index, service in enumerate(m.get("services") or []):
-        contact = (service or {}).get("contact") or {}
-        phones.append((("services", index, "contact", "phone"), contact.get("phone")))
-    for path, number in phones:
-        problem = _e164_problem(number) if number else None
-        if problem:
-            yield Finding(path, *problem)
-    emergency = numbers.get("emergency")
-    if emergency and not phonenumbers.is_emergency_number(emergency, "FI"):
-        yield Finding(("numbers", "emergency"), f"'{emergency}' is not an emergency number "
-                      "in Finland", "the emergency number in Finland is 112")
 
 
 def check_call(m: Data) -> Iterator[Finding]:
@@ -287,12 +256,16 @@ def check_ids(m: Data) -> Iterator[Finding]:
 
 def check_menus_data(m: Data, today: datetime.date,
                      seeds: Collection[str] | None = None) -> list[Finding]:
-    """Every meaning problem in clean menus data (`seeds`: see check_services)."""
+    """Every meaning problem in clean menus data.
+
+    `seeds`: the seed files next to the menus file, names mapped to their texts (a bare
+    collection of names checks sources only); None when there is no seeds/ folder.
+    """
     return [
         *check_ids(m),
         *check_languages(m),
         *check_voices(m),
-        *check_numbers(m),
+        *check_numbers(m, seeds),
         *check_call(m),
         *check_texts(m),
         *check_emergency_number(m),

@@ -48,8 +48,9 @@ def check_menus_text(
 ) -> tuple[Menus | None, list[Problem]]:
     """The menus (None if any error) and every problem, warnings included, sorted by line.
 
-    `seeds`: the file names in the seeds/ folder next to the file, to check each service's
-    `source` against; None when there is no such folder (nothing is said about sources).
+    `seeds`: the files in the seeds/ folder next to the file (ivr.menus.seeds.read_seeds:
+    name -> text), to check each service's `source` and the info line against; None when
+    there is no such folder (nothing is said about sources or where the info line comes from).
     """
     data, marks, problems = parse_yaml(text, filename)
     if data is None and not problems:
