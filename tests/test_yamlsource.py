@@ -49,8 +49,8 @@ def test_syntax_error_keeps_pyyaml_mark_one_based():
     data, _, problems = parse_yaml("a: [1\nb: 2", "m.yaml")
     assert data is None
     assert problems == [
-        Problem("m.yaml", 2, 2, "error", "", "did not find expected ',' or ']'",
-                "while parsing a flow sequence on line 1")
+        Problem("m.yaml", 2, 2, "error", "", "the [ on line 1 is never closed "
+                "(expected ',' or ']')", "end it with ] on line 1")
     ]
 
 
@@ -94,3 +94,28 @@ def test_same_data_as_safe_load_on_the_shipped_menus():
     data, _, problems = parse_yaml(text, "menus.yaml")
     assert problems == []
     assert data == yaml.safe_load(text)
+
+
+def test_a_slip_no_rule_knows_keeps_pyyamls_words_and_mark():
+    _, _, problems = parse_yaml("a: b\n- c\n", "m.yaml")
+    assert [p.format() for p in problems] == [
+        "m.yaml:2:1: error: did not find expected key (while parsing a block mapping on line 1)"
+    ]
+
+
+def test_numbers_with_a_leading_zero_stay_text_as_written():
+    data, _, problems = parse_yaml("phone: 0401234567\ntimeout: 010\nzero: 0\nten: 10\n", "m")
+    assert problems == []
+    assert data == {"phone": "0401234567", "timeout": "010", "zero": 0, "ten": 10}
+
+
+def test_a_text_cut_short_by_a_comment_is_a_warning_only_when_asked():
+    text = "en: Press # to go back.\nnote: apart   # a comment\nkey: \"#\"\n"
+    assert parse_yaml(text, "m.yaml")[2] == []  # scenario files: comments are comments
+    data, _, problems = parse_yaml(text, "m.yaml", warn_comments=True)
+    assert data == {"en": "Press", "note": "apart", "key": "#"}
+    assert [p.format() for p in problems] == [
+        "m.yaml:1:11: warning: en: the text ends at ' #': YAML reads '# to go back.' as a "
+        "comment (if the # belongs to the text, put the whole text in quotes: "
+        'en: "Press # to go back.")'
+    ]

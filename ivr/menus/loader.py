@@ -52,7 +52,7 @@ def check_menus_text(
     name -> text), to check each service's `source` and the info line against; None when
     there is no such folder (nothing is said about sources or where the info line comes from).
     """
-    data, marks, problems = parse_yaml(text, filename)
+    data, marks, problems = parse_yaml(text, filename, warn_comments=True)
     if data is None and not problems:
         hint = "start from a copy of the shipped menus.yaml"
         problems = [Problem(filename, 1, 1, "error", "", "the file is empty", hint)]

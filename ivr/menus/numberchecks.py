@@ -27,14 +27,15 @@ INFO_LINE: Path = ("numbers", "info_line")
 
 
 def _e164(number: object) -> str | None:
-    """The number in E.164 form, or None if it is no valid number."""
+    """The number if it is a valid one written in E.164 form (check_numbers says the rest)."""
     try:
         parsed = phonenumbers.parse(str(number), "FI")
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(parsed):
         return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return e164 if e164 == number else None
 
 
 def _e164_problem(number: str) -> tuple[str, str | None] | None:
