@@ -1,8 +1,12 @@
 """parse_yaml: plain data, 1-based marks for every node, syntax errors and bad keys as Problems."""
 
 import datetime
+from pathlib import Path
 
 import yaml
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from ivr.menus.problems import Problem
 from ivr.menus.yamlsource import parse_yaml
@@ -119,3 +123,22 @@ def test_a_text_cut_short_by_a_comment_is_a_warning_only_when_asked():
         "comment (if the # belongs to the text, put the whole text in quotes: "
         'en: "Press # to go back.")'
     ]
+
+
+OK_TEXT = (Path(__file__).parent / "data" / "menus_ok" / "menus.yaml").read_text(encoding="utf-8")
+SLIP_CHARACTERS = st.sampled_from([" ", "  ", ":", ": ", "-", "- ", '"', "'", "#", " #", "{",
+                                   "}", "[", "]", "*", "&", "@", "`", "\t", "\n", ",", "0"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(OK_TEXT)), st.integers(0, 3), SLIP_CHARACTERS),
+                min_size=1, max_size=3))
+def test_any_slip_gives_problems_inside_the_file_never_an_exception(edits):
+    text = OK_TEXT
+    for at, cut, insert in edits:
+        text = text[:at] + insert + text[at + cut:]
+    _, _, problems = parse_yaml(text, "m.yaml", warn_comments=True)
+    lines = text.count("\n") + 2
+    for problem in problems:
+        assert 1 <= problem.line <= lines and problem.column >= 1
+        assert problem.message

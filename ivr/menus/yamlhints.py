@@ -56,7 +56,10 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Slip | None:
     found = _Error(error.problem or "", error.context or "", mark.line, mark.column, context,
                    text.splitlines())
     for rule in _RULES:
-        slip = rule(found)
+        try:
+            slip = rule(found)
+        except (IndexError, ValueError, KeyError):  # a hint must never hide the error itself
+            continue
         if slip is not None:
             return slip
     return None
