@@ -302,3 +302,18 @@ def test_seeds_that_give_no_phone_number_leave_the_info_line_to_the_directory_ch
     day = datetime.date(2026, 11, 25)
     seeds = {"001_c7b0a8f03332007c.txt": "no numbers"}
     assert check_menus_text(_small_menus(), "m.yaml", day, seeds)[1] == []
+
+
+def test_validate_refuses_a_mistyped_info_line_next_to_the_real_seeds(tmp_path):
+    shutil.copytree(Path(__file__).parent.parent / "seeds", tmp_path / "seeds")
+    menus = (Path(__file__).parent.parent / "menus.yaml").read_text(encoding="utf-8")
+    typo = menus.replace('info_line: "+358295463177"', 'info_line: "+35829546317"')
+    assert typo != menus
+    (tmp_path / "menus.yaml").write_text(typo, encoding="utf-8")
+    result = run(cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "menus.yaml:34:14: error: numbers.info_line: '+35829546317' is not the info line the "
+        "seed documents give: a digit is missing (write +358295463177, which "
+        "001_c7b0a8f03332007c.txt writes '029 546 3177')"
+    )

@@ -122,6 +122,8 @@ def _slip(typed: str, right: str) -> str | None:
     diff = [i for i, (a, b) in enumerate(zip(typed, right, strict=True)) if a != b]
     if len(diff) == 1:
         return "one digit differs"
+    if not diff:
+        return None
     i = diff[0]
     if len(diff) == 2 and diff[1] == i + 1 and typed[i:i + 2] == right[i + 1] + right[i]:
         return "two digits swapped"
