@@ -22,6 +22,7 @@ from ivr.core.model import Service
 from ivr.core.model import Texts
 from ivr.core.model import frozen
 from ivr.menus.checks import check_menus_data
+from ivr.menus.problems import Finding
 from ivr.menus.problems import Problem
 from ivr.menus.problems import place
 from ivr.menus.problems import sort_problems
@@ -60,11 +61,20 @@ def check_menus_text(
         return None, problems
     clean, findings = check_shape(MENUS, data)
     if clean is not None:
-        findings += check_menus_data(clean, today or datetime.date.today(), seeds)
+        meaning = check_menus_data(clean, today or datetime.date.today(), seeds)
+        findings += [f for f in meaning if not _echo(f, findings)]
     problems = sort_problems(problems + place(findings, marks, filename))
     if clean is None or any(p.severity == "error" for p in problems):
         return None, problems
     return build_menus(clean, version=hashlib.sha256(text.encode()).hexdigest()[:12]), problems
+
+
+def _echo(finding: Finding, shape: list[Finding]) -> bool:
+    """'no text in en' where the shape check already said what is wrong with the en text."""
+    if not finding.message.startswith("no text in '"):
+        return False
+    code = finding.message.split("'")[1]
+    return any(f.path == finding.path + (code,) for f in shape)
 
 
 def parse_menus(text: str, filename: str = "menus.yaml") -> Menus:
