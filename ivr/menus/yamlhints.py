@@ -38,6 +38,7 @@ class _Error:
     column: int
     context_line: int | None
     lines: list[str]
+    context_column: int = 0
 
     def text(self, index: int) -> str:
         return self.lines[index] if 0 <= index < len(self.lines) else ""
@@ -52,9 +53,9 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Slip | None:
     mark = error.problem_mark
     if mark is None:
         return None
-    context = error.context_mark.line if error.context_mark else None
-    found = _Error(error.problem or "", error.context or "", mark.line, mark.column, context,
-                   text.splitlines())
+    where = error.context_mark
+    found = _Error(error.problem or "", error.context or "", mark.line, mark.column,
+                   where.line if where else None, text.splitlines(), where.column if where else 0)
     for rule in _RULES:
         try:
             slip = rule(found)
@@ -103,16 +104,18 @@ def _uncommented(value: str) -> str:
 
 def _unclosed_quote(e: _Error) -> Slip | None:
     if "quoted scalar" in e.context and e.context_line is not None:
-        line = e.context_line
+        line, column = e.context_line, e.context_column  # PyYAML names the opening quote
     else:
         first = e.context_line if e.context_line is not None else e.line
         odd = [i for i in range(first, e.line + 1) if _quotes(e.text(i)) % 2]
         if not odd or not e.problem.startswith(("did not find expected", "could not find")):
             return None
         line = odd[0]
-    column = e.text(line).find('"')
+        column = e.text(line).find('"')
+    quote = e.text(line)[column:column + 1] if e.text(line)[column:column + 1] in "'\"" else '"'
     return Slip(line + 1, column + 1, f"a text in quotes on line {line + 1} is never closed",
-                'end each text with a " on its own line: a quote runs on to the next "')
+                f"end each text with a {quote} on its own line: a quote runs on to the next "
+                f"{quote}")
 
 
 def _quotes(line: str) -> int:
@@ -224,6 +227,8 @@ def _bad_first_character(e: _Error) -> Slip | None:
     after = e.here[e.column:]
     if e.problem != "found character that cannot start any token" or after[:1] not in "@`%":
         return None
+    if e.here[: e.column].strip() in ("", "-"):
+        return _line_start(e.line, e.column, after[:1])
     return Slip(e.line + 1, e.column + 1, f"a text cannot start with {after[:1]} in YAML",
                 f"put the text in quotes: {_value_fix(e)}")
 
@@ -235,6 +240,8 @@ def _anchor_or_alias(e: _Error) -> Slip | None:
     start = line.find("*") if "alias" in e.context else line.find("&")
     rest = line[start:].split("#")[0].strip()
     sign = rest[:1] or "*"
+    if line[:start].strip() in ("", "-"):
+        return _line_start(e.context_line, start, sign)
     if len(rest) <= 1:
         return Slip(e.context_line + 1, start + 1, f"a bare {sign} starts a YAML "
                     f"{'alias' if sign == '*' else 'anchor'}",
@@ -242,6 +249,12 @@ def _anchor_or_alias(e: _Error) -> Slip | None:
     fix = _value_fix(_Error(e.problem, e.context, e.context_line, start, None, e.lines))
     return Slip(e.context_line + 1, start + 1, f"a text cannot start with {sign} in YAML",
                 f"put the text in quotes: {fix}")
+
+
+def _line_start(line: int, column: int, sign: str) -> Slip:
+    return Slip(line + 1, column + 1, f"a line cannot start with {sign} in YAML",
+                "a list item starts with '- ', and a key or text that starts with "
+                f'{sign} goes in quotes: "{sign}..."')
 
 
 _RULES: list[Callable[[_Error], Slip | None]] = [
