@@ -99,3 +99,47 @@ def test_without_an_agent_name_the_agent_hears_the_languages_own_name():
     small = load_menus(Path(__file__).resolve().parent / "data" / "menus_ok" / "menus.yaml")
     assert [line.text for line in script.whisper(small, "en")] == [
         "Soittajan kieli: English."]
+
+
+SMALL = Path(__file__).resolve().parent / "data" / "menus_ok" / "menus.yaml"
+ABBREVIATED = "Majoitusta esim. Helsingissä, puh. 029 546 3177."
+
+
+def _with_abbreviations():
+    from ivr.menus.loader import parse_menus
+
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "fi: Turvallinen majoitus ja terveyspalvelut.", f"fi: \"{ABBREVIATED}\"")
+    assert ABBREVIATED in text
+    return parse_menus(text)
+
+
+def test_a_service_text_with_abbreviations_is_read_as_one_sentence():
+    menus = _with_abbreviations()
+    lines = script.service_lines(menus, menus.services[0], "fi")
+    assert lines[1] == Line(ABBREVIATED, "fi")
+    assert Line("Helsingissä, puh.", "fi") not in script.every_line(menus)
+
+
+def test_the_offline_build_renders_an_abbreviated_text_as_one_prompt(tmp_path):
+    from ivr.prompts.build import build
+    from ivr.prompts.build import load_manifest
+    from ivr.prompts.tts import EspeakEngine
+
+    result = build(_with_abbreviations(), tmp_path, EspeakEngine(), langs=["fi"])
+    assert result.failed == []
+    texts = {entry.text for entry in load_manifest(tmp_path).files.values()}
+    assert ABBREVIATED in texts
+    assert not [t for t in texts if t.startswith(("Helsingissä", "Puh. "))]
+
+
+def test_a_foreign_service_number_and_a_web_address_with_a_port_are_read_as_dialled():
+    from ivr.menus.loader import parse_menus
+
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "contact: {web: http://www.iom.fi}",
+        'contact: {phone: "+46812345678", web: "http://www.iom.fi:8080/fi/"}')
+    menus = parse_menus(text)
+    lines = script.service_lines(menus, menus.services[2], "en")
+    assert [line.text for line in lines[2:]] == [
+        "Phone: +4 6, 8, 1 2 3, 4 5 6, 7 8.", "Website: iom dot fi."]

@@ -52,3 +52,37 @@ def test_sentences_split_after_full_stops_but_not_inside_addresses():
 def test_capitalise_touches_only_the_first_letter():
     assert capitalise("pääkaupunkiseutu: paina 1.") == "Pääkaupunkiseutu: paina 1."
     assert capitalise("") == ""
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Majoitusta esim. Helsingissä. Soita.", "fi", ["Majoitusta esim. Helsingissä.", "Soita."]),
+    ("Puh. 029 546 3177. Soita.", "fi", ["Puh. 029 546 3177.", "Soita."]),
+    ("Эл. почта: info@example.ru. Звоните.", "ru", ["Эл. почта: info@example.ru.", "Звоните."]),
+    ("Offices in e.g. Turku. Call.", "en", ["Offices in e.g. Turku.", "Call."]),
+    ("The St. Petersburg office helps.", "en", ["The St. Petersburg office helps."]),
+    ("Hjälp t.ex. Stockholm. Ring.", "sv", ["Hjälp t.ex. Stockholm.", "Ring."]),
+    # A full stop before a lower-case letter never ends a sentence, whatever the language.
+    ("Tel. numero on 029 546 3177.", "xx", ["Tel. numero on 029 546 3177."]),
+    ("Soita 112. Sitten odota.", "fi", ["Soita 112.", "Sitten odota."]),
+])
+def test_abbreviations_do_not_end_a_sentence(text, lang, expected):
+    assert sentences(text, lang) == expected
+
+
+def test_an_abbreviation_of_another_language_still_ends_a_sentence():
+    assert sentences("Ring esim. Nu.", "sv") == ["Ring esim.", "Nu."]
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("+46812345678", "+4 6, 8, 1 2 3, 4 5 6, 7 8"),
+    ("+46 8 123 456 78", "+4 6, 8, 1 2 3, 4 5 6, 7 8"),
+    ("+442079460958", "+4 4, 2 0, 7 9 4 6, 0 9 5 8"),
+    ("+37052123456", "+3 7 0, 5, 2 1 2, 3 4 5 6"),
+])
+def test_a_foreign_number_is_read_in_international_form(written, spoken):
+    assert spoken_phone(written) == spoken
+
+
+@pytest.mark.parametrize("url", ["https://www.iom.fi:8443/fi/", "iom.fi:80", "http://iom.fi:443"])
+def test_a_web_address_is_read_without_its_port(url):
+    assert spoken_web(url, FI) == "iom piste fi"

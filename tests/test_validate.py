@@ -64,7 +64,8 @@ def test_every_broken_line_says_why():
 def test_valid_file_prints_one_ok_line():
     result = run("--today", TODAY, cwd=OK)
     assert (result.exit_code, result.output) == (
-        0, "menus.yaml: ok (2 languages, 3 menus, 3 services)\n"
+        0, "menus.yaml: ok (2 languages, 3 menus, 3 services; "
+        "transfers to info line +358295463177)\n"
     )
 
 
@@ -72,7 +73,8 @@ def test_warnings_are_printed_before_the_ok_line_and_pass_without_strict():
     result = run("--today", TODAY, "emergency_forwarding_on.yaml", cwd=BAD)
     assert result.exit_code == 0
     assert result.output.splitlines()[-1] == (
-        "emergency_forwarding_on.yaml: ok (2 languages, 3 menus, 3 services), 1 warning"
+        "emergency_forwarding_on.yaml: ok (2 languages, 3 menus, 3 services; "
+        "transfers to info line +358295463177, emergency 112), 1 warning"
     )
 
 
@@ -174,7 +176,8 @@ def test_sources_are_not_checked_where_there_is_no_seeds_folder(tmp_path):
     (tmp_path / "menus.yaml").write_text(text, encoding="utf-8")
     result = run("--today", TODAY, cwd=tmp_path)
     assert (result.exit_code, result.output) == (
-        0, "menus.yaml: ok (2 languages, 3 menus, 3 services)\n"
+        0, "menus.yaml: ok (2 languages, 3 menus, 3 services; "
+        "transfers to info line +358295463177)\n"
     )
 
 
@@ -258,3 +261,59 @@ def test_an_alias_loop_and_an_alias_bomb_are_errors_not_crashes():
         "m.yaml:1:1: error: more than 200000 values once its aliases (*) are expanded "
         "(use fewer aliases)"
     ]
+
+
+def _small_menus(info_line="+358295463177", phone="+358295463177"):
+    text = (OK / "menus.yaml").read_text(encoding="utf-8")
+    text = text.replace('info_line: "+358295463177"', f'info_line: "{info_line}"')
+    return text.replace('phone: "+358295463177"', f'phone: "{phone}"')
+
+
+def test_without_seeds_the_info_line_must_still_be_the_assistance_systems_own_number():
+    day = datetime.date(2026, 11, 25)
+    _, problems = check_menus_text(_small_menus(info_line="+358295463717"), "m.yaml", day)
+    assert [p.format() for p in problems] == [
+        "m.yaml:19:14: error: numbers.info_line: '+358295463717' is not the assistance "
+        "system's own number +358295463177: two digits swapped (the info line is the "
+        "assistance system's: make it and services[0].contact.phone the same, as the seed "
+        "documents give it)",
+    ]
+
+
+def test_the_info_line_is_checked_against_every_form_the_seeds_write_it_in():
+    day = datetime.date(2026, 11, 25)
+    for written in ("029 546 3177", "029 54 63 177", "+358 2954 63177"):
+        seeds = {"001_c7b0a8f03332007c.txt": f"Infotelefon: {written} (dygnet runt)"}
+        assert check_menus_text(_small_menus(), "m.yaml", day, seeds)[1] == []
+    seeds = {"001_c7b0a8f03332007c.txt": "Infotelefon: 029 54 63 177"}
+    _, problems = check_menus_text(_small_menus("+358295463176", "+358295463176"), "m.yaml",
+                                   day, seeds)
+    assert [p.format() for p in problems] == [
+        "m.yaml:19:14: error: numbers.info_line: '+358295463176' is not the info line the "
+        "seed documents give: one digit differs (write +358295463177, which "
+        "001_c7b0a8f03332007c.txt writes '029 54 63 177')",
+        "m.yaml:77:14: error: services[0].contact.phone: '+358295463176' is not the "
+        "assistance system's phone the seed documents give: one digit differs (write "
+        "+358295463177, which 001_c7b0a8f03332007c.txt writes '029 54 63 177')",
+    ]
+
+
+def test_seeds_that_give_no_phone_number_leave_the_info_line_to_the_directory_check():
+    day = datetime.date(2026, 11, 25)
+    seeds = {"001_c7b0a8f03332007c.txt": "no numbers"}
+    assert check_menus_text(_small_menus(), "m.yaml", day, seeds)[1] == []
+
+
+def test_validate_refuses_a_mistyped_info_line_next_to_the_real_seeds(tmp_path):
+    shutil.copytree(Path(__file__).parent.parent / "seeds", tmp_path / "seeds")
+    menus = (Path(__file__).parent.parent / "menus.yaml").read_text(encoding="utf-8")
+    typo = menus.replace('info_line: "+358295463177"', 'info_line: "+35829546317"')
+    assert typo != menus
+    (tmp_path / "menus.yaml").write_text(typo, encoding="utf-8")
+    result = run(cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "menus.yaml:34:14: error: numbers.info_line: '+35829546317' is not the info line the "
+        "seed documents give: a digit is missing (write +358295463177, which "
+        "001_c7b0a8f03332007c.txt writes '029 546 3177')"
+    )

@@ -16,6 +16,7 @@ from ivr.menus.problems import format_report
 from ivr.menus.problems import plural
 from ivr.menus.problems import sort_problems
 from ivr.menus.problems import to_json
+from ivr.menus.summary import transfers
 
 
 def ok_line(name: str, menus: Menus, warnings: list[Problem]) -> str:
@@ -25,7 +26,7 @@ def ok_line(name: str, menus: Menus, warnings: list[Problem]) -> str:
         plural(len(menus.services), "service"),
     ))
     tail = f", {plural(len(warnings), 'warning')}" if warnings else ""
-    return f"{name}: ok ({counts}){tail}"
+    return f"{name}: ok ({counts}; {transfers(menus)}){tail}"
 
 
 def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> object:

@@ -31,11 +31,11 @@ class Line:
 def text(menus: Menus, text_id: str, lang: str, **fields: str) -> list[Line]:
     """A text of the `texts` section with its {placeholders} filled, as sentences."""
     filled = menus.texts[text_id][lang].format(**fields)
-    return [Line(capitalise(s), lang) for s in sentences(filled)]
+    return [Line(capitalise(s), lang) for s in sentences(filled, lang)]
 
 
 def _say(texts: str, lang: str) -> list[Line]:
-    return [Line(capitalise(s), lang) for s in sentences(texts)]
+    return [Line(capitalise(s), lang) for s in sentences(texts, lang)]
 
 
 def option_label(menus: Menus, option: Option, lang: str) -> str:

@@ -7,13 +7,33 @@ from collections.abc import Mapping
 
 import phonenumbers
 
+from ivr.core.abbreviations import abbreviations
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _SCHEME = re.compile(r"^[a-z]+://", re.IGNORECASE)
 
 
-def sentences(text: str) -> list[str]:
-    """Split text into sentences; each becomes one prompt (and one gTTS request)."""
-    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+def sentences(text: str, lang: str | None = None) -> list[str]:
+    """Split text into sentences; each becomes one prompt (and one gTTS request).
+
+    A full stop ends a sentence unless a lower-case letter follows it or it closes one of
+    the language's abbreviations (`esim.`, `e.g.`): those would otherwise cut a sentence
+    in two and capitalise the second half (issue 8 item 14).
+    """
+    known = abbreviations(lang)
+    result: list[str] = []
+    for part in _SENTENCE_END.split(" ".join(text.split())):
+        if result and _continues(result[-1], part, known):
+            result[-1] += " " + part
+        elif part:
+            result.append(part)
+    return result
+
+
+def _continues(before: str, after: str, known: frozenset[str]) -> bool:
+    if not before.endswith("."):
+        return False
+    return after[:1].islower() or before.rsplit(" ", 1)[-1].lower() in known
 
 
 def capitalise(sentence: str) -> str:
@@ -26,17 +46,26 @@ def spoken_key(key: str, words: Mapping[str, str]) -> str:
 
 
 def spoken_phone(number: str) -> str:
-    """Digits one by one, grouped as Finns write them: '0 2 9, 5 4 6, 3 1 7 7'."""
+    """Digits one by one, grouped as Finns write them: '0 2 9, 5 4 6, 3 1 7 7'.
+
+    A number outside Finland is read in international form, plus and country code first
+    ('+4 6, 8, 1 2 3, 4 5 6, 7 8'): dialled from Finland its national form would not connect
+    (issue 8 item 19).
+    """
     parsed = phonenumbers.parse(number, "FI")
-    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    finnish = parsed.country_code == phonenumbers.country_code_for_region("FI")
+    form = phonenumbers.PhoneNumberFormat.NATIONAL if finnish else \
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    written = phonenumbers.format_number(parsed, form)
     groups: list[str] = []
-    for group in re.sub(r"[^\d ]", "", national).split():
+    for group in re.sub(r"[^\d ]", "", written).split():
         # '5463177' is written '546 3177' in the seeds; read long groups the same way.
         while len(group) > 4:
             groups.append(group[:3])
             group = group[3:]
         groups.append(group)
-    return ", ".join(" ".join(group) for group in groups)
+    spoken = ", ".join(" ".join(group) for group in groups)
+    return spoken if finnish else "+" + spoken
 
 
 def _spoken_host(host: str, words: Mapping[str, str]) -> str:
@@ -45,8 +74,8 @@ def _spoken_host(host: str, words: Mapping[str, str]) -> str:
 
 
 def spoken_web(url: str, words: Mapping[str, str]) -> str:
-    """A web address as said: 'pro viiva tukipiste piste fi' (scheme, www and path dropped)."""
-    host = _SCHEME.sub("", url).split("/")[0]
+    """A web address as said: 'pro viiva tukipiste piste fi' (scheme, www, port, path dropped)."""
+    host = _SCHEME.sub("", url).split("/")[0].split(":")[0]
     host = host[4:] if host.lower().startswith("www.") else host
     return _spoken_host(host, words)
 

@@ -13,10 +13,9 @@ from collections.abc import Collection
 from collections.abc import Iterator
 from typing import Any
 
-import phonenumbers
-
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.menus.kinds import present
+from ivr.menus.numberchecks import check_numbers
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import suggest
@@ -39,36 +38,6 @@ def _reference(value: str, known: Data, what: str, path: Path) -> Iterator[Findi
     # An empty `known` means the whole section is missing or broken, already reported once.
     if known and value not in known:
         yield Finding(path, f"no {what} named '{value}'", suggest(value, known))
-
-
-def _e164_problem(number: str) -> tuple[str, str | None] | None:
-    try:
-        parsed = phonenumbers.parse(number, "FI")
-    except phonenumbers.NumberParseException:
-        return f"'{number}' is not a phone number", "write it in international form, e.g. +358..."
-    if not phonenumbers.is_valid_number(parsed):
-        return f"'{number}' is not a valid phone number", "check the digits"
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    if number != e164:
-        return f"'{number}' is not in international form", f"write {e164}"
-    return None
-
-
-def check_numbers(m: Data) -> Iterator[Finding]:
-    """The info line and every service phone are valid; the emergency number is one in FI."""
-    numbers = _section(m, "numbers")
-    phones: list[tuple[Path, str | None]] = [(("numbers", "info_line"), numbers.get("info_line"))]
-    for index, service in enumerate(m.get("services") or []):
-        contact = (service or {}).get("contact") or {}
-        phones.append((("services", index, "contact", "phone"), contact.get("phone")))
-    for path, number in phones:
-        problem = _e164_problem(number) if number else None
-        if problem:
-            yield Finding(path, *problem)
-    emergency = numbers.get("emergency")
-    if emergency and not phonenumbers.is_emergency_number(emergency, "FI"):
-        yield Finding(("numbers", "emergency"), f"'{emergency}' is not an emergency number "
-                      "in Finland", "the emergency number in Finland is 112")
 
 
 def check_call(m: Data) -> Iterator[Finding]:
@@ -234,23 +203,32 @@ def _check_checked(checked: datetime.date | None, today: datetime.date,
 
 
 def check_coverage(m: Data) -> Iterator[Finding]:
-    """Every need has a service; every need and region a caller can choose has one."""
+    """Every need a menu offers has a service in every region a menu offers (issue 8 item 12).
+
+    A caller who picks such a need hears "This is where you can get help." and then no
+    service at all, so that is an error; a need no menu offers only warrants a warning.
+    """
     services = [s for s in m.get("services") or [] if s is not None]
     regions = _section(m, "regions")
     nationwide = {r for r, d in regions.items() if (d or {}).get("nationwide")}
     options = [o for menu in _section(m, "menus").values() for _, o in _options(menu)]
     offered = [o["region"] for o in options if o.get("region") in regions]
+    chosen = {o.get("need") for o in options}
     for need in _section(m, "needs"):
+        severity = "error" if need in chosen else "warning"
         helpers = [s for s in services if need in s.get("needs", ())]
         if not helpers:
-            yield Finding(("needs", need), "no service helps with this need",
-                          "add it to a service's needs", severity="warning", at_key=True)
+            heard = ", and callers who choose it hear none" if need in chosen else ""
+            fix = ", or remove the option that offers it" if need in chosen else ""
+            yield Finding(("needs", need), f"no service helps with this need{heard}",
+                          f"add it to a service's needs{fix}", severity=severity, at_key=True)
             continue
         for region in dict.fromkeys(offered):
-            if not any(({region} | nationwide) & set(s.get("regions", ())) for s in helpers):
+            if need in chosen and not any(({region} | nationwide) & set(s.get("regions", ()))
+                                          for s in helpers):
                 yield Finding(("needs", need), f"callers in '{region}' hear no service for "
                               "this need", "add a service for it there or nationwide",
-                              severity="warning", at_key=True)
+                              at_key=True)
 
 
 # Ids travel in the call's URLs (the back-stack joins menu ids with dots) and name files.
@@ -279,12 +257,16 @@ def check_ids(m: Data) -> Iterator[Finding]:
 
 def check_menus_data(m: Data, today: datetime.date,
                      seeds: Collection[str] | None = None) -> list[Finding]:
-    """Every meaning problem in clean menus data (`seeds`: see check_services)."""
+    """Every meaning problem in clean menus data.
+
+    `seeds`: the seed files next to the menus file, names mapped to their texts (a bare
+    collection of names checks sources only); None when there is no seeds/ folder.
+    """
     return [
         *check_ids(m),
         *check_languages(m),
         *check_voices(m),
-        *check_numbers(m),
+        *check_numbers(m, seeds),
         *check_call(m),
         *check_texts(m),
         *check_emergency_number(m),

@@ -103,6 +103,12 @@ class Number(Kind):
         ok = isinstance(value, int) and not isinstance(value, bool)
         return ok and self.low <= value <= self.high
 
+    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+        if isinstance(value, str) and value.isdigit():  # 010: see yamlsource, leading zero
+            return BAD, [self.wrong(value, path, f"write it without the leading 0: "
+                                    f"{value.lstrip('0') or '0'}")]
+        return super().check(value, path)
+
 
 @dataclass(frozen=True)
 class Flag(Kind):

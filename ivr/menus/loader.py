@@ -22,11 +22,13 @@ from ivr.core.model import Service
 from ivr.core.model import Texts
 from ivr.core.model import frozen
 from ivr.menus.checks import check_menus_data
+from ivr.menus.problems import Finding
 from ivr.menus.problems import Problem
 from ivr.menus.problems import place
 from ivr.menus.problems import sort_problems
 from ivr.menus.schema import MENUS
 from ivr.menus.schema import check_shape
+from ivr.menus.seeds import read_seeds
 from ivr.menus.yamlsource import parse_yaml
 
 
@@ -48,10 +50,11 @@ def check_menus_text(
 ) -> tuple[Menus | None, list[Problem]]:
     """The menus (None if any error) and every problem, warnings included, sorted by line.
 
-    `seeds`: the file names in the seeds/ folder next to the file, to check each service's
-    `source` against; None when there is no such folder (nothing is said about sources).
+    `seeds`: the files in the seeds/ folder next to the file (ivr.menus.seeds.read_seeds:
+    name -> text), to check each service's `source` and the info line against; None when
+    there is no such folder (nothing is said about sources or where the info line comes from).
     """
-    data, marks, problems = parse_yaml(text, filename)
+    data, marks, problems = parse_yaml(text, filename, warn_comments=True)
     if data is None and not problems:
         hint = "start from a copy of the shipped menus.yaml"
         problems = [Problem(filename, 1, 1, "error", "", "the file is empty", hint)]
@@ -59,28 +62,29 @@ def check_menus_text(
         return None, problems
     clean, findings = check_shape(MENUS, data)
     if clean is not None:
-        findings += check_menus_data(clean, today or datetime.date.today(), seeds)
+        meaning = check_menus_data(clean, today or datetime.date.today(), seeds)
+        findings += [f for f in meaning if not _echo(f, findings)]
     problems = sort_problems(problems + place(findings, marks, filename))
     if clean is None or any(p.severity == "error" for p in problems):
         return None, problems
     return build_menus(clean, version=hashlib.sha256(text.encode()).hexdigest()[:12]), problems
 
 
-def seed_names(path: Path) -> list[str] | None:
-    """The file names in the seeds/ folder next to the menus file, or None if there is none."""
-    folder = path.parent / "seeds"
-    try:
-        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else None
-    except OSError:
-        return None  # an unreadable folder is no reason to fail validation
-
-
 def check_menus_file(
     path: Path, text: str, today: datetime.date | None = None
 ) -> tuple[Menus | None, list[Problem]]:
-    """The menus in the text of the file at `path`, sources checked against seeds/ beside it."""
-    # The one check `validate` and the live server both run (issue 8 item 7).
-    return check_menus_text(text, str(path), today, seed_names(path))
+    """The menus in the text of the file at `path`, checked against the seeds/ beside it."""
+    # The one check `validate` and the live server both run (issue 8 item 7): sources and
+    # the info line's number against the seed documents (item 9).
+    return check_menus_text(text, str(path), today, read_seeds(path.parent / "seeds"))
+
+
+def _echo(finding: Finding, shape: list[Finding]) -> bool:
+    """'no text in en' where the shape check already said what is wrong with the en text."""
+    if not finding.message.startswith("no text in '"):
+        return False
+    code = finding.message.split("'")[1]
+    return any(f.path == finding.path + (code,) for f in shape)
 
 
 def parse_menus(text: str, filename: str = "menus.yaml") -> Menus:

@@ -63,7 +63,7 @@ def check_texts(m: Data) -> Iterator[Finding]:
                 yield Finding(path + (code,), f"unknown language '{code}'", hint, at_key=True)
             if path[0] == "texts":
                 yield from _check_placeholders(str(path[1]), text, path + (code,))
-            yield from _check_sentences(text, path + (code,))
+            yield from _check_sentences(text, str(code), path + (code,))
 
 
 def _check_placeholders(text_id: str, text: str, path: Path) -> Iterator[Finding]:
@@ -83,8 +83,8 @@ def _check_placeholders(text_id: str, text: str, path: Path) -> Iterator[Finding
                 yield Finding(path, f"never says {{{name}}}", f"this text must use: {listed}")
 
 
-def _check_sentences(text: str, path: Path) -> Iterator[Finding]:
-    for sentence in sentences(text):
+def _check_sentences(text: str, lang: str, path: Path) -> Iterator[Finding]:
+    for sentence in sentences(text, lang):
         if len(sentence) > MAX_SENTENCE:
             yield Finding(path, f"a sentence of {len(sentence)} characters: "
                           f"'{sentence[:30]}...'", f"gTTS splits sentences over {MAX_SENTENCE} "

@@ -6,6 +6,7 @@ gets a message with file, line and column.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -13,11 +14,15 @@ import yaml
 from ivr.menus.problems import Path
 from ivr.menus.problems import Problem
 from ivr.menus.problems import format_path
+from ivr.menus.yamlhints import explain
 
 # libyaml's loader keeps marks too and is several times faster on a large directory.
+# (libyaml gives a plain scalar the style "", the pure-Python loader None.)
 _LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
+_INT = "tag:yaml.org,2002:int"
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
 
 Mark = tuple[int, int]
 # Aliases (*x) are walked again at each use: cap the work so a file of nested aliases
@@ -65,9 +70,10 @@ def _mark(node: yaml.Node) -> Mark:
 class _Composer:
     """One pass over the composed nodes: builds the data, records marks, finds bad keys."""
 
-    def __init__(self, loader: Any, filename: str) -> None:
+    def __init__(self, loader: Any, filename: str, lines: list[str] | None = None) -> None:
         self.loader = loader
         self.filename = filename
+        self.lines = lines  # given: warn about texts cut short by a ' #' comment
         self.marks = Marks()
         self.problems: list[Problem] = []
         self.open: set[int] = set()  # collections being walked: an alias to one is a loop
@@ -97,6 +103,10 @@ class _Composer:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR:
             return node.value  # most values: no need for PyYAML's (slower) constructor
+        if node.tag == _INT and _LEADING_ZERO.match(node.value):
+            # YAML 1.1 reads 0401234567 as an octal number (67451255) and 010 as 8: keep
+            # the text as written, so the message shows what the operator typed (item 11).
+            return node.value
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError:
@@ -120,7 +130,27 @@ class _Composer:
             seen[key] = key_node
             self.marks.add(path + (key,), value_node, key_node)
             result[key] = self.value(value_node, path + (key,))
+            if self.lines is not None and isinstance(value_node, yaml.ScalarNode):
+                self.cut_by_comment(value_node, path + (key,))
         return result
+
+    def cut_by_comment(self, node: yaml.ScalarNode, path: Path) -> None:
+        """`en: Press # to go back.` is the text 'Press': a ' #' starts a comment (item 11).
+
+        Only a '#' right after one space is suspect: comments are written apart from values.
+        """
+        if node.style not in (None, "") or node.tag != _STR or self.lines is None:
+            return
+        end = node.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        if not re.match(r" #(?!#)", rest):
+            return
+        key = path[-1]
+        fix = f'{key}: "{node.value} {rest[1:].strip()}"'
+        self.problems.append(Problem(
+            self.filename, end.line + 1, end.column + 2, "warning", format_path(path),
+            f"the text ends at ' #': YAML reads '{rest[1:].strip()}' as a comment",
+            f"if the # belongs to the text, put the whole text in quotes: {fix}"))
 
     def key(self, node: yaml.Node, path: Path) -> str:
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
@@ -136,14 +166,19 @@ class _Composer:
         self.problems.append(Problem(self.filename, line, column, "error", where, message, hint))
 
 
-def parse_yaml(text: str, filename: str) -> tuple[Any, Marks, list[Problem]]:
-    """Parse one YAML document into plain data and marks; syntax errors become problems."""
+def parse_yaml(
+    text: str, filename: str, warn_comments: bool = False
+) -> tuple[Any, Marks, list[Problem]]:
+    """Parse one YAML document into plain data and marks; syntax errors become problems.
+
+    `warn_comments`: warn about texts a ' #' comment cuts short (menus.yaml's texts).
+    """
     loader = _LOADER(text)
     try:
         root = loader.get_single_node()
         if root is None:
             return None, Marks(), []
-        composer = _Composer(loader, filename)
+        composer = _Composer(loader, filename, text.splitlines() if warn_comments else None)
         composer.marks.add((), root)
         data = composer.value(root, ())
     except yaml.MarkedYAMLError as error:
@@ -167,12 +202,12 @@ def _syntax_problem(error: yaml.MarkedYAMLError, filename: str, text: str) -> Pr
     elif error.context:
         hint = error.context
     message = error.problem or "YAML syntax error"
-    # The two mistakes operators make most: PyYAML's words for them name neither.
     lines = text.splitlines()
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     if "tab" in message or "\t" in source[: column]:
         hint = f"{hint}; indent with spaces, not tabs" if hint else "indent with spaces, not tabs"
-    elif "alias" in (error.context or ""):
-        extra = 'a bare * or & starts a YAML alias or anchor: write the key in quotes, "*"'
-        hint = f"{hint}; {extra}" if hint else extra
+        return Problem(filename, line, column, "error", "", message, hint)
+    slip = explain(error, text)  # the other common slips, said plainly with the fix
+    if slip is not None:
+        return Problem(filename, slip.line, slip.column, "error", "", slip.message, slip.hint)
     return Problem(filename, line, column, "error", "", message, hint)
