@@ -79,3 +79,56 @@ def test_an_unknown_language_is_a_usage_error():
     result = run(SMALL, "--lang", "de")
     assert result.exit_code == 2
     assert "Invalid value for --lang: 'de' (choose from fi, en)" in result.output
+
+
+def svg_text(output_bytes):
+    """The SVG parsed as XML (a parse error fails the test) and all its text joined."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(output_bytes)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    # Graphviz breaks a long label over several <text> lines; join them as one reads them.
+    return " ".join(" ".join(texts).split())
+
+
+def test_svg_is_valid_and_shows_silence_and_wrong_key_edges_and_their_limits():
+    result = CliRunner().invoke(cli, ["diagram", SMALL, "--format", "svg"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = svg_text(result.stdout_bytes)
+    for seen in ("hiljaisuus 6 s: En kuullut valintaa.", "väärä näppäin: Tätä valintaa ei ole.",
+                 "sama valikko uudelleen", "hiljaisuus 6 s, 3. kerta:",
+                 "väärä näppäin, 3. kerta:"):
+        assert seen in text
+
+
+def test_svg_labels_built_in_nodes_in_the_chosen_language_and_connects_the_112_box(tmp_path):
+    out = tmp_path / "flow.svg"
+    result = run(SMALL, "--format", "svg", "--lang", "en", "--output", str(out))
+    assert (result.exit_code, result.output) == (0, "")
+    text = svg_text(out.read_bytes())
+    assert "In any menu: Repeat: star. Back: hash. Info line: 0. Emergency: 9." in text
+    assert "End this call and dial 112." in text
+    assert "said twice, then the line hangs up" in text   # the 112 box leads somewhere
+    assert "The call ends" in text and "answered" in text
+    assert "Jos olet vaarassa, soita 112. Suomeksi, paina 1." in text  # as the caller hears
+    assert "hiljaisuus" not in text                         # no Finnish in an English picture
+    import xml.etree.ElementTree as ET
+
+    titles = [t.text for t in ET.fromstring(out.read_bytes()).iter(
+        "{http://www.w3.org/2000/svg}title")]
+    assert "emergency->call_ends" in titles
+
+
+def test_png_is_a_png_file_and_refuses_the_terminal(tmp_path):
+    out = tmp_path / "flow.png"
+    result = run(SMALL, "--format", "png", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_unknown_language_is_one_line_naming_the_choices():
+    result = run(SMALL, "--format", "svg", "--lang", "de")
+    assert result.exit_code == 2
+    assert "Invalid value for --lang: 'de' (choose from fi, en)" in result.output
