@@ -8,10 +8,9 @@ from typing import Any
 from flask import Flask
 
 from ivr.core.phone import KEYPAD
-from ivr.core.speech import sentences
 from ivr.qa.simulator import DEFAULT_BASE_URL
 from ivr.qa.simulator import place_call
-from ivr.qa.transcript import Event
+from ivr.qa.callrecord import one_per_sentence
 from ivr.qa.transcript import render_transcript
 
 SILENCE = ("", "-", ".")
@@ -58,18 +57,6 @@ def hear_path(app: Flask, lang_key: str | None, keys: list[str], outcome: str) -
     base = (app.config["IVR_SETTINGS"].public_base_url or DEFAULT_BASE_URL).rstrip("/")
     events = [_local(e, base) for e in one_per_sentence(call.transcript.events)]
     return Heard(events, text, call.where if call.waiting else None)
-
-
-def one_per_sentence(events: list[Event]) -> list[dict[str, Any]]:
-    """Events as dicts; a <Say> of several sentences becomes one line per sentence."""
-    out = []
-    for event in events:
-        data = event.as_dict()
-        if event.kind == "heard" and not event.audio and event.text:
-            out += [{**data, "text": sentence} for sentence in sentences(event.text)]
-        else:
-            out.append(data)
-    return out
 
 
 def _local(event: dict[str, Any], base: str) -> dict[str, Any]:
