@@ -72,7 +72,7 @@ def prompts_or_error(menus: Menus, prompts_dir: Path, allow_offline: bool
 
 
 def national(number: str) -> str:
-    """'+358295463177' -> '0295 463177', as a Finnish operator writes it."""
+    """'+358295463177' -> '029 5463177' (phonenumbers' national format)."""
     try:
         parsed = phonenumbers.parse(number, "FI")
     except phonenumbers.NumberParseException:
