@@ -134,6 +134,7 @@ def test_the_caller_page_runs_the_path_and_shows_it_as_ivr_call_does(console):
     html = page(console, "/console/caller?lang=en&keys=0&outcome=busy")
     assert "<li class=\"transfer\"><span class=\"where\">main</span>transfer to +358295463177: busy" in html
     assert "The info line is busy right now." in html
+    assert '<li class="pressed"><span class="where">language</span>pressed 3</li>' in html
     assert "$ ivr call --lang en --keys 0 --outcome busy\n" in html
     assert "== still on the line, waiting for a key in main" in html
     bad = page(console, "/console/caller?keys=1,x")
