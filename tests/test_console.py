@@ -115,7 +115,8 @@ def test_the_texts_page_puts_every_language_side_by_side_and_filters(console):
     assert ('<td class="unknown" lang="sv">Jag hörde inget val.<span class="badge unknown">'
             'unknown</span></td>') in html
     only_sv = page(console, "/console/texts?lang=sv")
-    assert 'lang="sv">Jag hörde inget val.' in only_sv and '<td class="unknown" lang="en">' not in only_sv
+    assert 'lang="sv">Jag hörde inget val.' in only_sv
+    assert '<td class="unknown" lang="en">' not in only_sv
     none = page(console, "/console/texts?only=missing")
     assert "No text has that status." in none
 
@@ -132,7 +133,8 @@ def test_review_status_of_a_reviewed_a_plain_and_a_missing_text():
 
 def test_the_caller_page_runs_the_path_and_shows_it_as_ivr_call_does(console):
     html = page(console, "/console/caller?lang=en&keys=0&outcome=busy")
-    assert "<li class=\"transfer\"><span class=\"where\">main</span>transfer to +358295463177: busy" in html
+    assert ('<li class="transfer"><span class="where">main</span>'
+            'transfer to +358295463177: busy') in html
     assert "The info line is busy right now." in html
     assert '<li class="pressed"><span class="where">language</span>pressed 3</li>' in html
     assert "$ ivr call --lang en --keys 0 --outcome busy\n" in html

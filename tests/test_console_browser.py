@@ -118,7 +118,8 @@ def test_what_a_caller_hears_on_a_chosen_path_is_shown_and_played(server, page):
     assert "language pressed 2" in lines and "main pressed 1" in lines
     assert "needs_safety silence (6 s)" in lines
     assert "needs_safety · sv Jag hörde inget val." in lines
-    assert lines[-1] == "call ended: told to dial the emergency number, then hung up (in needs_safety)"
+    assert lines[-1] == (
+        "call ended: told to dial the emergency number, then hung up (in needs_safety)")
     page.click("#heard button.play >> nth=0")     # the recorded sentence, played on demand
     page.wait_for_function("() => { const p = document.getElementById('player');"
                            " return p.readyState >= 1 && p.duration > 0.3; }")

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask
 
 from ivr.core.phone import KEYPAD
+from ivr.qa.callrecord import one_per_sentence
 from ivr.qa.simulator import DEFAULT_BASE_URL
 from ivr.qa.simulator import place_call
-from ivr.qa.callrecord import one_per_sentence
 from ivr.qa.transcript import render_transcript
 
 SILENCE = ("", "-", ".")

@@ -109,10 +109,11 @@ def _status_page(settings: Settings) -> str:
                 if not menus.call.emergency_forwarding else
                 "Emergency: FORWARDED (call.emergency_forwarding is on)", menus.numbers.emergency)]
     return render_template(
-        "console_status.html", menus=menus, loaded_at=store.loaded_at, problems=status.rejected_edit(store),
-        menus_path=store.menus_path, rows=rows, prompts_error=prompts_error, numbers=numbers,
-        national=status.national, caller_id=settings.caller_id,
-        allow_offline=settings.allow_offline_prompts, kinds=status.KINDS)
+        "console_status.html", menus=menus, loaded_at=store.loaded_at,
+        problems=status.rejected_edit(store), menus_path=store.menus_path, rows=rows,
+        prompts_error=prompts_error, numbers=numbers, national=status.national,
+        caller_id=settings.caller_id, allow_offline=settings.allow_offline_prompts,
+        kinds=status.KINDS)
 
 
 def _diagram_page(pictures: _Pictures) -> str:
@@ -122,7 +123,7 @@ def _diagram_page(pictures: _Pictures) -> str:
         svg = pictures.get(menus, lang, "svg").decode()
         drawn, error = Markup(svg[svg.index("<svg"):]), None
     except graphviz.ExecutableNotFound:
-        drawn, error = None, "Graphviz's dot is not installed on the server (apt-get install graphviz)."
+        drawn, error = None, "Graphviz's dot is not on the server (apt-get install graphviz)."
     return render_template("console_diagram.html", menus=menus, lang=lang, svg=drawn, error=error)
 
 
@@ -172,8 +173,8 @@ def _caller_page() -> str:
             heard = caller.hear_path(app, language.key if language else None, keys, outcome)
         except caller.BadPath as bad:
             error = str(bad)
-    return render_template("console_caller.html", menus=menus, lang=lang, path=path, outcome=outcome,
-                           outcomes=TRANSFER_OUTCOMES, heard=heard, error=error)
+    return render_template("console_caller.html", menus=menus, lang=lang, path=path,
+                           outcome=outcome, outcomes=TRANSFER_OUTCOMES, heard=heard, error=error)
 
 
 def _stats_page(settings: Settings) -> str:

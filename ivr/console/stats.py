@@ -24,5 +24,6 @@ def render_stats(settings: Settings, start: str, end: str, min_count: int) -> st
     """The statistics sections as HTML, from ivr.stats (imported only when enabled)."""
     report = importlib.import_module("ivr.stats.report")
     html = importlib.import_module("ivr.stats.html")
-    data = report.report_data(getattr(settings, "stats_url"), start, end, min_count)
+    # stats_url is the statistics work's settings field; getattr until it is merged.
+    data = report.report_data(getattr(settings, "stats_url", None), start, end, min_count)
     return str(html.render_sections(data))
