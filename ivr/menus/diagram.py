@@ -68,22 +68,6 @@ def render_outline(menus: Menus, lang: str) -> str:
     return "\n".join([*out, _global_keys(menus)]) + "\n"
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', "#quot;") + '"'
-
-
-def render_mermaid(menus: Menus, lang: str) -> str:
-    """A Mermaid flowchart (paste into any Markdown viewer that draws Mermaid)."""
-    names = _node_names(menus, lang)
-    out = ["flowchart TD"]
-    for node, name in names.items():
-        shape = ("[[", "]]") if node in (INFO_LINE, EMERGENCY) else ("[", "]")
-        out.append(f"    {node}{shape[0]}{_quote(name)}{shape[1]}")
-    out += [f"    {frm} -->|{_quote(label)}| {to}" for frm, label, to in _edges(menus, lang)]
-    out.append(f"    %% {_global_keys(menus)}")
-    return "\n".join(out) + "\n"
-
-
 # --- the call-flow graph (issue 12): every node and edge, labelled in one language ---------
 # Every word comes from menus.yaml where it has a text (the global keys, the 112 notice and
 # instruction, no_input, wrong_key, too_many_tries, dial_*), so a Finnish diagram is Finnish.
@@ -228,3 +212,24 @@ def build_graph(menus: Menus, lang: str) -> Graph:
         edges=tuple(_option_edges(menus, lang) + _global_edges(menus, lang)
                     + _outcome_edges(menus, lang)),
     )
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', "#quot;").replace("\n", "<br>") + '"'
+
+
+MERMAID_SHAPES = {"transfer": ("[[", "]]"), "emergency": ("[[", "]]"), "end": ("([", "])"),
+                  "global": ("[/", "/]")}
+
+
+def render_mermaid(menus: Menus, lang: str) -> str:
+    """The call-flow graph as a Mermaid flowchart (for Markdown viewers that draw Mermaid)."""
+    graph = build_graph(menus, lang)
+    out = ["flowchart TD"]
+    for node in graph.nodes:
+        opening, closing = MERMAID_SHAPES.get(node.kind, ("[", "]"))
+        out.append(f"    {node.id}{opening}{_quote(node.label)}{closing}")
+    for edge in graph.edges:
+        arrow = "-.->" if edge.kind in ("silence", "wrong_key") else "-->"
+        out.append(f"    {edge.source} {arrow}|{_quote(edge.label)}| {edge.target}")
+    return "\n".join(out) + "\n"
