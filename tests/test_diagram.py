@@ -44,6 +44,28 @@ def test_mermaid_draws_the_call_flow_graph_with_built_in_nodes_in_the_language()
     assert "    emergency -->|" in expected and "language choice" not in expected
 
 
+def test_a_broken_menus_file_is_one_line_pointing_at_validate():
+    broken = DATA / "menus_bad" / "goto_unknown_menu.yaml"
+    result = run(str(broken))
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {broken}: 1 error(s); run `ivr validate {broken}` "
+                             "to see them\n")
+
+
+def test_a_missing_file_is_one_line_naming_it(tmp_path):
+    missing = tmp_path / "nope.yaml"
+    result = run(str(missing))
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {missing}: no such file (run ivr in the folder that holds menus.yaml, "
+           "or give its path with --menus or IVR_MENUS)\n")
+
+
+def test_an_unknown_language_is_a_usage_error():
+    result = run(SMALL, "--lang", "de")
+    assert result.exit_code == 2
+    assert "Invalid value for --lang: 'de' (choose from fi, en)" in result.output
+
+
 def svg_text(output_bytes):
     """The SVG parsed as XML (a parse error fails the test) and all its text joined."""
     import xml.etree.ElementTree as ET
