@@ -117,3 +117,25 @@ def test_an_unknown_language_is_one_line_naming_the_choices():
     result = run(SMALL, "--format", "svg", "--lang", "de")
     assert result.exit_code == 2
     assert "Invalid value for --lang: 'de' (choose from fi, en)" in result.output
+
+
+def test_the_graph_of_the_shipped_menus_has_every_option_and_no_loose_node():
+    from ivr.menus.diagram import build_graph
+    from ivr.menus.loader import load_menus
+
+    menus = load_menus(DATA.parent.parent / "menus.yaml")
+    for lang in menus.languages:
+        graph = build_graph(menus, lang)
+        ids = {node.id for node in graph.nodes}
+        assert all(e.source in ids and e.target in ids for e in graph.edges)
+        # Every node but the ends leads somewhere, and every node but the first is led to.
+        sources = {e.source for e in graph.edges}
+        targets = {e.target for e in graph.edges}
+        assert ids - sources == {"connected", "call_ends", "same_menu_again"}
+        assert ids - targets == {"language"}
+        options = [(m.id, o.key) for m in menus.menus.values() for o in m.options]
+        drawn = [(e.source, e.label.split()[0]) for e in graph.edges if e.kind == "option"]
+        assert drawn[len(menus.languages):] == options
+        kinds = [e.kind for e in graph.edges]
+        assert kinds.count("silence") == kinds.count("wrong_key") == 1
+        assert kinds.count("limit") == 2 and kinds.count("outcome") == 4
