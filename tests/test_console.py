@@ -149,3 +149,10 @@ def test_statistics_are_not_offered_until_ivr_stats_is_there(console):
     assert importlib.util.find_spec("ivr.stats") is None
     assert ">Statistics<" not in page(console, "/console/")
     assert console.get("/console/stats", headers=OPERATOR).status_code == 404
+
+
+def test_the_navigation_links_the_qa_keypad_only_when_it_is_on(settings):
+    on = create_app(replace(settings, console_password=PASSWORD, playground=True))
+    assert '<a href="/playground">QA keypad</a>' in page(on.test_client(), "/console/")
+    off = create_app(replace(settings, console_password=PASSWORD))
+    assert "QA keypad" not in page(off.test_client(), "/console/")

@@ -77,7 +77,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     @bp.context_processor
     def _navigation() -> dict[str, object]:
         pages = list(PAGES) + ([("stats", "Statistics")] if stats_enabled(settings) else [])
-        return {"pages": pages}
+        return {"pages": pages, "keypad": settings.playground}
 
     bp.add_url_rule("/", "status", lambda: _status_page(settings))
     bp.add_url_rule("/diagram", "diagram", lambda: _diagram_page(pictures))
@@ -144,15 +144,18 @@ def _picture(pictures: _Pictures, fmt: str) -> Response:
 
 def _texts_page() -> str:
     menus = _store().menus()
-    rows = texts.text_rows(menus)
+    every = texts.text_rows(menus)
+    source = menus.call.default_language
     lang = request.args.get("lang", "")
-    shown = [menus.call.default_language] + (
-        [lang] if lang in menus.languages and lang != menus.call.default_language else
-        [] if lang else [code for code in menus.languages if code != menus.call.default_language])
+    # The source language always, beside one chosen language or all the others.
+    others = [lang] if lang in menus.languages and lang != source else [
+        code for code in menus.languages if code != source]
+    shown = [source] + others
     only = request.args.get("only", "")
+    rows = every
     if only in texts.STATUSES:
-        rows = [r for r in rows if any(r.cells[code].status == only for code in shown)]
-    counts = {code: texts.status_counts(texts.text_rows(menus), code) for code in menus.languages}
+        rows = [r for r in every if any(r.cells[code].status == only for code in shown)]
+    counts = {code: texts.status_counts(every, code) for code in menus.languages}
     return render_template("console_texts.html", menus=menus, rows=rows, shown=shown, lang=lang,
                            only=only, counts=counts, statuses=texts.STATUSES)
 
