@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium
+DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test python debs
@@ -34,7 +34,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 debs:
-	@if ! command -v espeak-ng >/dev/null || ! command -v lame >/dev/null || ! command -v sox >/dev/null || ! command -v chromium >/dev/null; then \
+	@if ! command -v espeak-ng >/dev/null || ! command -v lame >/dev/null || ! command -v sox >/dev/null || ! command -v chromium >/dev/null || ! command -v dot >/dev/null; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBS); \
 	fi
 

@@ -47,6 +47,10 @@ class Settings:
     """The number the info line sees on transfers; default: the helpline number called."""
     reload_interval: float = 2.0
     """Seconds between checks of menus.yaml and the prompts manifest for changes."""
+    console_password: str | None = None
+    """Serve the operator console at /console/, behind HTTP basic auth with this password."""
+    console_user: str = "operator"
+    """The console's basic-auth user name."""
 
     def __post_init__(self) -> None:
         if self.prompts_dir == Path():
@@ -71,6 +75,9 @@ class Settings:
             caller_id=env.get("IVR_CALLER_ID") or None,
             reload_interval=_read(env, "IVR_RELOAD_INTERVAL", 2.0, _seconds,
                                   "seconds, such as 2 or 0.5"),
+            console_password=env.get("IVR_CONSOLE_PASSWORD") or None,
+            console_user=_read(env, "IVR_CONSOLE_USER", "operator", _user,
+                               "a user name without ':' or spaces"),
         )
 
 
@@ -97,6 +104,11 @@ def _hops(value: str) -> int:
 def _seconds(value: str) -> float:
     seconds = float(value)
     return seconds if 0 <= seconds < 86400 else _no(value)
+
+
+def _user(value: str) -> str:
+    # Basic auth sends "user:password"; a colon or a space in the name could never match.
+    return value if not set(value) & {":", " ", "\t"} else _no(value)
 
 
 def _no(value: str) -> NoReturn:

@@ -6,7 +6,9 @@ post_unsigned. Constants: AUTH_TOKEN, PUBLIC_URL, CALLER, CALL_FIELDS.
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,15 @@ CALL_FIELDS = {
     "Called": "+358931585000",
 }
 """The standard fields Twilio posts with every voice webhook request."""
+
+
+def saved(path: Path, text: str | None = None, ago: float = 5.0) -> None:
+    """Write `text` (if given) and make the file look saved `ago` seconds ago: it has stood
+    still, so the next reload check reads it (the store waits out a file still moving)."""
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    then = time.time() - ago
+    os.utime(path, (then, then))
 
 
 def sign(url: str, data: dict[str, str], token: str = AUTH_TOKEN) -> str:

@@ -36,27 +36,12 @@ in every menu: * repeat, # back, 0 info line, 9 emergency
 """)
 
 
-def test_mermaid_draws_the_same_graph_with_quoted_labels():
+def test_mermaid_draws_the_call_flow_graph_with_built_in_nodes_in_the_language():
+    # The same graph as the SVG: the 112 box is connected, and nothing is in English.
     result = run(SMALL, "--format", "mermaid")
-    assert (result.exit_code, result.output) == (0, """\
-flowchart TD
-    language["language choice"]
-    main["main: Päävalikko."]
-    region["region: Valitse alue."]
-    services["services + read-out of the services for the need and region"]
-    info_line[["transfer to the 24/7 info line +358295463177"]]
-    emergency[["tell the caller to hang up and dial 112"]]
-    language -->|"1 suomi"| main
-    language -->|"2 English"| main
-    main -->|"1 turvallinen asuminen"| region
-    main -->|"2 terveydenhuolto"| region
-    main -->|"3 kotiinpaluu"| region
-    region -->|"1 pääkaupunkiseutu"| services
-    region -->|"2 muu Suomi"| services
-    services -->|"1 päävalikko"| main
-    services -->|"2 infopuhelin"| info_line
-    %% in every menu: * repeat, # back, 0 info line, 9 emergency
-""")
+    expected = (DATA / "diagram_mermaid.txt").read_text(encoding="utf-8")
+    assert (result.exit_code, result.output) == (0, expected)
+    assert "    emergency -->|" in expected and "language choice" not in expected
 
 
 def test_a_broken_menus_file_is_one_line_pointing_at_validate():
@@ -79,3 +64,78 @@ def test_an_unknown_language_is_a_usage_error():
     result = run(SMALL, "--lang", "de")
     assert result.exit_code == 2
     assert "Invalid value for --lang: 'de' (choose from fi, en)" in result.output
+
+
+def svg_text(output_bytes):
+    """The SVG parsed as XML (a parse error fails the test) and all its text joined."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(output_bytes)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    # Graphviz breaks a long label over several <text> lines; join them as one reads them.
+    return " ".join(" ".join(texts).split())
+
+
+def test_svg_is_valid_and_shows_silence_and_wrong_key_edges_and_their_limits():
+    result = CliRunner().invoke(cli, ["diagram", SMALL, "--format", "svg"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    text = svg_text(result.stdout_bytes)
+    for seen in ("hiljaisuus 6 s: En kuullut valintaa.", "väärä näppäin: Tätä valintaa ei ole.",
+                 "sama valikko uudelleen", "hiljaisuus 6 s, 3. kerta:",
+                 "väärä näppäin, 3. kerta:"):
+        assert seen in text
+
+
+def test_svg_labels_built_in_nodes_in_the_chosen_language_and_connects_the_112_box(tmp_path):
+    out = tmp_path / "flow.svg"
+    result = run(SMALL, "--format", "svg", "--lang", "en", "--output", str(out))
+    assert (result.exit_code, result.output) == (0, "")
+    text = svg_text(out.read_bytes())
+    assert "In any menu: Repeat: star. Back: hash. Info line: 0. Emergency: 9." in text
+    assert "End this call and dial 112." in text
+    assert "said twice, then the line hangs up" in text   # the 112 box leads somewhere
+    assert "The call ends" in text and "answered" in text
+    assert "Jos olet vaarassa, soita 112. Suomeksi, paina 1." in text  # as the caller hears
+    assert "hiljaisuus" not in text                         # no Finnish in an English picture
+    import xml.etree.ElementTree as ET
+
+    titles = [t.text for t in ET.fromstring(out.read_bytes()).iter(
+        "{http://www.w3.org/2000/svg}title")]
+    assert "emergency->call_ends" in titles
+
+
+def test_png_is_a_png_file_and_refuses_the_terminal(tmp_path):
+    out = tmp_path / "flow.png"
+    result = run(SMALL, "--format", "png", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_unknown_language_is_one_line_naming_the_choices():
+    result = run(SMALL, "--format", "svg", "--lang", "de")
+    assert result.exit_code == 2
+    assert "Invalid value for --lang: 'de' (choose from fi, en)" in result.output
+
+
+def test_the_graph_of_the_shipped_menus_has_every_option_and_no_loose_node():
+    from ivr.menus.diagram import build_graph
+    from ivr.menus.loader import load_menus
+
+    menus = load_menus(DATA.parent.parent / "menus.yaml")
+    for lang in menus.languages:
+        graph = build_graph(menus, lang)
+        ids = {node.id for node in graph.nodes}
+        assert all(e.source in ids and e.target in ids for e in graph.edges)
+        # Every node but the ends leads somewhere, and every node but the first is led to.
+        sources = {e.source for e in graph.edges}
+        targets = {e.target for e in graph.edges}
+        assert ids - sources == {"connected", "call_ends", "same_menu_again"}
+        assert ids - targets == {"language"}
+        options = [(m.id, o.key) for m in menus.menus.values() for o in m.options]
+        drawn = [(e.source, e.label.split()[0]) for e in graph.edges if e.kind == "option"]
+        assert drawn[len(menus.languages):] == options
+        kinds = [e.kind for e in graph.edges]
+        assert kinds.count("silence") == kinds.count("wrong_key") == 1
+        assert kinds.count("limit") == 2 and kinds.count("outcome") == 4

@@ -90,3 +90,21 @@ def test_a_production_app_loads_no_qa_module(tmp_path):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_production_app_without_the_console_password_loads_no_console_module(tmp_path):
+    code = (
+        "import sys\n"
+        "from ivr.settings import Settings\n"
+        "from ivr.web import create_app\n"
+        f"create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
+        f"                    prompts_dir={str(tmp_path)!r}))\n"
+        "before = sorted(m for m in sys.modules if m.startswith('ivr.console'))\n"
+        f"create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
+        f"                    prompts_dir={str(tmp_path)!r}, console_password='pw'))\n"
+        "print(before, 'ivr.console.pages' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] True"

@@ -95,8 +95,14 @@ def test_a_call_through_the_api_with_recorded_audio_and_a_transfer(playground):
     assert answer["where"] == "main" and answer["events"][0] == {
         "kind": "pressed", "keys": "2", "menu": "language"}
     answer = playground.post(call, json={"keys": "0", "outcome": "busy"}).get_json()
-    assert [e["kind"] for e in answer["events"]] == ["pressed", "heard", "transfer", "heard"]
-    assert answer["events"][2]["outcome"] == "busy" and answer["waiting"]
+    kinds = [e["kind"] for e in answer["events"]]
+    assert kinds[:3] == ["pressed", "heard", "heard"] and kinds.count("transfer") == 1
+    # One line per sentence: the two sentences of one <Say> come as two events.
+    assert [e["text"] for e in answer["events"][1:3]] == [
+        "Jag kopplar dig till hjälpsystemets infotelefon, som är öppen dygnet runt.",
+        "Du kan ringa anonymt, och alla samtal behandlas konfidentiellt."]
+    transfer = answer["events"][kinds.index("transfer")]
+    assert transfer["outcome"] == "busy" and answer["waiting"]
     answer = playground.post(call, json={"keys": "9"}).get_json()
     assert answer["ending"] == {
         "kind": "emergency", "text": "told to dial the emergency number, then hung up (in main)"}
@@ -110,7 +116,9 @@ def test_silence_junk_and_unknown_calls(playground):
     assert answer["events"][0] == {"kind": "silence", "seconds": 6, "menu": "language"}
     assert playground.post(call, json={"keys": "1x"}).status_code == 400
     assert playground.post(call, json={"keys": "1", "outcome": "maybe"}).status_code == 400
-    assert playground.post("/playground/api/call/nope", json={"keys": "1"}).status_code == 404
+    lost = playground.post("/playground/api/call/nope", json={"keys": "1"})
+    assert lost.status_code == 404 and lost.get_json()["error"] == "lost"
+    assert "restarted" in lost.get_json()["message"]
 
 
 def test_an_open_playground_on_a_signed_server_is_logged_loudly(tmp_path, caplog):
@@ -126,3 +134,46 @@ def test_an_open_playground_on_a_signed_server_is_logged_loudly(tmp_path, caplog
     assert [r.getMessage() for r in caplog.records if r.name == "ivr.qa.playground"] == [
         "IVR_PLAYGROUND is on with no IVR_PLAYGROUND_PASSWORD on a server with "
         "TWILIO_AUTH_TOKEN: anyone who can reach /playground can walk the menus"]
+
+
+def test_a_played_call_copies_as_a_scenario_that_parses_and_passes(settings):
+    from dataclasses import replace
+
+    from ivr.menus.loader import load_menus
+    from ivr.qa.scenariofile import parse_scenarios
+    from ivr.qa.scenarios import run_scenario
+
+    app = create_app(replace(settings, playground=True))
+    client = app.test_client()
+    call = "/playground/api/call/" + client.post("/playground/api/call").get_json()["id"]
+    for keys, outcome in (("3", "completed"), ("", "completed"), ("1", "completed"),
+                          ("0", "no-answer"), ("0", "completed")):
+        client.post(call, json={"keys": keys, "outcome": outcome})
+    text = client.get(call + "/scenario").get_data(as_text=True)
+    assert "- press: '3'\n    hears:\n      contains: Main menu.\n    menu: main\n" in text
+    assert "outcome: no-answer" in text and "ends:\n    transferred: '+358295463177'" in text
+    menus = load_menus(settings.menus_path)
+    [scenario] = parse_scenarios(text, "copied.yaml", menus)
+    assert len(scenario.steps) == 6   # the check of the language menu, then five steps
+    result = run_scenario(app, menus, scenario)
+    assert result.passed, result.failure
+
+
+def test_a_call_still_waiting_copies_as_in_menu_and_a_lost_call_as_lost(playground):
+    call = "/playground/api/call/" + playground.post("/playground/api/call").get_json()["id"]
+    playground.post(call, json={"keys": "1"})
+    text = playground.get(call + "/scenario").get_data(as_text=True)
+    assert text.endswith("  ends:\n    in_menu: main\n")
+    assert playground.get("/playground/api/call/nope/scenario").get_json()["error"] == "lost"
+
+
+def test_the_page_hints_at_offline_audio_when_none_is_rendered(settings):
+    from dataclasses import replace
+
+    page = create_app(replace(settings, playground=True)).test_client().get("/playground")
+    assert "No prompt audio is rendered" in page.get_data(as_text=True)
+    assert "IVR_ALLOW_OFFLINE_PROMPTS=1" in page.get_data(as_text=True)
+
+
+def test_no_hint_when_audio_exists(playground):
+    assert "No prompt audio is rendered" not in playground.get("/playground").get_data(as_text=True)

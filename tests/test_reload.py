@@ -12,17 +12,9 @@ import pytest
 from ivr.web import create_app
 from ivr.web.menustore import MenuStore
 from ivr.web.menustore import MenusUnavailable
+from tests.conftest import saved
 
 MAIN_EN = "Main menu. Choose the help you need."
-
-
-def saved(path, text=None, ago=5.0):
-    """Write `text` (if given) and make the file look saved `ago` seconds ago: it has stood
-    still, so the next reload check reads it (the store waits out a file still moving)."""
-    if text is not None:
-        path.write_text(text, encoding="utf-8")
-    then = time.time() - ago
-    os.utime(path, (then, then))
 
 
 def rewrite(path, old, new, count=-1):

@@ -8,6 +8,7 @@ memory, so run it with one worker: it is a QA tool, never part of a production d
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import secrets
 import threading
@@ -25,6 +26,11 @@ from flask import request
 
 from ivr.core.phone import KEYPAD
 from ivr.core.phone import TRANSFER_OUTCOMES
+from ivr.qa.callrecord import CallRecord
+from ivr.qa.callrecord import NotReplayable
+from ivr.qa.callrecord import Played
+from ivr.qa.callrecord import one_per_sentence
+from ivr.qa.callrecord import scenario_text
 from ivr.qa.simulator import DEFAULT_BASE_URL
 from ivr.qa.simulator import Call
 from ivr.qa.simulator import place_call
@@ -35,25 +41,44 @@ MAX_CALLS = 50
 """Calls kept in memory; the oldest is forgotten first."""
 
 
+LOST = ("The server no longer knows this call: it was restarted, or the call was forgotten "
+        "among many. Start a new call.")
+
+
+class _Session:
+    def __init__(self, call: Call) -> None:
+        self.call = call
+        self.record = CallRecord()
+
+
 class _Calls:
+    """The calls in progress (app.extensions["ivr_playground_calls"]), newest last."""
+
     def __init__(self) -> None:
-        self._calls: OrderedDict[str, Call] = OrderedDict()
+        self._calls: OrderedDict[str, _Session] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, call: Call) -> str:
+    def add(self, session: _Session) -> str:
         call_id = secrets.token_urlsafe(12)
         with self._lock:
-            self._calls[call_id] = call
+            self._calls[call_id] = session
             while len(self._calls) > MAX_CALLS:
                 self._calls.popitem(last=False)
         return call_id
 
-    def get(self, call_id: str) -> Call:
+    def get(self, call_id: str) -> _Session:
         with self._lock:
-            call = self._calls.get(call_id)
-        if call is None:
-            abort(404)
-        return call
+            session = self._calls.get(call_id)
+        if session is None:
+            # The page tells the tester what happened and offers a new call (issue 12).
+            abort(Response(json.dumps({"error": "lost", "message": LOST}), 404,
+                           mimetype="application/json"))
+        return session
+
+    def clear(self) -> None:
+        """Forget every call, as a restart of the server does."""
+        with self._lock:
+            self._calls.clear()
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -67,6 +92,7 @@ def init_app(app: Flask, settings: Settings) -> None:
             "TWILIO_AUTH_TOKEN: anyone who can reach /playground can walk the menus"
         )
     calls = _Calls()
+    app.extensions["ivr_playground_calls"] = calls
     bp = Blueprint("playground", __name__, template_folder="templates")
     base = (settings.public_base_url or DEFAULT_BASE_URL).rstrip("/")
 
@@ -76,17 +102,21 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @bp.get("/playground")
     def page() -> str:
-        return render_template("playground.html", outcomes=TRANSFER_OUTCOMES)
+        no_audio = len(current_app.extensions["ivr"].store.prompts()) == 0
+        return render_template("playground.html", outcomes=TRANSFER_OUTCOMES, no_audio=no_audio,
+                               offline_allowed=settings.allow_offline_prompts)
 
     @bp.post("/playground/api/call")
     def start() -> Response:
-        call = place_call(current_app._get_current_object())  # type: ignore[attr-defined]
-        call_id = calls.add(call)
-        return _answer(call_id, call, call.start(), base)
+        session = _Session(place_call(current_app._get_current_object()))  # type: ignore[attr-defined]
+        call_id = calls.add(session)
+        session.record.start = session.call.start()
+        return _answer(call_id, session.call, session.record.start, base)
 
     @bp.post("/playground/api/call/<call_id>")
     def step(call_id: str) -> Response:
-        call = calls.get(call_id)
+        session = calls.get(call_id)
+        call = session.call
         body = request.get_json(silent=True) or {}
         keys = str(body.get("keys", ""))
         outcome = body.get("outcome", "completed")
@@ -94,7 +124,19 @@ def init_app(app: Flask, settings: Settings) -> None:
             abort(400)
         call.default_outcome = outcome
         events = call.press(keys) if keys else call.silence()
+        session.record.steps.append(Played(keys, events, call.where if call.waiting else None))
         return _answer(call_id, call, events, base)
+
+    @bp.get("/playground/api/call/<call_id>/scenario")
+    def scenario(call_id: str) -> Response:
+        session = calls.get(call_id)
+        call = session.call
+        try:
+            text = scenario_text(session.record, call.transcript.ending,
+                                 call.where if call.waiting else None)
+        except NotReplayable as error:
+            return Response(f"# {error}\n", 409, mimetype="text/plain")
+        return Response(text, mimetype="text/yaml")
 
     app.register_blueprint(bp)
 
@@ -113,15 +155,14 @@ def _answer(call_id: str, call: Call, events: list[Event], base: str) -> Respons
     ending = call.transcript.ending
     return jsonify({
         "id": call_id,
-        "events": [_event_json(e, base) for e in events],
+        "events": [_local_audio(e, base) for e in one_per_sentence(events)],
         "waiting": call.waiting,
         "where": call.where,
         "ending": None if ending is None else {"kind": ending.kind, "text": ending.describe()},
     })
 
 
-def _event_json(event: Event, base: str) -> dict[str, Any]:
-    data = event.as_dict()
+def _local_audio(data: dict[str, Any], base: str) -> dict[str, Any]:
     audio = data.get("audio")
     if audio and audio.startswith(base + "/"):
         # The page loads the app's own audio from wherever the browser reached the app.

@@ -1,4 +1,5 @@
-"""The application factory: the webhook, its audio, and the QA page only when switched on."""
+"""The application factory: the webhook, its audio, and the QA page and the operator console
+only when switched on."""
 
 from __future__ import annotations
 
@@ -22,4 +23,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         from ivr.qa import playground
 
         playground.init_app(app, settings)
+    if settings.console_password:
+        # The operator console (issue 12): absent, not merely locked, without its password.
+        from ivr.console import pages
+
+        pages.init_app(app, settings)
     return app
