@@ -7,6 +7,7 @@ operator runs `ivr ...` in the folder that holds menus.yaml (and seeds/, prompts
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 DEFAULT_MENUS = Path("menus.yaml")
+STATS_FILE = "stats.sqlite3"
 FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True,
               "0": False, "false": False, "no": False, "off": False, "": False}
 
@@ -47,6 +49,9 @@ class Settings:
     """The number the info line sees on transfers; default: the helpline number called."""
     reload_interval: float = 2.0
     """Seconds between checks of menus.yaml and the prompts manifest for changes."""
+    stats_url: str | None = None
+    """SQLAlchemy URL of the anonymous statistics store (docs/statistics.md); None: no
+    counting. From the environment the default is stats.sqlite3 beside the menus file."""
 
     def __post_init__(self) -> None:
         if self.prompts_dir == Path():
@@ -71,6 +76,8 @@ class Settings:
             caller_id=env.get("IVR_CALLER_ID") or None,
             reload_interval=_read(env, "IVR_RELOAD_INTERVAL", 2.0, _seconds,
                                   "seconds, such as 2 or 0.5"),
+            stats_url=_read(env, "IVR_STATS_URL", _default_stats_url(menus_path), _stats_url,
+                            "a SQLAlchemy URL such as postgresql+psycopg://host/ivr, or off"),
         )
 
 
@@ -97,6 +104,16 @@ def _hops(value: str) -> int:
 def _seconds(value: str) -> float:
     seconds = float(value)
     return seconds if 0 <= seconds < 86400 else _no(value)
+
+
+def _default_stats_url(menus_path: Path) -> str | None:
+    return f"sqlite:///{menus_path.parent / STATS_FILE}"
+
+
+def _stats_url(value: str) -> str | None:
+    if value.lower() == "off":
+        return None
+    return value if re.match(r"^[a-z][a-z0-9+]*://", value, re.IGNORECASE) else _no(value)
 
 
 def _no(value: str) -> NoReturn:

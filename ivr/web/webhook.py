@@ -30,6 +30,7 @@ from ivr.core import callstate
 from ivr.core import flow
 from ivr.core.callstate import CallState
 from ivr.settings import Settings
+from ivr.stats import recorder
 from ivr.web import privacy
 from ivr.web import signature
 from ivr.web import twiml
@@ -57,6 +58,7 @@ class IvrState:
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
         self.cache: dict[tuple[object, ...], bytes] = {}
+        self.stats = recorder.open_recorder(settings.stats_url)
 
 
 class WebLinks:
@@ -171,6 +173,7 @@ def _helpline_number() -> str | None:
 
 def _apology() -> bytes:
     ivr = _ivr()
+    ivr.stats.apology()
     try:
         menus = ivr.store.current()
         lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
@@ -202,6 +205,7 @@ def _answer(event: flow.Event) -> bytes:
             ivr.cache.clear()
         if len(request.query_string) <= MAX_CACHED_QUERY:
             ivr.cache[key] = body
+    ivr.stats.step(menus, request.query_string, event)
     return body
 
 
