@@ -32,9 +32,8 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 def bars(labels: Sequence[str], values: Sequence[int | None], min_count: int,
          title: str, pale: Sequence[int | None] | None = None) -> str:
     """Horizontal bars, largest first as given; `pale` draws a second, lighter series under."""
-    height = 0.6 + 0.28 * max(len(labels), 1)
-    fig = Figure(figsize=(WIDTH, height), layout="constrained")
-    ax = fig.add_subplot()
+    height = 0.7 + 0.26 * max(len(labels), 1)
+    fig, ax = _figure(height, labels)
     y = list(range(len(labels)))[::-1]
     if pale is not None:
         ax.barh(y, [v or 0 for v in pale], color=PALE, label="arrived")
@@ -51,8 +50,7 @@ def bars(labels: Sequence[str], values: Sequence[int | None], min_count: int,
 def columns(labels: Sequence[str], values: Sequence[int | None], min_count: int,
             title: str) -> str:
     """Vertical bars in the given order (months)."""
-    fig = Figure(figsize=(WIDTH, 2.4), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = _figure(2.4, [str(max((v or 0 for v in values), default=0))], bottom=0.45)
     x = list(range(len(labels)))
     ax.bar(x, [v or 0 for v in values], color=BAR)
     for xi, v in zip(x, values, strict=True):
@@ -66,8 +64,9 @@ def columns(labels: Sequence[str], values: Sequence[int | None], min_count: int,
 def grid(rows: Sequence[str], cols: Sequence[str], cells: dict[tuple[str, str], int | None],
          min_count: int, title: str) -> str:
     """A heat map of rows x columns with each cell's count written in it."""
-    fig = Figure(figsize=(WIDTH, 0.9 + 0.32 * max(len(rows), 1)), layout="constrained")
-    ax = fig.add_subplot()
+    longest = max((len(c) for c in cols), default=0)
+    fig, ax = _figure(0.5 + 0.08 * longest + 0.3 * max(len(rows), 1), rows,
+                      bottom=0.15 + 0.065 * longest)
     values = [[cells.get((r, c)) or 0 for c in cols] for r in rows]
     ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
     top = max((v for row in values for v in row), default=0) or 1
@@ -83,6 +82,16 @@ def grid(rows: Sequence[str], cols: Sequence[str], cells: dict[tuple[str, str], 
     ax.spines[:].set_visible(False)
     ax.set_title(title, loc="left")
     return _svg(fig)
+
+
+def _figure(height: float, labels: Sequence[str], bottom: float = 0.3) -> tuple[Figure, Axes]:
+    # Margins from the label lengths, not constrained layout: that lays every text out
+    # twice and made the report three times slower (bench/bench_stats.py).
+    left = 0.25 + 0.065 * max((len(label) for label in labels), default=2)
+    fig = Figure(figsize=(WIDTH, height))
+    fig.subplots_adjust(left=left / WIDTH, right=1 - 0.5 / WIDTH, top=1 - 0.3 / height,
+                        bottom=bottom / height)
+    return fig, fig.add_subplot()
 
 
 def _label_bars(ax: Axes, y: Sequence[int], values: Sequence[int | None],

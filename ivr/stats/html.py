@@ -12,6 +12,7 @@ from typing import Any
 
 from ivr.stats import charts
 
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 CSS = """
 body { font: 10.5pt/1.4 sans-serif; color: #1a1a1a; max-width: 52em; margin: 2em auto; }
 h1 { font-size: 16pt; margin-bottom: 0; } h2 { font-size: 12.5pt; margin-top: 1.8em; }
@@ -58,7 +59,8 @@ def _table(head: list[str], rows: list[list[Any]], k: int) -> str:
         attr = ' class="n"' if numeric else ""
         return f"<{tag}{attr}>{text}</{tag}>"
 
-    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    right = ' class="n"'
+    header = "".join(f"<th{right if i else ''}>{escape(h)}</th>" for i, h in enumerate(head))
     body = "".join("<tr>" + "".join(cell("td", v) for v in row) + "</tr>\n" for row in rows)
     return f"<table>\n<tr>{header}</tr>\n{body}</table>"
 
@@ -71,12 +73,12 @@ def _totals(data: dict[str, Any]) -> str:
     k = data["min_count"]
     rows = [["Calls started", data["calls"]],
             ["Emergency instructions (the 112 key)", data["emergency"]],
-            ["Transfers to the info line", _sum(data["transfers"].values(), k)],
+            ["Transfers to the info line", _sum(data["transfers"].values())],
             ["Languages chosen", len(data["languages"])]]
     return _figure("Totals", "", _table(["", "count"], rows, k))
 
 
-def _sum(values: Any, k: int) -> int | None:
+def _sum(values: Any) -> int | None:
     # A total of hidden cells is hidden too; the stored total would tell them apart.
     values = list(values)
     return None if any(v is None for v in values) else sum(values)
@@ -84,9 +86,16 @@ def _sum(values: Any, k: int) -> int | None:
 
 def _calls_by_month(data: dict[str, Any], k: int) -> str:
     months = data["calls_by_month"]
-    chart = charts.columns(list(months), list(months.values()), k, "Calls started per month")
+    labels = [_month(m, len(months) > 12) for m in months]
+    chart = charts.columns(labels, list(months.values()), k, "Calls started per month")
     return _figure("Calls per month", chart,
                    _table(["month", "calls"], [[m, n] for m, n in months.items()], k))
+
+
+def _month(month: str, with_year: bool) -> str:
+    year, number = month.split("-")
+    name = MONTHS[int(number) - 1]
+    return f"{name} {year[2:]}" if with_year else name
 
 
 def _languages(data: dict[str, Any], k: int) -> str:
@@ -98,15 +107,19 @@ def _languages(data: dict[str, Any], k: int) -> str:
 
 def _needs(data: dict[str, Any], k: int) -> str:
     cells = {(r["need"], r["region"]): r["count"] for r in data["needs_by_region"]}
-    needs = list(dict.fromkeys(n for n, _ in cells))
+    needs = list(data["needs"])
     regions = list(dict.fromkeys(r for _, r in cells))
     chart = charts.grid([_name(n) for n in needs], [_name(r) for r in regions],
                         {(_name(n), _name(r)): v for (n, r), v in cells.items()}, k,
                         "Services read out: need by region") if cells else ""
-    rows = [[_name(r["need"]), _name(r["region"]), r["language"], r["count"]]
-            for r in data["readouts"]]
-    return _figure("Needs by region", chart,
-                   _table(["need", "region", "language", "read-outs"], rows, k))
+    by_region = _table(["need", *map(_name, regions), "all regions"],
+                       [[_name(n), *(cells.get((n, r), 0) for r in regions), data["needs"][n]]
+                        for n in needs], k)
+    spoken = {(r["need"], r["language"]): r["count"] for r in data["needs_by_language"]}
+    langs = list(data["languages"])
+    by_lang = _table(["need", *langs],
+                     [[_name(n), *(spoken.get((n, lang), 0) for lang in langs)] for n in needs], k)
+    return _figure("Needs by region", chart, by_region + "\n<p>By language:</p>\n" + by_lang)
 
 
 def _leaving(data: dict[str, Any], k: int) -> str:

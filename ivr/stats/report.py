@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.phone import TRANSFER_OUTCOMES
 from ivr.stats import store
+from ivr.stats.cells import readout_figures
 from ivr.stats.events import TRANSFER_REASONS
 from ivr.stats.events import Count
 
@@ -75,35 +76,21 @@ def figures(counted: dict[Count, int], by_day: dict[datetime.date, int],
     months: dict[str, int] = defaultdict(int)
     for day, n in by_day.items():
         months[day.strftime("%Y-%m")] += n
+    by_month = {m: shown(n) for m, n in sorted(months.items())}
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "min_count": min_count,
-        "calls": shown(total("call")),
-        "calls_by_month": {m: shown(n) for m, n in sorted(months.items())},
+        # The months add up to the calls: with one month hidden the total would give it away.
+        "calls": None if None in by_month.values() else shown(total("call")),
+        "calls_by_month": by_month,
         "languages": {lang: shown(n) for lang, n in by("language", "lang").items()},
-        "readouts": _readouts(counted, shown),
-        "needs_by_region": _needs_by_region(counted, shown),
+        **readout_figures({(c.need, c.region, c.lang): n for c, n in counted.items()
+                           if c.kind == "readout"}, shown),
         "emergency": shown(total("emergency")),
         "transfers": {r: shown(total("transfer", item=r)) for r in TRANSFER_REASONS},
         "transfer_outcomes": {o: shown(total("outcome", item=o)) for o in TRANSFER_OUTCOMES},
         "menus": _menus(counted, shown),
     }
-
-
-def _readouts(counted: dict[Count, int], shown: Any) -> list[dict[str, Any]]:
-    rows = sorted(((c.need, c.region, c.lang, n) for c, n in counted.items()
-                   if c.kind == "readout"), key=lambda r: (-r[3], r[:3]))
-    return [{"need": need, "region": region, "language": lang, "count": shown(n)}
-            for need, region, lang, n in rows]
-
-
-def _needs_by_region(counted: dict[Count, int], shown: Any) -> list[dict[str, Any]]:
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    for c, n in counted.items():
-        if c.kind == "readout":
-            sums[c.need, c.region] += n
-    rows = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [{"need": need, "region": region, "count": shown(n)} for (need, region), n in rows]
 
 
 def _menus(counted: dict[Count, int], shown: Any) -> list[dict[str, Any]]:

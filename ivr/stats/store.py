@@ -32,9 +32,13 @@ KEY_COLUMNS = ("day",) + Count._fields
 metadata = sa.MetaData()
 counts = sa.Table(
     "ivr_stats_counts", metadata,
-    sa.Column("day", sa.Date, primary_key=True),
-    *(sa.Column(name, sa.String, primary_key=True) for name in Count._fields),
+    sa.Column("day", sa.Date, nullable=False),
+    *(sa.Column(name, sa.String, nullable=False) for name in Count._fields),
     sa.Column("count", sa.BigInteger, nullable=False),
+    # What first, then the day: the report sums each "what" over a period, and SQLite then
+    # reads the rows in that order instead of sorting them (a year: 0.15 s instead of 0.9 s).
+    sa.PrimaryKeyConstraint(*Count._fields, "day"),
+    sqlite_with_rowid=False,
 )
 schema = sa.Table(
     "ivr_stats_schema", metadata,
