@@ -206,3 +206,10 @@ def test_a_stats_url_that_is_no_url_is_refused_by_name(monkeypatch):
     assert str(error.value) == (
         "IVR_STATS_URL='stats.db' is not a SQLAlchemy URL such as "
         "postgresql+psycopg://host/ivr, or off (fix or unset IVR_STATS_URL)")
+
+
+def test_calls_on_the_qa_playground_are_not_counted(settings, tmp_path):
+    app = create_app(dataclasses.replace(settings, playground=True,
+                                         stats_url=sqlite_url(tmp_path)))
+    assert isinstance(app.extensions["ivr"].stats, recorder.NoRecorder)
+    assert not (tmp_path / "stats.sqlite3").exists()

@@ -59,7 +59,10 @@ class Recorder:
                 self._memo.clear()
             if len(query) <= MAX_MEMO_QUERY:
                 self._memo[key] = found
-        self._add(found)
+        with self._lock:  # _add, inlined: this runs on every step of every call
+            pending = self._pending
+            for count in found:
+                pending[count] = pending.get(count, 0) + 1
         if _flusher is None:
             _start_flusher()
 
