@@ -174,14 +174,18 @@ def report_timing(menus: Menus, calls: int, folder: Path, html_out: Path | None)
     engine.dispose()
     print(f"\nsynthetic year: {calls} calls through the engine in {made:.1f} s, "
           f"{len(rows)} stored rows (day x what)")
-    start = time.perf_counter()
-    data = report_data(url, *YEAR, 5)
-    figures = time.perf_counter() - start
-    page = html.render_report(data)
-    whole = time.perf_counter() - start
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        data = report_data(url, *YEAR, 5)
+        figures = time.perf_counter() - start
+        page = html.render_report(data)
+        runs.append((figures, time.perf_counter() - start))
     assert data["calls"] == calls, data["calls"]
-    print(f"  report_data (JSON figures): {figures:.2f} s")
-    print(f"  report_data + HTML with 5 charts: {whole:.2f} s (must be < 2 s), "
+    print(f"  report_data (the JSON figures): first {runs[0][0]:.2f} s, best of 3 "
+          f"{min(r[0] for r in runs):.2f} s")
+    print(f"  report_data + HTML with 5 charts: first {runs[0][1]:.2f} s (matplotlib's "
+          f"first figure included), best of 3 {min(r[1] for r in runs):.2f} s; must be < 2 s; "
           f"{len(page) / 1024:.0f} KiB")
     if html_out is not None:
         html_out.write_text(page, encoding="utf-8")

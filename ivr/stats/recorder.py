@@ -46,6 +46,7 @@ class Recorder:
         self._engine: Engine | None = None
         self._migrated = False
         self._failing = False
+        self._derive_failed = False
         _RECORDERS.add(self)
         self._open()
 
@@ -85,7 +86,12 @@ class Recorder:
                 pairs = parse_qsl(query.decode("utf-8", "replace"))
                 before = callstate.decode(dict(reversed(pairs)), menus)
             return events.derive(menus, before, event, flow.next_turn(menus, before, event))
-        except Exception:  # noqa: BLE001 - the webhook apologises for its own failure
+        except Exception:  # noqa: BLE001 - a counting bug must never reach the call
+            # The engine failing here fails the answer too (counted as an apology); only
+            # a bug of our own is worth a traceback, once.
+            if not self._derive_failed:
+                self._derive_failed = True
+                log.exception("statistics could not count a step; it goes uncounted")
             return ()
 
     def flush(self) -> bool:
