@@ -1,11 +1,13 @@
 """What the statistics cost a call, and how long the report over a year takes.
 
 Run: .venv/bin/python bench/bench_stats.py [--requests 3000] [--calls 100000] [--html FILE]
+     [--seconds 10] [--workers 2]
 
 1. The recorder's cost per step (its memo hit, the counts added under the lock), against
    a bare dict increment and against a whole signed webhook step, in the same run.
 2. The signed read-out step through the real webhook with statistics off and on (a SQLite
-   file), each as a throughput ratio against a bare Flask endpoint serving the same TwiML.
+   file), each as a throughput ratio against a bare Flask endpoint serving the same TwiML,
+   in-process and under gunicorn.
 3. A synthetic year of --calls calls (random walks through the real engine, counted as the
    webhook counts them), stored in SQLite, then `report_data` and the HTML report timed.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import os
 import random
 import statistics
 import sys
@@ -33,7 +36,11 @@ from bench_webhook import PUBLIC  # noqa: E402
 from bench_webhook import STEP  # noqa: E402
 from bench_webhook import TOKEN  # noqa: E402
 from bench_webhook import bare_app  # noqa: E402
+from bench_webhook import http_call  # noqa: E402
 from bench_webhook import settings  # noqa: E402
+from bench_webhook import start_gunicorn  # noqa: E402
+from bench_webhook import throughput  # noqa: E402
+from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
@@ -111,6 +118,40 @@ def webhook_ratios(n: int, folder: Path, recorder_step: float) -> None:
     print(f"  the recorder's own cost is {100 * share:.2f} % of a signed step")
 
 
+def ivr_app_with_stats() -> Flask:
+    """The signed webhook counting into $BENCH_STATS_URL (for gunicorn)."""
+    return create_app(dataclasses.replace(settings(signed=True),
+                                          stats_url=os.environ["BENCH_STATS_URL"]))
+
+
+def under_gunicorn(seconds: float, workers: int, folder: Path) -> None:
+    """Throughput of bare Flask, and of the webhook with statistics off and on, alike."""
+    signature = RequestValidator(TOKEN).compute_signature(PUBLIC + STEP, FORM)
+    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
+    signed = {**form_type, "X-Twilio-Signature": signature}
+    env = {**os.environ, "BENCH_STATS_URL": f"sqlite:///{folder / 'gunicorn.sqlite3'}"}
+    targets = {"bare Flask": ("bench_webhook:bare_app()", form_type),
+               "ivr, statistics off": ("bench_webhook:ivr_app()", signed),
+               "ivr, statistics on": ("bench_stats:ivr_app_with_stats()", signed)}
+    servers = {name: start_gunicorn(target, workers, env) for name, (target, _) in targets.items()}
+    rates: dict[str, list[float]] = {name: [] for name in targets}
+    try:
+        for _ in range(ROUNDS):
+            for name, (_, headers) in targets.items():
+                call = http_call(servers[name][1], headers)
+                rates[name].append(throughput(call, seconds / ROUNDS, threads=workers * 2))
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(timeout=30)
+    medians = {name: statistics.median(r) for name, r in rates.items()}
+    print(f"\nsigned read-out step under gunicorn ({workers} sync workers, new connection per "
+          "request):")
+    for name, rate in medians.items():
+        print(f"  {name:22} {rate:7.0f} req/s  throughput vs bare Flask "
+              f"{rate / medians['bare Flask']:.2f}x")
+
+
 def synthetic_year(menus: Menus, calls: int, seed: int = 11) -> dict[datetime.date, Counter[Count]]:
     """Counts of `calls` random calls through the engine, spread over YEAR."""
     rng = random.Random(seed)
@@ -176,17 +217,20 @@ def report_timing(menus: Menus, calls: int, folder: Path, html_out: Path | None)
           f"{len(rows)} stored rows (day x what)")
     runs = []
     for _ in range(3):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         data = report_data(url, *YEAR, 5)
-        figures = time.perf_counter() - start
+        figures = time.perf_counter() - wall
         page = html.render_report(data)
-        runs.append((figures, time.perf_counter() - start))
+        runs.append((figures, time.perf_counter() - wall, time.process_time() - cpu))
     assert data["calls"] == calls, data["calls"]
     print(f"  report_data (the JSON figures): first {runs[0][0]:.2f} s, best of 3 "
           f"{min(r[0] for r in runs):.2f} s")
-    print(f"  report_data + HTML with 5 charts: first {runs[0][1]:.2f} s (matplotlib's "
-          f"first figure included), best of 3 {min(r[1] for r in runs):.2f} s; must be < 2 s; "
+    print(f"  report_data + HTML with 5 charts (must be < 2 s): first {runs[0][1]:.2f} s "
+          f"(matplotlib's first figure included), best of 3 {min(r[1] for r in runs):.2f} s; "
           f"{len(page) / 1024:.0f} KiB")
+    print(f"  the same in CPU time of this process: first {runs[0][2]:.2f} s, best of 3 "
+          f"{min(r[2] for r in runs):.2f} s (load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores)")
     if html_out is not None:
         html_out.write_text(page, encoding="utf-8")
         print(f"  wrote {html_out}")
@@ -197,12 +241,17 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000, help="requests per webhook run")
     parser.add_argument("--calls", type=int, default=100_000, help="calls in the synthetic year")
     parser.add_argument("--html", type=Path, help="also write the synthetic year's HTML report")
+    parser.add_argument("--seconds", type=float, default=10.0,
+                        help="length of the gunicorn throughput runs (0: skip them)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args()
     menus = load_menus(ROOT / "menus.yaml")
     with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmp:
         folder = Path(tmp)
         step = recorder_cost(menus, args.requests, folder)
         webhook_ratios(args.requests, folder, step)
+        if args.seconds > 0:
+            under_gunicorn(args.seconds, args.workers, folder)
         report_timing(menus, args.calls, folder, args.html)
     return 0
 
