@@ -19,7 +19,9 @@ import dataclasses
 import datetime
 import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,9 +38,9 @@ from bench_webhook import PUBLIC  # noqa: E402
 from bench_webhook import STEP  # noqa: E402
 from bench_webhook import TOKEN  # noqa: E402
 from bench_webhook import bare_app  # noqa: E402
+from bench_webhook import free_port  # noqa: E402
 from bench_webhook import http_call  # noqa: E402
 from bench_webhook import settings  # noqa: E402
-from bench_webhook import start_gunicorn  # noqa: E402
 from bench_webhook import throughput  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
@@ -124,6 +126,26 @@ def ivr_app_with_stats() -> Flask:
                                           stats_url=os.environ["BENCH_STATS_URL"]))
 
 
+def start_gunicorn(target: str, workers: int, env: dict[str, str], log: Path
+                   ) -> tuple[subprocess.Popen[bytes], int]:
+    # From the repository root, where Settings() finds menus.yaml (bench_webhook's own
+    # starter runs in bench/, where the IVR apps fail to boot: no menus.yaml there).
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers),
+               "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT),
+               "--pythonpath", str(ROOT / "bench"), target]
+    process = subprocess.Popen(command, env=env, stderr=log.open("ab"))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn {target} did not start; see {log}")
+
+
 def under_gunicorn(seconds: float, workers: int, folder: Path) -> None:
     """Throughput of bare Flask, and of the webhook with statistics off and on, alike."""
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC + STEP, FORM)
@@ -133,7 +155,9 @@ def under_gunicorn(seconds: float, workers: int, folder: Path) -> None:
     targets = {"bare Flask": ("bench_webhook:bare_app()", form_type),
                "ivr, statistics off": ("bench_webhook:ivr_app()", signed),
                "ivr, statistics on": ("bench_stats:ivr_app_with_stats()", signed)}
-    servers = {name: start_gunicorn(target, workers, env) for name, (target, _) in targets.items()}
+    log = folder / "gunicorn.log"
+    servers = {name: start_gunicorn(target, workers, env, log)
+               for name, (target, _) in targets.items()}
     rates: dict[str, list[float]] = {name: [] for name in targets}
     try:
         for _ in range(ROUNDS):
