@@ -7,6 +7,7 @@ operator runs `ivr ...` in the folder that holds menus.yaml (and seeds/, prompts
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 DEFAULT_MENUS = Path("menus.yaml")
+STATS_FILE = "stats.sqlite3"
 FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True,
               "0": False, "false": False, "no": False, "off": False, "": False}
 
@@ -51,6 +53,9 @@ class Settings:
     """Serve the operator console at /console/, behind HTTP basic auth with this password."""
     console_user: str = "operator"
     """The console's basic-auth user name."""
+    stats_url: str | None = None
+    """SQLAlchemy URL of the anonymous statistics store (docs/statistics.md); None: no
+    counting. From the environment the default is stats.sqlite3 beside the menus file."""
 
     def __post_init__(self) -> None:
         if self.prompts_dir == Path():
@@ -78,6 +83,8 @@ class Settings:
             console_password=env.get("IVR_CONSOLE_PASSWORD") or None,
             console_user=_read(env, "IVR_CONSOLE_USER", "operator", _user,
                                "a user name without ':' or spaces"),
+            stats_url=_read(env, "IVR_STATS_URL", _default_stats_url(menus_path), _stats_url,
+                            "a SQLAlchemy URL such as postgresql+psycopg://host/ivr, or off"),
         )
 
 
@@ -109,6 +116,14 @@ def _seconds(value: str) -> float:
 def _user(value: str) -> str:
     # Basic auth sends "user:password"; a colon or a space in the name could never match.
     return value if not set(value) & {":", " ", "\t"} else _no(value)
+def _default_stats_url(menus_path: Path) -> str | None:
+    return f"sqlite:///{menus_path.parent / STATS_FILE}"
+
+
+def _stats_url(value: str) -> str | None:
+    if value.lower() == "off":
+        return None
+    return value if re.match(r"^[a-z][a-z0-9+]*://", value, re.IGNORECASE) else _no(value)
 
 
 def _no(value: str) -> NoReturn:

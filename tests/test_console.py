@@ -144,12 +144,41 @@ def test_the_caller_page_runs_the_path_and_shows_it_as_ivr_call_does(console):
     assert "&#39;x&#39; is not one phone key (0-9, * or #; - for silence)" in bad
 
 
-def test_statistics_are_not_offered_until_ivr_stats_is_there(console):
-    import importlib.util
-
-    assert importlib.util.find_spec("ivr.stats") is None
+def test_statistics_are_not_offered_while_counting_is_off(console):
     assert ">Statistics<" not in page(console, "/console/")
     assert console.get("/console/stats", headers=OPERATOR).status_code == 404
+
+
+def test_the_statistics_page_shows_the_counts_and_the_consoles_own_calls_are_not_counted(
+        settings, tmp_path, signed_post):
+    import datetime
+
+    from ivr.qa.simulator import place_call
+
+    url = f"sqlite:///{tmp_path / 'stats.sqlite3'}"
+    app = create_app(replace(settings, console_password=PASSWORD, stats_url=url))
+    client = app.test_client()
+    assert "<svg" in page(client, "/console/stats")  # an empty store: charts of nothing
+    caller = place_call(app)  # one real (signed) call to the live webhook: counted
+    caller.start()
+    caller.press("3")
+    for _ in range(3):
+        page(client, "/console/caller?lang=en&keys=9")  # an operator's walk: not a caller
+    app.extensions["ivr"].stats.flush()
+    today = datetime.date.today().isoformat()
+    html = page(client, f"/console/stats?start={today}&end={today}&min_count=1")
+    assert ">Statistics<" in html and "<svg" in html
+    data = recorder_report(url, today)
+    assert (data["calls"], data["emergency"]) == (1, 0)
+
+
+def recorder_report(url, day):
+    import datetime
+
+    from ivr.stats.report import report_data
+
+    date = datetime.date.fromisoformat(day)
+    return report_data(url, date, date, 1)
 
 
 def test_the_navigation_links_the_qa_keypad_only_when_it_is_on(settings):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +44,23 @@ def parse_path(value: str) -> list[str]:
     return items
 
 
-def hear_path(app: Flask, lang_key: str | None, keys: list[str], outcome: str) -> Heard:
-    """Call the app's own webhook: press the language's key, then each key (or silence)."""
+def twin_of(live: Flask) -> Flask:
+    """The live app's twin for the console's calls: the same menus file, prompts and
+    signatures, but statistics off, so an operator's walk is never counted as a caller."""
+    twin: Flask | None = live.extensions.get("ivr_console_twin")
+    if twin is None:
+        from ivr.web.factory import create_app
+
+        settings = live.config["IVR_SETTINGS"]
+        twin = create_app(dataclasses.replace(settings, stats_url=None, console_password=None,
+                                              playground=False))
+        live.extensions["ivr_console_twin"] = twin
+    return twin
+
+
+def hear_path(live: Flask, lang_key: str | None, keys: list[str], outcome: str) -> Heard:
+    """Call the webhook's twin: press the language's key, then each key (or silence)."""
+    app = twin_of(live)
     call = place_call(app, outcome=outcome)
     call.start()
     for step in ([lang_key] if lang_key else []) + keys:

@@ -7,7 +7,6 @@ forms need no CSRF token.
 
 from __future__ import annotations
 
-import datetime
 import threading
 
 import graphviz
@@ -25,6 +24,7 @@ from ivr.console import status
 from ivr.console import texts
 from ivr.console.auth import refuse_unless_operator
 from ivr.console.graph import render_graph
+from ivr.console.stats import period
 from ivr.console.stats import render_stats
 from ivr.console.stats import stats_enabled
 from ivr.core.model import Menus
@@ -183,11 +183,9 @@ def _caller_page() -> str:
 def _stats_page(settings: Settings) -> str:
     if not stats_enabled(settings):
         abort(404)
-    today = datetime.date.today()
-    start = request.args.get("start") or (today - datetime.timedelta(days=30)).isoformat()
-    end = request.args.get("end") or today.isoformat()
+    start, end = period(request.args.get("start"), request.args.get("end"))
     min_count = request.args.get("min_count", "5")
-    count = int(min_count) if min_count.isdigit() else 5
+    count = min(int(min_count), 1000) if min_count.isdigit() and int(min_count) > 0 else 5
     sections = Markup(render_stats(settings, start, end, count))
     return render_template("console_stats.html", start=start, end=end, min_count=count,
                            sections=sections)

@@ -1,29 +1,44 @@
-"""The statistics page, shown only when the statistics package is installed and switched on.
+"""The statistics page: the charts of ivr.stats for a chosen period, when counting is on.
 
-ivr.stats (issue: call statistics) lands separately; until it does, the page is not in the
-navigation and /console/stats is 404.
+ivr.stats.report and .html are imported only when the page is asked for: they bring
+matplotlib, which no webhook worker needs.
 """
 
 from __future__ import annotations
 
+import datetime
 import importlib
-import importlib.util
+from html import escape
 
 from ivr.settings import Settings
 
 
 def stats_enabled(settings: Settings) -> bool:
-    """Whether ivr.stats is importable and the settings' stats_url is not off."""
-    url = getattr(settings, "stats_url", None)
-    if not url or str(url).lower() == "off":
-        return False
-    return importlib.util.find_spec("ivr.stats") is not None
+    """Whether counting is on (IVR_STATS_URL is not off)."""
+    return settings.stats_url is not None
 
 
-def render_stats(settings: Settings, start: str, end: str, min_count: int) -> str:
-    """The statistics sections as HTML, from ivr.stats (imported only when enabled)."""
+def period(start: str | None, end: str | None) -> tuple[datetime.date, datetime.date]:
+    """The period asked for; a missing or mistyped day falls back to the last 30 days."""
+    today = datetime.date.today()
+    first, last = today - datetime.timedelta(days=30), today
+    try:
+        first = datetime.date.fromisoformat(start) if start else first
+        last = datetime.date.fromisoformat(end) if end else last
+    except ValueError:
+        pass
+    return (first, last) if first <= last else (last, first)
+
+
+def render_stats(settings: Settings, start: datetime.date, end: datetime.date,
+                 min_count: int) -> str:
+    """The statistics sections as HTML, or one line saying why there are none."""
     report = importlib.import_module("ivr.stats.report")
     html = importlib.import_module("ivr.stats.html")
-    # stats_url is the statistics work's settings field; getattr until it is merged.
-    data = report.report_data(getattr(settings, "stats_url", None), start, end, min_count)
+    store = importlib.import_module("ivr.stats.store")
+    try:
+        data = report.report_data(settings.stats_url, start, end, min_count)
+    except store.StoreUnavailable as error:
+        # No call counted yet (no store file), or the database is down: say so, never a 500.
+        return f'<p class="notice">No statistics to show: {escape(str(error))}</p>'
     return str(html.render_sections(data))

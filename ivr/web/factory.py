@@ -3,6 +3,8 @@ only when switched on."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Flask
 
 from ivr.settings import Settings
@@ -13,6 +15,9 @@ from ivr.web import webhook
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the webhook app; `settings` defaults to the environment's."""
     settings = settings or Settings.from_env()
+    if settings.playground and settings.stats_url:
+        # The keypad page's calls are QA, not callers: they must not enter the figures.
+        settings = dataclasses.replace(settings, stats_url=None)
     app = Flask("ivr")
     app.config["IVR_SETTINGS"] = settings
     webhook.init_app(app, settings)

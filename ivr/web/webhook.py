@@ -34,6 +34,7 @@ from ivr.core.callstate import CallState
 from ivr.core.phone import DIAL_STATUSES
 from ivr.core.phone import KEYPAD
 from ivr.settings import Settings
+from ivr.stats import recorder
 from ivr.web import privacy
 from ivr.web import signature
 from ivr.web import twiml
@@ -63,6 +64,7 @@ class WebhookContext:
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
         self.cache = AnswerCache()
+        self.stats = recorder.open_recorder(settings.stats_url)
 
 
 class WebLinks:
@@ -180,6 +182,7 @@ def _helpline_number() -> str | None:
 
 def _apology() -> bytes:
     ivr = _ivr()
+    ivr.stats.apology()
     try:
         menus = ivr.store.current()
         lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
@@ -209,6 +212,7 @@ def _answer(event: flow.Event) -> bytes:
         body = _xml(twiml.render_turn(turn, menus, links, prompts))
         if len(request.query_string) <= MAX_CACHED_QUERY:
             ivr.cache.put(key, body)
+    ivr.stats.step(menus, request.query_string, event)
     return body
 
 

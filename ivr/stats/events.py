@@ -1,0 +1,128 @@
+"""What one webhook step counts: derived from the engine's state, event and Turn alone.
+
+Pure (no web, no store). A Count names what happened in the menus' own words (menu ids,
+keys, need and region ids, language codes) and nothing about who or which call: no number,
+no call id, no time finer than the day the recorder adds. Two steps of one call share
+nothing, so "where callers leave" is arrivals minus departures per menu (issue 11), never
+a followed call.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ivr.core import flow
+from ivr.core.callstate import LANGUAGE_MENU
+from ivr.core.callstate import CallState
+from ivr.core.model import Menus
+from ivr.core.phone import DIAL_ANSWERED
+from ivr.core.phone import TRANSFER_OUTCOMES
+
+KINDS = ("call", "language", "arrive", "depart", "option", "readout", "silence", "wrong_key",
+         "transfer", "outcome", "emergency")
+"""Every kind of count, as stored (docs/statistics.md explains each)."""
+TRANSFER_REASONS = ("caller_asked", "retries_ran_out", "error")
+INFO_LINE = "info_line"
+EMERGENCY = "emergency"
+_NOT_A_KEY = flow.Press("not a key")
+"""The engine answers a wrong key exactly as it answers this, which no phone can send."""
+
+
+class Count(NamedTuple):
+    """One thing that happened once, in the store's columns ('' where it does not apply)."""
+
+    kind: str
+    menu: str = ""
+    item: str = ""
+    need: str = ""
+    region: str = ""
+    lang: str = ""
+
+
+def derive(menus: Menus, before: CallState, event: flow.Event, turn: flow.Turn
+           ) -> tuple[Count, ...]:
+    """What the step from `before` through `event` to `turn` counts."""
+    if isinstance(event, flow.Arrive):
+        return (Count("call"),) + _arrival(menus, before, turn, arrived_before=False)
+    if isinstance(event, flow.DialEnded):
+        return _dial_ended(menus, before, event.status, turn)
+    lang = before.lang or ""
+    if isinstance(event, flow.Silence):
+        return (Count("silence", before.menu, lang=lang),) + _ran_out(before, turn)
+    if _is_wrong_key(menus, before, event.digits, turn):
+        return (Count("wrong_key", before.menu, lang=lang),) + _ran_out(before, turn)
+    return (Count("option", before.menu, event.digits, lang=lang),) + _taken(menus, before, turn)
+
+
+def apology() -> tuple[Count, ...]:
+    """An internal error answered with an apology and the info line."""
+    return (Count("transfer", item="error"),)
+
+
+def outcome_name(status: str) -> str:
+    """Twilio's DialCallStatus as one of TRANSFER_OUTCOMES (as the engine treats it)."""
+    if status in DIAL_ANSWERED:
+        return "completed"
+    return status if status in TRANSFER_OUTCOMES else "failed"
+
+
+def _is_wrong_key(menus: Menus, before: CallState, digits: str, turn: flow.Turn) -> bool:
+    # The global keys always work; anything else the engine answers like a non-key is wrong.
+    if digits in menus.call.keys.as_dict().values():
+        return False
+    return turn == flow.next_turn(menus, before, _NOT_A_KEY)
+
+
+def _ran_out(before: CallState, turn: flow.Turn) -> tuple[Count, ...]:
+    if not isinstance(turn.then, flow.Transfer):
+        return ()
+    lang = before.lang or ""
+    return (Count("transfer", before.menu, "retries_ran_out", lang=lang),
+            Count("depart", before.menu, INFO_LINE, lang=lang))
+
+
+def _taken(menus: Menus, before: CallState, turn: flow.Turn) -> tuple[Count, ...]:
+    """A valid key: a transfer, the emergency instructions, or a menu (maybe the same)."""
+    lang = before.lang or ""
+    then = turn.then
+    if isinstance(then, flow.Hangup) or (
+        isinstance(then, flow.Transfer) and then.number != menus.numbers.info_line
+    ):
+        return (Count(EMERGENCY, before.menu, lang=lang),
+                Count("depart", before.menu, EMERGENCY, lang=lang))
+    if isinstance(then, flow.Transfer):
+        return (Count("transfer", before.menu, "caller_asked", lang=lang),
+                Count("depart", before.menu, INFO_LINE, lang=lang))
+    return _arrival(menus, before, turn, arrived_before=True)
+
+
+def _arrival(menus: Menus, before: CallState, turn: flow.Turn, arrived_before: bool
+             ) -> tuple[Count, ...]:
+    """Arriving in the turn's menu: counted only when it is another menu than before."""
+    if not isinstance(turn.then, flow.Listen):
+        return ()
+    after = turn.then.state
+    if arrived_before and after.menu == before.menu:
+        return ()  # repeat, back in the language menu: still there
+    lang = after.lang or ""
+    counts: tuple[Count, ...] = (Count("arrive", after.menu, lang=lang),)
+    if arrived_before:
+        counts = (Count("depart", before.menu, after.menu, lang=before.lang or ""),) + counts
+    if before.menu == LANGUAGE_MENU and after.lang:
+        counts += (Count("language", lang=after.lang),)
+    menu = menus.menus.get(after.menu)
+    if menu is not None and menu.readout and after.need and after.region:
+        counts += (Count("readout", after.menu, need=after.need, region=after.region,
+                         lang=lang),)
+    return counts
+
+
+def _dial_ended(menus: Menus, before: CallState, status: str, turn: flow.Turn
+                ) -> tuple[Count, ...]:
+    # The caller was in the transfer, not in a menu: a failed one brings them back to it.
+    lang = before.lang or ""
+    counts: tuple[Count, ...] = (Count("outcome", before.menu, outcome_name(status), lang=lang),)
+    if isinstance(turn.then, flow.Listen):
+        after = turn.then.state
+        counts += (Count("arrive", after.menu, lang=after.lang or ""),)
+    return counts

@@ -1,0 +1,206 @@
+"""The in-process side of the statistics: count a step in microseconds, store it later.
+
+A step adds its Counts to a dict under a lock; one background thread per process adds the
+dict to the store every FLUSH_SECONDS (and at exit), dated by the day of the flush. The
+store being down never reaches a call: the counts wait in memory, and the failure is
+logged once (and its end once) however long it lasts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime
+import logging
+import os
+import threading
+import weakref
+from urllib.parse import parse_qsl
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine import make_url
+
+from ivr.core import callstate
+from ivr.core import flow
+from ivr.core.callstate import CallState
+from ivr.core.model import Menus
+from ivr.stats import events
+from ivr.stats import store
+from ivr.stats.events import Count
+
+log = logging.getLogger(__name__)
+FLUSH_SECONDS = 30.0
+MEMO_SIZE = 4096
+"""Steps remembered per process: a menu has a few hundred distinct (state, key) steps."""
+MAX_MEMO_QUERY = 256
+"""Our state URLs are far shorter; longer queries are junk, derived each time."""
+
+
+class Recorder:
+    """Counts steps for one store URL; `flush` writes them (the flusher thread calls it)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._lock = threading.Lock()
+        self._pending: dict[Count, int] = {}
+        self._memo: dict[tuple[object, ...], tuple[Count, ...]] = {}
+        self._engine: Engine | None = None
+        self._migrated = False
+        self._failing = False
+        self._derive_failed = False
+        _RECORDERS.add(self)
+        self._open()
+
+    def step(self, menus: Menus, query: bytes, event: flow.Event) -> None:
+        """Count the step `event` from the state in `query` (the step's raw query string)."""
+        key = (menus.version, query, event)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._derive(menus, query, event)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            if len(query) <= MAX_MEMO_QUERY:
+                self._memo[key] = found
+        with self._lock:  # _add, inlined: this runs on every step of every call
+            pending = self._pending
+            for count in found:
+                pending[count] = pending.get(count, 0) + 1
+        if _flusher is None:
+            _start_flusher()
+
+    def apology(self) -> None:
+        """Count an internal error that was answered with an apology and the info line."""
+        self._add(events.apology())
+
+    def _add(self, found: tuple[Count, ...]) -> None:
+        with self._lock:
+            pending = self._pending
+            for count in found:
+                pending[count] = pending.get(count, 0) + 1
+
+    def _derive(self, menus: Menus, query: bytes, event: flow.Event) -> tuple[Count, ...]:
+        try:
+            if isinstance(event, flow.Arrive):
+                before = CallState.start()
+            else:
+                # The first of repeated parameters, as the webhook's request.args reads it.
+                pairs = parse_qsl(query.decode("utf-8", "replace"))
+                before = callstate.decode(dict(reversed(pairs)), menus)
+            return events.derive(menus, before, event, flow.next_turn(menus, before, event))
+        except Exception:  # noqa: BLE001 - a counting bug must never reach the call
+            # The engine failing here fails the answer too (counted as an apology); only
+            # a bug of our own is worth a traceback, once.
+            if not self._derive_failed:
+                self._derive_failed = True
+                log.exception("statistics could not count a step; it goes uncounted")
+            return ()
+
+    def flush(self) -> bool:
+        """Add the pending counts to the store; False (logged once) if it is unavailable."""
+        with self._lock:
+            taken, self._pending = self._pending, {}
+        if not taken and self._migrated:
+            return True
+        try:
+            engine = self._open_engine()
+            if not self._migrated:
+                store.migrate(engine)
+                self._migrated = True
+            store.add(engine, _today(), taken)
+        except Exception as error:  # noqa: BLE001 - a store problem must never reach a call
+            self._merge_back(taken)
+            self._fail(error)
+            return False
+        if self._failing:
+            self._failing = False
+            log.warning("statistics store %s is available again", self._shown_url())
+        return True
+
+    def _open(self) -> None:
+        # At start-up, so an unreachable or outdated store is reported when the server
+        # starts; the calls are answered either way.
+        self.flush()
+
+    def _open_engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = store.create_store_engine(self.url)
+        return self._engine
+
+    def _merge_back(self, taken: dict[Count, int]) -> None:
+        with self._lock:
+            for count, n in taken.items():
+                self._pending[count] = self._pending.get(count, 0) + n
+
+    def _fail(self, error: Exception) -> None:
+        if self._failing:
+            return
+        self._failing = True
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        log.error("statistics store %s is unavailable (%s: %s); calls go on, counts wait in "
+                  "memory and are retried every %.0f s", self._shown_url(),
+                  type(error).__name__, reason[:300], FLUSH_SECONDS)
+
+    def _shown_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def after_fork(self) -> None:
+        """In a forked worker: a fresh lock, and no connection shared with the parent."""
+        self._lock = threading.Lock()
+        self._pending = {}
+        if self._engine is not None:
+            self._engine.dispose(close=False)
+
+
+class NoRecorder:
+    """IVR_STATS_URL=off: nothing is counted."""
+
+    def step(self, menus: Menus, query: bytes, event: flow.Event) -> None:
+        """Count nothing."""
+
+    def apology(self) -> None:
+        """Count nothing."""
+
+
+def open_recorder(url: str | None) -> Recorder | NoRecorder:
+    """The recorder for the store at `url` (None: counting is off)."""
+    return NoRecorder() if url is None else Recorder(url)
+
+
+def _today() -> datetime.date:
+    # UTC: several hosts in several time zones add to the same day (docs/statistics.md).
+    return datetime.datetime.now(datetime.UTC).date()
+
+
+_RECORDERS: weakref.WeakSet[Recorder] = weakref.WeakSet()
+_flusher: threading.Thread | None = None
+_flusher_lock = threading.Lock()
+_stop = threading.Event()
+
+
+def _start_flusher() -> None:
+    global _flusher
+    with _flusher_lock:
+        if _flusher is None:
+            _flusher = threading.Thread(target=_flush_loop, name="ivr-stats", daemon=True)
+            _flusher.start()
+
+
+def _flush_loop() -> None:
+    while not _stop.wait(FLUSH_SECONDS):
+        flush_all()
+
+
+def flush_all() -> None:
+    """Flush every recorder of this process (the thread's round, and at exit)."""
+    for recorder in list(_RECORDERS):
+        recorder.flush()
+
+
+def _after_fork_in_child() -> None:
+    global _flusher, _flusher_lock
+    _flusher, _flusher_lock = None, threading.Lock()
+    for recorder in list(_RECORDERS):
+        recorder.after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(flush_all)
