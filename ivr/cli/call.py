@@ -67,8 +67,9 @@ def call(keys: str | None, lang: str | None, outcome: str | None, menus_path: Pa
     phone = place_call(app, outcome=outcome or "completed", choose_outcome=chooser,
                        on_event=_echo if show else None)
     phone.start()
-    if lang is not None and phone.waiting:
-        phone.press(menus.languages[lang].key)
+    for key in menus.languages[lang].keys if lang is not None else ():
+        if phone.waiting:
+            phone.press(key)
     if interactive:
         _converse(phone)
     else:

@@ -16,6 +16,7 @@ from typing import Any
 import phonenumbers
 
 from ivr.menus.kinds import present
+from ivr.menus.languagechecks import check_language_data
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import suggest
@@ -292,4 +293,5 @@ def check_menus_data(m: Data, today: datetime.date,
         *check_services(m, today, seeds),
         *check_contacts(m),
         *check_coverage(m),
+        *check_language_data(m),
     ]

@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ivr.core.callstate import LANGUAGE_MENU
+from ivr.core.callstate import LANGUAGE_PAGE
+from ivr.core.script import language_pages
 from ivr.core.model import Menus
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
@@ -162,7 +165,10 @@ def _check_lang(value: Any, path: Path, menus: Menus | None) -> Iterator[Finding
 
 
 def _check_menu(value: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
-    known = ["language", *menus.menus] if menus is not None else None
+    known = None
+    if menus is not None:
+        pages = [LANGUAGE_PAGE + key for key in language_pages(menus)]
+        known = [LANGUAGE_MENU, *pages, *menus.menus]
     if not isinstance(value, str):
         yield Finding(path, "a menu id is text", None)
     elif known is not None and value not in known:
