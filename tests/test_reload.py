@@ -104,8 +104,11 @@ FORWARDING = ("warning: call.emergency_forwarding: callers will be put through t
 
 
 def warnings(caplog):
+    # Leaving out the shipped file's honest review-status warnings (issue 10): which
+    # languages are unreviewed changes with the languages, not with what is tested here.
     return [r.getMessage() for r in caplog.records
-            if r.name == "ivr.web.menustore" and r.levelno == logging.WARNING]
+            if r.name == "ivr.web.menustore" and r.levelno == logging.WARNING
+            and "not reviewed by a fluent speaker" not in r.getMessage()]
 
 
 def test_warnings_are_logged_once_when_a_version_goes_live(settings, menus_file, caplog):

@@ -58,9 +58,9 @@ def call(keys: str | None, lang: str | None, outcome: str | None, menus_path: Pa
     presses = parse_keys(keys)
     app = open_app(menus_path)
     menus = app_menus(app)
-    if lang is not None and lang not in menus.languages:
-        raise click.BadParameter(f"{lang!r}; one of: {', '.join(menus.languages)}",
-                                 param_hint="--lang")
+    offered = [language.code for language in menus.offered()]
+    if lang is not None and lang not in offered:
+        raise click.BadParameter(f"{lang!r}; one of: {', '.join(offered)}", param_hint="--lang")
     interactive = presses is None
     chooser = _ask_outcome if interactive and outcome is None else None
     show = interactive and fmt == "text"

@@ -12,9 +12,9 @@ from flask import Flask
 
 from ivr.atomicfile import write_atomic
 from ivr.qa.flowcoverage import coverage_json
-from ivr.qa.flowgen import generated_files
 from ivr.qa.flowcoverage import measure
 from ivr.qa.flowcoverage import render_coverage
+from ivr.qa.flowgen import generated_files
 from ivr.qa.scenariofile import InvalidScenarios
 from ivr.qa.scenarios import Result
 from ivr.qa.scenarios import app_menus

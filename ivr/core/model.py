@@ -173,7 +173,8 @@ class Menus:
 
     def offered(self) -> tuple[Language, ...]:
         """The languages callers can choose, in key order: spoken ones and fully recorded ones."""
-        chosen = [lang for lang in self.languages.values() if lang.spoken or lang.code in self.recorded]
+        languages = self.languages.values()
+        chosen = [lang for lang in languages if lang.spoken or lang.code in self.recorded]
         return tuple(sorted(chosen, key=lambda language: language.keys))
 
     def greeting(self) -> tuple[str, ...]:

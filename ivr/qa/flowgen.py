@@ -91,7 +91,8 @@ def free_language_key(menus: Menus, page: str | None) -> str | None:
     """A key that chooses nothing in the first language menu (page None) or a second one."""
     if page is None:
         return _free_key(menus, {language.keys[0] for language in menus.offered()})
-    used = {lang.keys[1] for lang in menus.offered() if lang.keys[0] == page and len(lang.keys) == 2}
+    used = {lang.keys[-1] for lang in menus.offered() if lang.keys[0] == page
+            and len(lang.keys) == 2}
     return _free_key(menus, used)
 
 

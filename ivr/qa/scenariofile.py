@@ -12,8 +12,8 @@ from typing import Any
 
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.callstate import LANGUAGE_PAGE
-from ivr.core.script import language_pages
 from ivr.core.model import Menus
+from ivr.core.script import language_pages
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import Problem
