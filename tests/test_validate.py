@@ -158,13 +158,15 @@ def test_unknown_option_is_a_usage_error():
     assert "No such option: --strikt Did you mean --strict?" in result.output
 
 
-def test_the_shipped_file_validates_through_python_m_ivr():
+def test_the_shipped_file_validates_through_python_m_ivr_and_strict_fails_until_reviewed():
     from ivr.cli import main
 
     old = os.getcwd()
     os.chdir(Path(__file__).parent.parent)
     try:
-        assert main(["validate", "--strict"]) == 0
+        assert main(["validate"]) == 0
+        # Honest: the translations no fluent speaker has checked fail --strict (issue 10).
+        assert main(["validate", "--strict"]) == 1
     finally:
         os.chdir(old)
 

@@ -159,8 +159,9 @@ def _check_scenario(data: Any, path: Path, menus: Menus | None) -> Iterator[Find
 def _check_lang(value: Any, path: Path, menus: Menus | None) -> Iterator[Finding]:
     if not isinstance(value, str):
         yield Finding(path, "a language code is text", "for example fi")
-    elif menus is not None and value not in menus.languages:
-        hint = suggest(value, menus.languages) or f"one of: {', '.join(menus.languages)}"
+    elif menus is not None and value not in [lang.code for lang in menus.offered()]:
+        offered = [lang.code for lang in menus.offered()]  # a caller can choose only these
+        hint = suggest(value, offered) or f"one of: {', '.join(offered)}"
         yield Finding(path, f"unknown language '{value}'", hint)
 
 
