@@ -2,8 +2,9 @@
 
 Prints: the time of a build with nothing to do against the time of loading the menus
 (aim: under 0.5 s), and the audio time before the language choice and to the end of the
-main menu, and until each language's option is said, read from espeak-ng renders of the
-shipped menus (aims: 12 s to the fi/sv/en options, 30 s to every offered language's). Renders into a temporary folder unless --dir names one already rendered.
+main menu, and until each language's option is said, read from espeak-ng renders of
+the shipped menus (aims: 12 s to the fi/sv/en options, 30 s to every offered
+language's). Renders into a temporary folder unless --dir names one already rendered.
 
     .venv/bin/python bench/bench_prompts.py [--dir prompts-espeak] [--runs 20]
 """
@@ -96,8 +97,8 @@ def main() -> None:
           "audio)")
     # Issue 10: the 112 notice and the fi/sv/en options within 12 s, every offered
     # language's option within 30 s (the same figures as `prompts status --format json`).
-    seconds = file_seconds(load_manifest(folder), present_files(folder), folder)
-    for code, until in language_choice(menus, seconds).items():
+    timing = file_seconds(load_manifest(folder), present_files(folder), folder)
+    for code, until in language_choice(menus, timing).items():
         aim = 12 if code in ("fi", "sv", "en") else 30
         said = "no audio" if until is None else f"{until:5.1f} s = {until / aim:.2f} x the aim"
         print(f"audio until the {code} option is said (espeak): {said} (aim: under {aim} s)")

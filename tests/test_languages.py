@@ -207,8 +207,8 @@ def test_numbers_lines_are_checked():
 
 def test_a_reviewed_text_counts_until_its_source_changes():
     reviewed = source_hash("En kuullut valintaa.")
-    text = SHIPPED.replace("    en: I did not hear a choice.\n",
-                           f'    en: {{text: "I did not hear a choice.", reviewed: "{reviewed}"}}\n')
+    mapping = f'{{text: "I did not hear a choice.", reviewed: "{reviewed}"}}'
+    text = SHIPPED.replace("    en: I did not hear a choice.\n", f"    en: {mapping}\n")
     line = next(i for i, t in enumerate(SHIPPED.splitlines(), 1) if t == "  en:")
     assert [p for p in problems(text) if "warning" in p] == [
         f"menus.yaml:{line}:3: warning: languages.en: 70 of 71 texts translated from fi not "

@@ -10,11 +10,11 @@ import pytest
 
 from ivr.core import script
 from ivr.menus.loader import load_menus
-from ivr.settings import ROOT
 from ivr.prompts.catalogue import Entry
 from ivr.prompts.catalogue import Manifest
 from ivr.prompts.catalogue import recording_name
 from ivr.prompts.catalogue import render_manifest
+from ivr.settings import ROOT
 from ivr.web import create_app
 from tests.conftest import PUBLIC_URL
 

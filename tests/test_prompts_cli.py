@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from ivr.cli import cli
 from ivr.core import script
 from ivr.menus.loader import load_menus
-from ivr.prompts.catalogue import catalogue
 from ivr.prompts.audioformat import check_audio
+from ivr.prompts.catalogue import catalogue
 from ivr.settings import ROOT
 from tests.promptfakes import MP3
 from tests.promptfakes import espeak_mp3
@@ -49,7 +49,8 @@ def test_status_counts_per_language_and_times_the_way_to_the_menus(folder):
         f"also {fi} files rendered with espeak",
     ]
     menu = len(script.language_menu(MENUS))
-    assert lines[5].startswith(f"time to the language choice: ") and f"({menu} sentences: " in lines[5]
+    assert lines[5].startswith("time to the language choice: ")
+    assert f"({menu} sentences: " in lines[5]
     # Only fi and en are rendered: sv's option comes after the unrendered sv notice.
     assert f"time to the fi option: {2 * SECONDS:.1f} s" in lines
     assert "time to the sv option: not all rendered" in lines

@@ -91,7 +91,7 @@ def check_settings(m: Data) -> Iterator[Finding]:
     """The languages heard before a choice, and by the agent, are spoken ones."""
     languages, call = _languages(m), _section(m, "call")
     for name in ("default_language", "agent_language"):
-        language = languages.get(call.get(name))
+        language = languages.get(str(call.get(name)))
         if language is not None and not is_spoken(language):
             yield Finding(("call", name), f"'{call[name]}' is spoken only by recordings",
                           "choose a language with gtts and twilio")
@@ -100,7 +100,7 @@ def check_settings(m: Data) -> Iterator[Finding]:
         yield Finding(("languages",), "no spoken language greets", "set greets: true on a "
                       "language with gtts and twilio: it says the 112 notice first", at_key=True)
     texts = _section(m, "texts")
-    agent = call.get("agent_language")
+    agent = str(call.get("agent_language"))
     if "whisper_no_language" in texts and agent in languages:
         if agent not in texts["whisper_no_language"]:
             yield Finding(("texts", "whisper_no_language"), f"no text in '{agent}'",

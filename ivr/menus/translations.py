@@ -157,7 +157,7 @@ def plan_import(text: str, po_text: str, filename: str, po_name: str) -> tuple[s
             same = old == entry.msgstr and getattr(old, "reviewed", None) == reviewed
             if not same:
                 changes.append(Change(tuple(_split(entry.msgctxt)) + (lang,), entry.msgstr,
-                                      reviewed, entry.linenum))
+                                      reviewed, entry.linenum or 0))
     if errors:
         raise TranslationError(errors)
     return lang, changes
@@ -192,7 +192,7 @@ def _edit(text: str, root: yaml.Node, change: Change) -> tuple[int, int, str]:
         tail = "\n" if text[start:end].endswith("\n") else ""
         return start, end, _scalar(change) + tail
     lang = str(change.path[-1])
-    if parent.flow_style:  # {fi: ..., sv: ...}: before the closing brace
+    if getattr(parent, "flow_style", False):  # {fi: ..., sv: ...}: before the closing brace
         end = parent.end_mark.index - 1
         return end, end, f", {lang}: {_scalar(change)}"
     first_key = parent.value[0][0]
@@ -206,6 +206,7 @@ def _edit(text: str, root: yaml.Node, change: Change) -> tuple[int, int, str]:
 def apply_changes(text: str, changes: list[Change], filename: str) -> str:
     """The menus text with each change made in place; validated, or TranslationError."""
     root = yaml.compose(text)
+    assert root is not None  # the text was validated before
     edits = sorted((_edit(text, root, change) for change in changes), reverse=True)
     for start, end, replacement in edits:
         text = text[:start] + replacement + text[end:]

@@ -37,10 +37,10 @@ _NAME = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?-(gtts|espeak|human)-[0-9a-f]{2
 def voice_settings(engine: str, language: Language) -> dict[str, str]:
     """The settings that shape the sound of a render; any change gives new file names."""
     if engine == "gtts":
-        return {"lang": language.gtts_lang, "tld": language.gtts_tld}
+        return {"lang": language.gtts_lang or "", "tld": language.gtts_tld or ""}
     if engine == "espeak":
         return {
-            "voice": language.espeak_voice,
+            "voice": language.espeak_voice or "",
             "rate": ESPEAK_RATE,
             "trim": ESPEAK_TRIM,
             "mp3": ESPEAK_MP3,
