@@ -134,8 +134,8 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
 
 
 def _arrive(menus: Menus, state: CallState, lang: str | None) -> Turn:
-    if lang is None or lang not in menus.languages:
-        return _menu_turn(menus, state)
+    if lang is None or lang not in [language.code for language in menus.offered()]:
+        return _menu_turn(menus, state)  # (a recorded-only language not recorded yet)
     # A number of its own: its language's main menu, after the 112 notice in it. The
     # language menu stays one key away (back, from the main menu).
     notice = script.text(menus, "emergency_notice", lang)

@@ -12,7 +12,6 @@ from typing import Any
 
 import phonenumbers
 
-from ivr.core.model import PARTIAL_TEXTS
 from ivr.menus.kinds import Texts
 from ivr.menus.langkinds import ReviewedText
 from ivr.menus.langkinds import source_hash
@@ -133,7 +132,7 @@ def check_lines(m: Data) -> Iterator[Finding]:
 
 def _texts(m: Data) -> Iterator[tuple[Path, Data]]:
     for path, kind, texts in walk(MENUS, m):
-        if isinstance(kind, Texts) and not (path[:1] == ("texts",) and path[1] in PARTIAL_TEXTS):
+        if isinstance(kind, Texts):
             yield path, texts
 
 
