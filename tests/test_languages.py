@@ -226,3 +226,16 @@ def test_a_broken_review_mark_is_an_error_with_its_place():
     assert f"menus.yaml:{line}:54: error: texts.no_input.en.reviewed: is not a review hash " \
         "(the first 8 hex digits of the sha256 of the source text; `ivr translations " \
         "import` writes it)" in problems(text)
+
+
+def test_the_generated_scenarios_in_tests_flows_are_up_to_date(tmp_path):
+    # After a change of the menus or the languages: python -m ivr flows generate.
+    result = CliRunner(mix_stderr=False).invoke(cli, ["flows", "generate", "--out",
+                                                      str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    for path in sorted(tmp_path.glob("*.yaml")):
+        committed = ROOT / "tests" / "flows" / path.name
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
+            f"{committed.name} is stale: run python -m ivr flows generate")
+    assert {p.name for p in (ROOT / "tests" / "flows").glob("readouts_*.yaml")} == {
+        p.name for p in tmp_path.glob("readouts_*.yaml")}
