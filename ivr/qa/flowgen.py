@@ -50,8 +50,8 @@ def _readout_menu_keys(menus: Menus) -> dict[str, str]:
     keys = {"main": "", "repeat": "", "info_line": ""}
     for option in menu.options:
         name = "main" if option.goto == menus.call.main_menu else option.action or ""
-        keys.setdefault(name, option.key)
-        keys[name] = keys[name] or option.key
+        if name in keys and not keys[name]:
+            keys[name] = option.key  # the first option that does it
     return keys
 
 
