@@ -113,23 +113,32 @@ def test_the_texts_page_puts_every_language_side_by_side_and_filters(console):
     assert '<td class="path">texts.no_input</td>' in html
     assert ('<td class="source" lang="fi">En kuullut valintaa.<span class="badge source">'
             'source</span></td>') in html
-    assert ('<td class="unknown" lang="sv">Jag hörde inget val.<span class="badge unknown">'
-            'unknown</span></td>') in html
+    assert ('<td class="source" lang="sv">Jag hörde inget val.<span class="badge source">'
+            'source</span></td>') in html
+    assert ('<td class="unreviewed" lang="en">I did not hear a choice.<span class="badge '
+            'unreviewed">unreviewed</span></td>') in html
     only_sv = page(console, "/console/texts?lang=sv")
     assert 'lang="sv">Jag hörde inget val.' in only_sv
-    assert '<td class="unknown" lang="en">' not in only_sv
-    none = page(console, "/console/texts?only=missing")
-    assert "No text has that status." in none
+    assert '<td class="unreviewed" lang="en">' not in only_sv
+    reviewed = page(console, "/console/texts?only=reviewed")
+    assert "No text has that status." in reviewed  # nothing is reviewed yet, honestly
 
 
-def test_review_status_of_a_reviewed_a_plain_and_a_missing_text():
+def test_review_status_of_a_reviewed_a_changed_a_plain_and_a_missing_text():
     from ivr.console.texts import review_status
+    from ivr.menus.langkinds import ReviewedText
+    from ivr.menus.langkinds import source_hash
 
-    assert review_status({"text": "Hej.", "reviewed": "3f2a"}, "sv", "fi").status == "reviewed"
-    assert review_status({"text": "Hej."}, "sv", "fi").status == "unreviewed"
-    assert review_status("Hei.", "fi", "fi").status == "source"
-    assert review_status("Hej.", "sv", "fi").status == "unknown"
-    assert review_status(None, "sv", "fi").status == "missing"
+    def reviewed(text, source):
+        value = ReviewedText(text)
+        value.reviewed = source_hash(source)
+        return value
+
+    assert review_status(reviewed("Hej.", "Hei."), "Hei.", True).status == "reviewed"
+    assert review_status(reviewed("Hej.", "Hei."), "Hei!", True).status == "source changed"
+    assert review_status("Hej.", "Hei.", True).status == "unreviewed"
+    assert review_status("Hei.", None, False).status == "source"
+    assert review_status(None, "Hei.", True).status == "missing"
 
 
 def test_the_caller_page_runs_the_path_and_shows_it_as_ivr_call_does(console):

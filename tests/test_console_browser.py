@@ -7,7 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from ivr.core import script
+from ivr.menus.loader import load_menus
 from ivr.web import create_app
+from tests.conftest import ROOT
 from tests.conftest import saved
 from tests.test_playground import recorded_language_menu
 from tests.test_playground_browser import PHONE
@@ -56,12 +59,16 @@ def test_without_the_password_the_browser_gets_401(server):
 def test_the_status_page_shows_the_live_menus_the_prompts_and_the_numbers(server, page):
     page.goto(f"{server}/console/")
     assert page.locator("nav a").all_inner_texts() == [
-        "Status", "Diagram", "Texts", "What a caller hears"]   # no Statistics yet
+        "Status", "Diagram", "Texts", "What a caller hears"]   # no Statistics: counting off
     assert len(page.inner_text("#version")) == 12
     assert page.is_visible("#accepted")
     rows = page.locator("#prompts tbody tr").all_inner_texts()
-    assert [r.split("\t")[0] for r in rows] == ["suomi (fi)", "svenska (sv)", "English (en)"]
-    assert rows[0].split("\t")[2] == "2"          # the two recorded language-menu sentences
+    menus = load_menus(ROOT / "menus.yaml")
+    assert [r.split("\t")[0] for r in rows] == [
+        f"{language.name} ({code})" for code, language in menus.languages.items()]
+    # The recorded sentences are the language menu's, of which so many are in Finnish.
+    recorded = [line for line in script.language_menu(menus) if line.lang == "fi"]
+    assert rows[0].split("\t")[2] == str(len(recorded))
     assert "+358295463177" in page.inner_text("#numbers")
     shot(page, "console-status")
 
@@ -96,7 +103,9 @@ def test_the_diagram_page_draws_the_flow_and_switches_language(server, page):
 def test_the_texts_page_lists_every_language_and_filters_one(server, page):
     page.goto(f"{server}/console/texts")
     headers = page.locator("#texts thead th").all_inner_texts()
-    assert headers == ["Where in menus.yaml", "suomi (fi)", "svenska (sv)", "English (en)"]
+    menus = load_menus(ROOT / "menus.yaml")
+    assert headers == ["Where in menus.yaml"] + [
+        f"{language.name} ({code})" for code, language in menus.languages.items()]
     shot(page, "console-texts")
     page.select_option("#lang", "sv")
     page.click("text=Filter")
@@ -105,7 +114,7 @@ def test_the_texts_page_lists_every_language_and_filters_one(server, page):
         "Where in menus.yaml", "suomi (fi)", "svenska (sv)"]
     row = page.locator("#texts tr", has_text="texts.wrong_key").inner_text()
     assert row.split("\t") == ["texts.wrong_key", "Tätä valintaa ei ole.source",
-                               "Det valet finns inte.unknown"]
+                               "Det valet finns inte.source"]
 
 
 def test_what_a_caller_hears_on_a_chosen_path_is_shown_and_played(server, page):

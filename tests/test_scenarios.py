@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 
 BROKEN = """\
 - name: broken
-  lang: fr
+  lang: xx
   steps:
     - press: x
     - silnce: true
@@ -47,7 +47,8 @@ def menus(app):
 
 def test_a_broken_scenario_file_gets_every_problem_with_line_and_column(menus):
     assert problems(BROKEN, menus, "bad.yaml") == [
-        "bad.yaml:2:9: error: [0].lang: unknown language 'fr' (one of: fi, sv, en)",
+        "bad.yaml:2:9: error: [0].lang: unknown language 'xx' (one of: "
+        + ", ".join(language.code for language in menus.offered()) + ")",
         "bad.yaml:4:14: error: [0].steps[0].press: expected one phone key: 0-9, * or #,"
         " got the text 'x' (in quotes, for example press: \"#\")",
         "bad.yaml:5:7: error: [0].steps[1].silnce: unknown key 'silnce' (did you mean 'silence'?)",

@@ -77,12 +77,39 @@ def menus():
     # entries are stale (as it should), but that must not turn CI red with no change made.
     checked_on = max(service["checked"] for service in yaml.safe_load(text)["services"])
     menus, problems = check_menus_text(text, "menus.yaml", today=checked_on)
-    assert [p.format() for p in problems] == []
+    assert [p.format() for p in problems if not _honest_review_warning(p, text)] == []
     return menus
 
 
-def test_shipped_menus_validate_with_no_errors_and_no_warnings(menus):
+def unreviewed_languages(text):
+    """The translated languages with texts no fluent speaker has reviewed (issue 10)."""
+    data = yaml.safe_load(text)
+    return {code for code, language in data["languages"].items()
+            if language.get("translated_from") and any(
+                isinstance(texts.get(code), str) for texts in data["texts"].values())}
+
+
+def _honest_review_warning(problem, text):
+    # The one warning the shipped file may have: per translated language, how many of its
+    # texts are unreviewed. `validate --strict` fails on it until a fluent speaker reviews.
+    found = re.fullmatch(r"(\d+) of (\d+) texts translated from fi not reviewed by a "
+                         r"fluent speaker(, \d+ of them because the fi text changed)?",
+                         problem.message)
+    return (problem.severity == "warning" and found is not None
+            and problem.path.removeprefix("languages.") in unreviewed_languages(text))
+
+
+def test_shipped_menus_validate_with_no_errors_and_only_review_warnings(menus):
     assert menus is not None
+
+
+def test_each_unreviewed_language_gets_exactly_one_warning():
+    text = MENUS_FILE.read_text(encoding="utf-8")
+    checked_on = max(service["checked"] for service in yaml.safe_load(text)["services"])
+    _, problems = check_menus_text(text, "menus.yaml", today=checked_on)
+    warned = [p.path.removeprefix("languages.") for p in problems if p.severity == "warning"]
+    assert sorted(warned) == sorted(unreviewed_languages(text))
+    assert "en" in warned  # translated by the team, not yet checked by a fluent speaker
 
 
 def test_the_info_line_is_the_one_in_the_seeds(menus, seeds):

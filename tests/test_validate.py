@@ -160,13 +160,15 @@ def test_unknown_option_is_a_usage_error():
     assert "No such option: --strikt Did you mean --strict?" in result.output
 
 
-def test_the_shipped_file_validates_through_python_m_ivr():
+def test_the_shipped_file_validates_through_python_m_ivr_and_strict_fails_until_reviewed():
     from ivr.cli import main
 
     old = os.getcwd()
     os.chdir(Path(__file__).parent.parent)
     try:
-        assert main(["validate", "--strict"]) == 0
+        assert main(["validate"]) == 0
+        # Honest: the translations no fluent speaker has checked fail --strict (issue 10).
+        assert main(["validate", "--strict"]) == 1
     finally:
         os.chdir(old)
 
@@ -312,8 +314,9 @@ def test_validate_refuses_a_mistyped_info_line_next_to_the_real_seeds(tmp_path):
     (tmp_path / "menus.yaml").write_text(typo, encoding="utf-8")
     result = run(cwd=tmp_path)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == (
-        "menus.yaml:34:14: error: numbers.info_line: '+35829546317' is not the info line the "
+    line = next(n for n, t in enumerate(typo.splitlines(), 1) if "info_line:" in t)
+    assert (
+        f"menus.yaml:{line}:14: error: numbers.info_line: '+35829546317' is not the info line the "
         "seed documents give: a digit is missing (write +358295463177, which "
         "001_c7b0a8f03332007c.txt writes '029 546 3177')"
-    )
+    ) in result.output.splitlines()

@@ -30,6 +30,11 @@ from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
 
 MENUS = load_menus(ROOT / "menus.yaml")
+# Whatever languages menus.yaml has (issue 10): the offered ones, and the greeting ones that
+# speak before a language is chosen.
+LANGS = [language.code for language in MENUS.offered()]
+GREETING = list(MENUS.greeting())
+PAGES = {"language-" + key for key in script.language_pages(MENUS)}
 KEYS = list("0123456789*#")
 JUNK = ["12", "x", "1#"]
 DIAL_STATUSES = ["completed", "answered", "busy", "no-answer", "failed", "canceled"]
@@ -151,11 +156,12 @@ def walk(tmp_path_factory):
 def test_the_walk_reaches_every_menu_in_every_language_with_retries(walk):
     states = [query(url) for url in walk.gathers]
     reached = {(s.get("l"), s["m"]) for s in states}
-    expected = {(None, "language")} | {(lang, m) for lang in MENUS.languages for m in MENUS.menus}
+    expected = {(None, "language")} | {(None, page) for page in PAGES}
+    expected |= {(lang, m) for lang in LANGS for m in MENUS.menus}
     assert reached == expected
     pairs = {(s["l"], s["n"], s["r"]) for s in states if s["m"] == "services"}
     offered = script.offered_pairs(MENUS)
-    assert pairs == {(lang, n, r) for lang in MENUS.languages for n, r in offered}
+    assert pairs == {(lang, n, r) for lang in LANGS for n, r in offered}
     assert {(s.get("s", "0"), s.get("w", "0")) for s in states} == {
         (str(a), str(b)) for a in range(3) for b in range(3)
     }
@@ -174,16 +180,17 @@ def test_info_line_and_emergency_are_one_key_away_from_every_menu(walk):
         state = query(url)
         lang = state.get("l")
         transfer = walk.results[(url, ("Digits", keys.info_line))]
-        # Before a language is chosen: told in every language, and no whisper to the agent.
-        says = 1 if lang else len(MENUS.languages)
+        # Before a language is chosen: told in the greeting languages, and the agent is
+        # told that no language was chosen.
+        says = 1 if lang else len(GREETING)
         assert [v.tag for v in transfer] == ["Say"] * says + ["Dial"], url
         assert transfer.find("Dial/Number").text == INFO
-        whisper = f"{PUBLIC_URL}/voice/whisper?l={lang}" if lang else None
+        whisper = f"{PUBLIC_URL}/voice/whisper?l={lang or ''}"
         assert transfer.find("Dial/Number").get("url") == whisper
         # The info line sees the number called (CALL_FIELDS["To"]), never the caller's.
         assert transfer.find("Dial").get("callerId") == "+358931585000"
         emergency = walk.results[(url, ("Digits", keys.emergency))]
-        langs = [lang] if lang else list(MENUS.languages)
+        langs = [lang] if lang else GREETING
         instruction = [MENUS.texts["emergency"][code] for code in langs]
         assert said(emergency) == " ".join(instruction + instruction), url
         assert [v.tag for v in emergency][-1] == "Hangup"
@@ -204,22 +211,31 @@ def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk)
         expected = [s.id for s in MENUS.services_for(state["n"], state["r"])]
         assert [sid for _, sid in found] == expected, url
         checked += 1
-    assert checked == len(MENUS.languages) * len(script.offered_pairs(MENUS)) * 9
+    assert checked == len(LANGS) * len(script.offered_pairs(MENUS)) * 9
 
 
 def test_the_whisper_tells_the_agent_the_callers_language(walk):
-    assert walk.whispers == {
-        f"{PUBLIC_URL}/voice/whisper?l={code}" for code in MENUS.languages
-    } | {None}
-    for url in sorted(walk.whispers - {None}):
+    assert walk.whispers == {f"{PUBLIC_URL}/voice/whisper?l={code}" for code in LANGS} | {
+        f"{PUBLIC_URL}/voice/whisper?l="}
+    for url in sorted(walk.whispers):
         root = ET.fromstring(walk.post(url, {}).data)
-        language = MENUS.languages[query(url)["l"]].agent_name
-        assert said(root).endswith(f": {language}.")
+        code = query(url).get("l")
+        if code is None:
+            assert said(root) == MENUS.texts["whisper_no_language"][MENUS.call.agent_language]
+        else:
+            assert said(root).endswith(f": {MENUS.languages[code].agent_name}.")
         assert [v.tag for v in root] == ["Say"]
 
 
 def test_engine_walk_every_key_in_every_state_keeps_the_call_alive():
     """Without the web layer: every key, silence and junk in every reachable state."""
+    assert len(engine_walk(MENUS)) > 2000
+
+
+def engine_walk(menus):
+    """Every reachable state; asserts the invariants of each turn (tests/test_languages.py
+    runs it on a file with a fourth language too)."""
+    info = menus.numbers.info_line
     seen = {CallState.start()}
     queue = collections.deque(seen)
     events = [Press(key) for key in KEYS + JUNK] + [Silence()]
@@ -227,21 +243,21 @@ def test_engine_walk_every_key_in_every_state_keeps_the_call_alive():
     while queue:
         state = queue.popleft()
         for event in events:
-            turn = next_turn(MENUS, state, event)
+            turn = next_turn(menus, state, event)
             then = turn.then
             if isinstance(then, Hangup):
                 assert event in (Press("9"), DialEnded("completed"), DialEnded("answered"))
                 continue
             if isinstance(then, Transfer):
-                assert then.number == INFO
+                assert then.number == info
                 assert not shortnumberinfo.is_emergency_number(then.number, "FI")
             else:
                 assert isinstance(then, Listen) and turn.lines
-            assert decode(encode(then.state), MENUS) == then.state
+            assert decode(encode(then.state), menus) == then.state
             if then.state not in seen:
                 seen.add(then.state)
                 queue.append(then.state)
-    assert len(seen) > 2000
+    return seen
 
 
 GOLDEN = ROOT / "tests" / "data" / "answers.sha256"

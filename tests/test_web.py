@@ -28,12 +28,26 @@ def gather(query, says):
     )
 
 
-LANGUAGE_MENU = gather(
-    "m=language",
+# The language menu starts with the 112 notice and the fi/sv/en options and ends with what
+# a caller whose language is not offered should do; between them, the other languages
+# menus.yaml offers (any number: issue 10).
+LANGUAGE_MENU_START = gather("m=language", "").split("</Gather>")[0] + (
     f"<Say {FI}>Hätätilanteessa soita 112. Suomeksi, paina 1.</Say>"
     f"<Say {SV}>I nödfall, ring 112. På svenska, tryck 2.</Say>"
-    f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
+    f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>"
 )
+LANGUAGE_MENU_END = (
+    f"<Say {FI}>Jos kieltäsi ei mainittu, pysy linjalla. Sinut yhdistetään infopuhelimeen. "
+    "Auttamisjärjestelmä tarjoaa tulkkausapua.</Say>"
+    f"<Say {EN}>If your language was not mentioned, stay on the line. You will be put "
+    "through to the info line. The assistance system offers interpreting help.</Say>"
+    '</Gather><Redirect method="POST">https://ivr.example.org/voice/step?m=language'
+    "</Redirect></Response>"
+)
+
+
+def is_language_menu(xml):
+    return xml.startswith(LANGUAGE_MENU_START) and xml.endswith(LANGUAGE_MENU_END)
 
 
 def body(response):
@@ -45,7 +59,7 @@ def body(response):
 
 
 def test_a_call_starts_with_the_language_menu(signed_post):
-    assert body(signed_post("/voice")) == LANGUAGE_MENU
+    assert is_language_menu(body(signed_post("/voice")))
 
 
 def test_choosing_swedish_gives_the_main_menu_in_swedish(signed_post):
@@ -135,11 +149,19 @@ def test_the_agent_hears_the_callers_language(signed_post):
 
 
 def test_silence_says_so_and_counts(signed_post):
-    assert body(signed_post("/voice/step?m=language")) == gather(
-        "m=language&s=1",
-        f"<Say {FI}>En kuullut valintaa.</Say><Say {SV}>Jag hörde inget val.</Say>"
-        f"<Say {EN}>I did not hear a choice.</Say>"
-        + LANGUAGE_MENU.split('timeout="6">')[1].split("</Gather>")[0],
+    answer = body(signed_post("/voice/step?m=region&l=fi&n=work"))
+    assert answer.startswith(HEAD + '<Response><Gather action="https://ivr.example.org/voice/'
+                             'step?m=region&amp;l=fi&amp;n=work&amp;s=1"')
+    assert f"<Say {FI}>En kuullut valintaa. Valitse alue." in answer
+
+
+def test_silence_in_the_language_menu_puts_the_caller_through(signed_post):
+    answer = body(signed_post("/voice/step?m=language"))
+    assert "<Dial" in answer and "Yhdistän sinut auttamisjärjestelmän" in answer
+    assert "/voice/whisper?l=" in answer
+    assert body(signed_post("/voice/whisper?l=")) == (
+        HEAD + f"<Response><Say {FI}>Puhelu ihmiskaupan uhrien puhelinvalikosta. "
+        "Soittaja ei valinnut kieltä.</Say></Response>"
     )
 
 
@@ -148,7 +170,7 @@ def test_silence_says_so_and_counts(signed_post):
 )
 def test_a_tampered_state_restarts_at_the_language_menu(signed_post, query):
     path = f"/voice/step?{query}" if query else "/voice/step"
-    assert body(signed_post(path, {"Digits": "*"})) == LANGUAGE_MENU
+    assert body(signed_post(path, {"Digits": "*"})) == body(signed_post("/voice"))
 
 
 def test_healthz_reports_the_menus_version_and_no_error(client):

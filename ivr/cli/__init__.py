@@ -13,6 +13,7 @@ from ivr.cli import flows
 from ivr.cli import prompts
 from ivr.cli import serve
 from ivr.cli import stats
+from ivr.cli import translations
 from ivr.cli import validate
 
 
@@ -29,6 +30,7 @@ cli.add_command(call.call)
 cli.add_command(flows.flows)
 cli.add_command(diagram.diagram)
 cli.add_command(stats.stats)
+cli.add_command(translations.translations)
 
 
 def main(argv: list[str] | None = None) -> int:

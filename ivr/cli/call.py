@@ -58,17 +58,18 @@ def call(keys: str | None, lang: str | None, outcome: str | None, menus_path: Pa
     presses = parse_keys(keys)
     app = open_simulation(menus_path)
     menus = app_menus(app)
-    if lang is not None and lang not in menus.languages:
-        raise click.BadParameter(f"{lang!r}; one of: {', '.join(menus.languages)}",
-                                 param_hint="--lang")
+    offered = [language.code for language in menus.offered()]
+    if lang is not None and lang not in offered:
+        raise click.BadParameter(f"{lang!r}; one of: {', '.join(offered)}", param_hint="--lang")
     interactive = presses is None
     chooser = _ask_outcome if interactive and outcome is None else None
     show = interactive and fmt == "text"
     phone = place_call(app, outcome=outcome or "completed", choose_outcome=chooser,
                        on_event=_echo if show else None)
     phone.start()
-    if lang is not None and phone.waiting:
-        phone.press(menus.languages[lang].key)
+    for key in menus.languages[lang].keys if lang is not None else ():
+        if phone.waiting:
+            phone.press(key)
     if interactive:
         _converse(phone)
     else:

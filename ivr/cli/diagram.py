@@ -30,8 +30,9 @@ def diagram(path: Path | None, fmt: str, lang: str | None, output: Path | None) 
     """Show every menu, its options and where each leads."""
     menus = load_menus_file(menus_path(path))
     lang = lang or menus.call.default_language
-    if lang not in menus.languages:
-        raise click.BadParameter(f"{lang!r} (choose from {', '.join(menus.languages)})",
+    offered = [language.code for language in menus.offered()]
+    if lang not in offered:
+        raise click.BadParameter(f"{lang!r} (choose from {', '.join(offered)})",
                                  param_hint="--lang")
     if fmt in ("text", "mermaid"):
         data = (render_mermaid if fmt == "mermaid" else render_outline)(menus, lang).encode()

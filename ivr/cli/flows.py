@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from ivr.atomicfile import write_atomic
 from ivr.cli.shell import PROG
 from ivr.cli.shell import format_option
 from ivr.cli.shell import menus_option
@@ -18,6 +19,7 @@ from ivr.cli.shell import open_simulation
 from ivr.qa.flowcoverage import coverage_json
 from ivr.qa.flowcoverage import measure
 from ivr.qa.flowcoverage import render_coverage
+from ivr.qa.flowgen import generated_files
 from ivr.qa.scenariofile import InvalidScenarios
 from ivr.qa.scenarios import Result
 from ivr.qa.scenarios import app_menus
@@ -124,3 +126,22 @@ def coverage(paths: tuple[Path, ...], menus_path: Path | None, fmt: str,
         click.echo(f"note: {failed} scenario(s) failed; run `{PROG} flows run`", err=True)
     if fail_under is not None and report.percent < fail_under:
         raise click.ClickException(f"coverage {report.percent:.1f} % is under {fail_under:g} %")
+
+
+@flows.command()
+@menus_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder to write into (default: flows/ beside the menus).")
+def generate(menus_path: Path | None, out_dir: Path | None) -> None:
+    """Write the scenarios made from the menus: readouts_<lang>.yaml per offered language
+    and language_menu.yaml. Old readouts_*.yaml of languages no longer offered are removed."""
+    files = generated_files(app_menus(open_simulation(menus_path)))
+    out_dir = out_dir or resolve_menus(menus_path).parent / "flows"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("readouts_*.yaml"):
+        if old.name not in files:
+            old.unlink()
+            click.echo(f"removed {old}")
+    for name, text in files.items():
+        write_atomic(out_dir / name, text.encode("utf-8"))
+        click.echo(f"wrote {out_dir / name}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -14,12 +15,9 @@ from typing import TypeVar
 import click
 
 from ivr.cli import shell
-from ivr.core import script
+from ivr.cli.promptstatus import StatusReport
 from ivr.core.model import Menus
-from ivr.core.script import Line
 from ivr.menus.problems import plural
-from ivr.prompts.audioformat import BadAudio
-from ivr.prompts.audioformat import check_audio
 from ivr.prompts.build import Busy
 from ivr.prompts.build import RecordingError
 from ivr.prompts.build import build as run_build
@@ -30,10 +28,8 @@ from ivr.prompts.build import record as add_recording
 from ivr.prompts.build import unrecord
 from ivr.prompts.catalogue import ENGINES
 from ivr.prompts.catalogue import Job
-from ivr.prompts.catalogue import Manifest
 from ivr.prompts.catalogue import ManifestError
 from ivr.prompts.catalogue import Plan
-from ivr.prompts.catalogue import best_file
 from ivr.prompts.tts import make_engine
 
 if TYPE_CHECKING:
@@ -159,6 +155,9 @@ def counts_by_language(plan: Plan, menus: Menus) -> dict[str, dict[str, int]]:
         lang: dict.fromkeys(("prompts", "recorded", "rendered", "stale", "missing"), 0)
         for lang in menus.languages
     }
+    for line in plan.unvoiced:
+        rows[line.lang]["missing"] += 1
+        rows[line.lang]["prompts"] += 1
     for key, lines in (("recorded", plan.recorded), ("rendered", plan.done)):
         for line in lines:
             rows[line.lang][key] += 1
@@ -174,7 +173,11 @@ def counts_by_language(plan: Plan, menus: Menus) -> dict[str, dict[str, int]]:
 @_engine
 @_langs
 @_where
-def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: Path) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: the counts, recordings and language_choice "
+              "(seconds to each language's option).")
+def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: Path,
+           fmt: str) -> None:
     """Rendered, missing and stale per language; audio time to the menus."""
     menus = _menus(menus_path)
     _check_langs(menus, langs)
@@ -183,8 +186,13 @@ def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: P
         manifest = load_manifest(prompts_dir)
     except ManifestError as error:
         raise click.ClickException(f"{prompts_dir}/{error}") from error
+    report = StatusReport(menus, manifest, present_files(prompts_dir), prompts_dir)
+    counts = counts_by_language(found, menus)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(engine, counts), ensure_ascii=False, indent=1))
+        return
     click.echo(f"{'lang':<6}{'prompts':>8}{'recorded':>10}{engine:>10}{'stale':>7}{'missing':>9}")
-    for lang, row in counts_by_language(found, menus).items():
+    for lang, row in counts.items():
         click.echo(f"{lang:<6}{row['prompts']:>8}{row['recorded']:>10}{row['rendered']:>10}"
                    f"{row['stale']:>7}{row['missing']:>9}")
     others = [e.engine for e in manifest.files.values() if e.engine not in (engine, "human")]
@@ -196,32 +204,8 @@ def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: P
     if found.unused_recordings:
         click.echo(f"{plural(len(found.unused_recordings), 'recording')} of sentences no caller "
                    "hears now")
-    present = present_files(prompts_dir)
-    seconds = _timed(manifest, present, prompts_dir, script.language_menu(menus))
-    click.echo(f"time to the language choice: {seconds}")
-    for lang in menus.languages:
-        lines = script.language_menu(menus) + script.menu_prompt(menus, menus.call.main_menu, lang)
-        click.echo(f"time to the end of the main menu in {lang}: "
-                   f"{_timed(manifest, present, prompts_dir, lines)}")
-
-
-def _timed(manifest: Manifest, present: set[str], prompts_dir: Path, lines: list[Line]) -> str:
-    """Total playing time of the best audio of each line, read from the files."""
-    total, engines, missing = 0.0, [], 0
-    for line in lines:
-        name = best_file(manifest, present, line.lang, line.text, allow_offline=True)
-        try:
-            if name is None:
-                raise BadAudio("none")
-            total += check_audio((prompts_dir / name).read_bytes(), Path(name).suffix)
-        except (OSError, BadAudio):
-            missing += 1  # a broken file counts as none; the next build replaces it
-            continue
-        engines.append(manifest.files[name].engine)
-    kinds = ", ".join(f"{engines.count(e)} {e}" for e in sorted(set(engines)))
-    gap = f", {missing} without audio not counted" if missing else ""
-    count = plural(len(lines), "sentence")
-    return f"{total:.1f} s of audio ({count}: {kinds or 'none rendered'}{gap})"
+    for line in report.text_lines():
+        click.echo(line)
 
 
 @prompts.command()

@@ -58,12 +58,13 @@ def twin_of(live: Flask) -> Flask:
     return twin
 
 
-def hear_path(live: Flask, lang_key: str | None, keys: list[str], outcome: str) -> Heard:
-    """Call the webhook's twin: press the language's key, then each key (or silence)."""
+def hear_path(live: Flask, lang_keys: tuple[str, ...], keys: list[str], outcome: str) -> Heard:
+    """Call the webhook's twin: press the language's keys ("8 1": 8, then 1), then each key
+    (or silence)."""
     app = twin_of(live)
     call = place_call(app, outcome=outcome)
     call.start()
-    for step in ([lang_key] if lang_key else []) + keys:
+    for step in [*lang_keys, *keys]:
         if not call.waiting:
             break
         call.press(step) if step else call.silence()

@@ -95,7 +95,8 @@ def _store() -> MenuStore:
 
 def _lang(menus: Menus) -> str:
     lang = request.args.get("lang") or menus.call.default_language
-    return lang if lang in menus.languages else menus.call.default_language
+    offered = [language.code for language in menus.offered()]
+    return lang if lang in offered else menus.call.default_language
 
 
 def _status_page(settings: Settings) -> str:
@@ -173,7 +174,7 @@ def _caller_page() -> str:
                 raise caller.BadPath(f"{outcome!r} is not a transfer outcome")
             language = menus.languages.get(lang)
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-            heard = caller.hear_path(app, language.key if language else None, keys, outcome)
+            heard = caller.hear_path(app, language.keys if language else (), keys, outcome)
         except caller.BadPath as bad:
             error = str(bad)
     return render_template("console_caller.html", menus=menus, lang=lang, path=path,

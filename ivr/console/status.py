@@ -47,7 +47,8 @@ def rejected_edit(store: MenuStore) -> list[Problem]:
     for text in reason.splitlines():
         found = _PLACE.match(text)
         problems.append(Problem(int(found["line"]) if found else None, text))
-    return problems
+    # What stopped the edit first; the warnings it also had (unreviewed texts...) after.
+    return sorted(problems, key=lambda problem: ": warning: " in problem.text)
 
 
 def prompt_rows(menus: Menus, prompts_dir: Path, allow_offline: bool) -> list[PromptRow]:

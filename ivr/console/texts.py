@@ -1,9 +1,9 @@
 """Every text of menus.yaml in every language, side by side, with its review status.
 
-Review status (issue 12, with the translation-review work landing separately): in the
-source language (call.default_language) a text is the source; in a translated language a
-plain string is unreviewed and a mapping {text, reviewed: <hash>} is reviewed. Until the
-loaded menus carry that distinction, a translated text's status is "unknown".
+Review status (docs/translations.md): in an original language (no translated_from) a text
+is a source; in a translated language a plain string is unreviewed, and a mapping
+{text, reviewed: <hash>} is reviewed while the hash matches its source text, unreviewed
+again ("source changed") once the source text is edited.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ivr.core.model import Menus
+from ivr.menus.langkinds import source_hash
 
-STATUSES = ("source", "reviewed", "unreviewed", "unknown", "missing")
+STATUSES = ("source", "reviewed", "unreviewed", "source changed", "missing")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Row:
     cells: dict[str, Cell]
 
 
-def _entries(menus: Menus) -> Iterator[tuple[str, Mapping[str, object]]]:
+def _entries(menus: Menus) -> Iterator[tuple[str, Mapping[str, str]]]:
     for text_id, texts in menus.texts.items():
         yield f"texts.{text_id}", texts
     for need, texts in menus.needs.items():
@@ -48,23 +49,32 @@ def _entries(menus: Menus) -> Iterator[tuple[str, Mapping[str, object]]]:
         yield f"services.{service.id}.offers", service.offers
 
 
-def review_status(value: object, lang: str, source: str) -> Cell:
+def review_status(value: str | None, source_text: str | None, translated: bool) -> Cell:
     """One text in one language and what is known of its review."""
     if value is None:
         return Cell(None, "missing")
-    if isinstance(value, Mapping):
-        reviewed = value.get("reviewed")
-        return Cell(str(value.get("text", "")), "reviewed" if reviewed else "unreviewed")
-    return Cell(str(value), "source" if lang == source else "unknown")
+    if not translated:
+        return Cell(value, "source")
+    mark = getattr(value, "reviewed", None)  # a ReviewedText (ivr.menus.langkinds)
+    if not mark:
+        return Cell(value, "unreviewed")
+    if source_text is None or mark != source_hash(source_text):
+        return Cell(value, "source changed")
+    return Cell(value, "reviewed")
 
 
 def text_rows(menus: Menus) -> list[Row]:
     """A row per text of menus.yaml, a cell per language, in the file's order."""
-    source = menus.call.default_language
-    return [
-        Row(path, {lang: review_status(texts.get(lang), lang, source) for lang in menus.languages})
-        for path, texts in _entries(menus)
-    ]
+    rows = []
+    for path, texts in _entries(menus):
+        cells = {}
+        for code, language in menus.languages.items():
+            source = language.translated_from
+            source_text = texts.get(source) if source else None
+            cells[code] = review_status(texts.get(code), source_text,
+                                        source is not None)
+        rows.append(Row(path, cells))
+    return rows
 
 
 def status_counts(rows: list[Row], lang: str) -> dict[str, int]:

@@ -16,6 +16,9 @@ from ivr.core.model import Menus
 LANGUAGE_MENU = "language"
 """The language choice: a menu of its own that is not in menus.yaml (a reserved menu id)."""
 
+LANGUAGE_PAGE = LANGUAGE_MENU + "-"
+"""The second language menu after a first key ("language-8"); '-' is in no menu id."""
+
 MAX_COUNT = 99
 """Retry counters above this are tampering, not a caller (the limits are far smaller)."""
 
@@ -86,8 +89,23 @@ def _count(value: str | None) -> int:
     return int(value)
 
 
+def page_key(menu: str) -> str | None:
+    """The first key of the second language menu `menu` is ("language-8" -> "8"), or None."""
+    return menu.removeprefix(LANGUAGE_PAGE) if menu.startswith(LANGUAGE_PAGE) else None
+
+
+def is_language_menu(menu: str) -> bool:
+    """The language menu or one of its second pages: no language chosen yet."""
+    return menu == LANGUAGE_MENU or page_key(menu) is not None
+
+
 def _valid(state: CallState, menus: Menus) -> bool:
-    if state.menu == LANGUAGE_MENU:
+    if is_language_menu(state.menu):
+        first = page_key(state.menu)
+        if first is not None and not any(
+            len(language.keys) == 2 and language.keys[0] == first for language in menus.offered()
+        ):
+            return False
         return state.lang is None and not state.back and state.need is None and state.region is None
     return (
         state.menu in menus.menus

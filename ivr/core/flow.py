@@ -10,7 +10,10 @@ from dataclasses import replace
 
 from ivr.core import script
 from ivr.core.callstate import LANGUAGE_MENU
+from ivr.core.callstate import LANGUAGE_PAGE
 from ivr.core.callstate import CallState
+from ivr.core.callstate import is_language_menu
+from ivr.core.callstate import page_key
 from ivr.core.model import Menus
 from ivr.core.phone import DIAL_ANSWERED
 from ivr.core.phone import KEYPAD
@@ -21,7 +24,13 @@ DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer", "failed": "dia
 
 @dataclass(frozen=True)
 class Arrive:
-    """The caller arrives in the state's menu (start of a call)."""
+    """The caller arrives in the state's menu (start of a call).
+
+    `lang`: the language of the number they dialled (numbers.lines), which skips the
+    language menu; None starts with the language menu.
+    """
+
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,8 @@ class Transfer:
     state: CallState
     timeout: int
     whisper_lang: str | None
-    """The caller's language, told to the answering agent first (None: no whisper)."""
+    """The caller's language, told to the answering agent first ("": the caller chose no
+    language, which the agent is told; None: no whisper)."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +91,12 @@ class Turn:
 def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
     """What the caller hears and what happens after `event` in `state`."""
     if isinstance(event, Arrive):
-        return _menu_turn(menus, state)
+        return _arrive(menus, state, event.lang)
     if isinstance(event, Silence):
+        if is_language_menu(state.menu) and "language_other" in menus.texts:
+            # The menu told a caller whose language is not offered to stay on the line:
+            # their silence is the answer, and repeating a 30 s list would not help.
+            return _transfer(menus, state, "transferring")
         return _retry(menus, state, silence=True)
     if isinstance(event, DialEnded):
         return _dial_ended(menus, state, event.status)
@@ -101,12 +115,8 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
         return _menu_turn(menus, state.entering(state.menu))
     if key == keys.back:
         return _back(menus, state)
-    if state.menu == LANGUAGE_MENU:
-        language = menus.language_by_key(key)
-        if language is None:
-            return _retry(menus, state, silence=False)
-        main = CallState(menu=menus.call.main_menu, lang=language.code)
-        return _menu_turn(menus, main)
+    if is_language_menu(state.menu):
+        return _choose_language(menus, state, key)
     option = menus.menus[state.menu].option(key)
     if option is None:
         return _retry(menus, state, silence=False)
@@ -123,6 +133,26 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
     return _menu_turn(menus, _goto(chosen, option.goto))
 
 
+def _arrive(menus: Menus, state: CallState, lang: str | None) -> Turn:
+    if lang is None or lang not in [language.code for language in menus.offered()]:
+        return _menu_turn(menus, state)  # (a recorded-only language not recorded yet)
+    # A number of its own: its language's main menu, after the 112 notice in it. The
+    # language menu stays one key away (back, from the main menu).
+    notice = script.text(menus, "emergency_notice", lang)
+    return _menu_turn(menus, CallState(menu=menus.call.main_menu, lang=lang), tuple(notice))
+
+
+def _choose_language(menus: Menus, state: CallState, key: str) -> Turn:
+    first = page_key(state.menu)
+    path = key if first is None else f"{first} {key}"
+    language = menus.language_by_key(path)
+    if language is not None:
+        return _menu_turn(menus, CallState(menu=menus.call.main_menu, lang=language.code))
+    if first is None and key in script.language_pages(menus):
+        return _menu_turn(menus, CallState(menu=LANGUAGE_PAGE + key))
+    return _retry(menus, state, silence=False)
+
+
 def _goto(state: CallState, target: str) -> CallState:
     # Going to a menu already on the way back (the main menu from the read-out) cuts the
     # way back there, so the back-stack stays as short as the menus are deep.
@@ -136,8 +166,8 @@ def _goto(state: CallState, target: str) -> CallState:
 
 
 def _back(menus: Menus, state: CallState) -> Turn:
-    if state.menu == LANGUAGE_MENU:
-        return _menu_turn(menus, state.entering(LANGUAGE_MENU))
+    if is_language_menu(state.menu):
+        return _menu_turn(menus, CallState.start())
     if state.back:
         return _menu_turn(menus, replace(state, back=state.back[:-1]).entering(state.back[-1]))
     if state.menu == menus.call.main_menu:
@@ -153,8 +183,11 @@ def _menu_turn(
     With readout=False a read-out menu says only its options: after a silence, a wrong key
     or a failed transfer the caller needs the keys, not two minutes of services again.
     """
+    first = page_key(state.menu)
     if state.menu == LANGUAGE_MENU:
         lines = script.language_menu(menus)
+    elif first is not None:
+        lines = script.language_page(menus, first)
     else:
         state = _arrived(menus, state)
         need, region = (state.need, state.region) if readout else (None, None)
@@ -194,9 +227,12 @@ def _retry(menus: Menus, state: CallState, silence: bool) -> Turn:
 
 def _transfer(menus: Menus, state: CallState, text_id: str) -> Turn:
     back_to = state.entering(state.menu)
-    # Before a language is chosen the caller is told in every language, and the agent is
-    # told nothing rather than a language the caller never chose.
-    then = Transfer(menus.numbers.info_line, back_to, menus.call.dial_timeout, state.lang)
+    # Before a language is chosen the caller is told in the greeting languages, and the
+    # agent that no language was chosen ("" below), or nothing if the file has no such text.
+    unchosen = "" if "whisper_no_language" in menus.texts else None
+    then = Transfer(
+        menus.numbers.info_line, back_to, menus.call.dial_timeout, state.lang or unchosen
+    )
     return Turn(_in_languages(menus, state, text_id), then)
 
 
@@ -218,7 +254,7 @@ def _dial_ended(menus: Menus, state: CallState, status: str) -> Turn:
     # Anything else (busy, no-answer, failed, canceled, or a status we do not know) means
     # the caller is still on the line and must not be left in silence.
     told = _in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
-    langs = [state.lang] if state.lang else list(menus.languages)
+    langs = [state.lang] if state.lang else list(menus.greeting())
     told += tuple(line for lang in langs for line in script.dial_retry(menus, lang))
     if state.lang and state.menu != menus.call.main_menu:
         # "Try again" needs its key, and only the main menu says the global keys itself.
@@ -231,6 +267,6 @@ def _lang(menus: Menus, state: CallState) -> str:
 
 
 def _in_languages(menus: Menus, state: CallState, text_id: str) -> tuple[Line, ...]:
-    """A text in the caller's language, or in every language before one is chosen."""
-    langs = [state.lang] if state.lang else list(menus.languages)
+    """A text in the caller's language, or in the greeting languages before one is chosen."""
+    langs = [state.lang] if state.lang else list(menus.greeting())
     return tuple(line for lang in langs for line in script.text(menus, text_id, lang))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from types import MappingProxyType
 
 Texts = Mapping[str, str]
@@ -32,7 +33,11 @@ TEXT_IDS = (
     "contact_email",
     "contact_web",
     "whisper",
+    "language_other",
+    "whisper_no_language",
 )
+PARTIAL_TEXTS = ("language_other", "whisper_no_language")
+"""Texts written only in some languages: said in those (see docs/menus.md)."""
 WORD_IDS = ("dot", "at", "dash", "star", "hash")
 
 
@@ -44,15 +49,29 @@ def frozen(mapping: Mapping[str, object]) -> Mapping[str, object]:
 class Language:
     code: str
     key: str
+    """The key path that chooses it: one key ("4") or two ("8 1": 8, then 1)."""
     name: str
-    gtts_lang: str
-    gtts_tld: str
-    twilio_language: str
-    twilio_voice: str
-    espeak_voice: str
+    gtts_lang: str | None
+    gtts_tld: str | None
+    twilio_language: str | None
+    twilio_voice: str | None
+    espeak_voice: str | None
     words: Mapping[str, str]
     agent_name: str = ""
     """The language's name in the agent's language (the whisper); falls back to `name`."""
+    translated_from: str | None = None
+    """The language its texts were translated from (None: written from the seeds)."""
+    greets: bool = True
+    """Says the 112 notice first, and what is said before a language is chosen."""
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.key.split())
+
+    @property
+    def spoken(self) -> bool:
+        """Whether a speech engine speaks it; if not, only human recordings do (issue 10)."""
+        return self.twilio_voice is not None
 
 
 @dataclass(frozen=True)
@@ -147,12 +166,39 @@ class Menus:
     menus: Mapping[str, Menu]
     version: str
     """Short content hash of the file the menus came from."""
+    lines: Mapping[str, str] = field(default_factory=dict)
+    """numbers.lines: a dialled number (Twilio's To) -> the language its callers hear first."""
+    recorded: frozenset[str] = frozenset()
+    """Recorded-only languages with every sentence recorded (set by the menu store)."""
+
+    def offered(self) -> tuple[Language, ...]:
+        """The languages callers can choose, in key order: spoken ones and fully recorded ones."""
+        languages = self.languages.values()
+        chosen = [lang for lang in languages if lang.spoken or lang.code in self.recorded]
+        return tuple(sorted(chosen, key=lambda language: language.keys))
+
+    def greeting(self) -> tuple[str, ...]:
+        """The languages said before a language is chosen (the 112 notice first)."""
+        return tuple(lang.code for lang in self.offered() if lang.greets)
 
     def language_by_key(self, key: str) -> Language | None:
-        for language in self.languages.values():
+        """The offered language whose whole key path this is ("4", or "8 1")."""
+        for language in self.offered():
             if language.key == key:
                 return language
         return None
+
+    def complete(self, lang: str) -> bool:
+        """Whether every text a caller can hear is written in `lang` (a recorded-only
+        language may be declared before its texts are)."""
+        needed = [t for i, t in self.texts.items() if i not in PARTIAL_TEXTS]
+        needed += [*self.needs.values(), *(r.name for r in self.regions.values())]
+        needed += [t for s in self.services for t in (s.name, s.offers)]
+        for menu in self.menus.values():
+            needed += [menu.say] if menu.say else []
+            needed += [o.label for o in menu.options if o.label]
+        words = self.languages[lang].words
+        return all(lang in t for t in needed) and all(w in words for w in WORD_IDS)
 
     def services_for(self, need: str, region: str) -> tuple[Service, ...]:
         """Services for a need in a region: the region's own first, then nationwide ones."""

@@ -52,13 +52,40 @@ def key_name(menus: Menus, key: str, lang: str) -> str:
     return spoken_key(key, menus.languages[lang].words)
 
 
+def language_option(menus: Menus, lang: str, key: str) -> list[Line]:
+    return text(menus, "language_option", lang, key=key_name(menus, key, lang))
+
+
 def language_menu(menus: Menus) -> list[Line]:
-    """The first thing heard: per language, the 112 notice and its option, in that language."""
+    """The first thing heard: each offered language's option in that language, with the 112
+    notice first in the greeting languages, each by the first key of its path; then, in the
+    languages that have it, what a caller whose language is not offered should do."""
     lines: list[Line] = []
-    for code, language in menus.languages.items():
-        lines += text(menus, "emergency_notice", code)
-        lines += text(menus, "language_option", code, key=key_name(menus, language.key, code))
+    for language in menus.offered():
+        if language.greets:
+            lines += text(menus, "emergency_notice", language.code)
+        lines += language_option(menus, language.code, language.keys[0])
+    return lines + language_other(menus)
+
+
+def language_other(menus: Menus) -> list[Line]:
+    other = menus.texts.get("language_other", {})
+    return [line for lang in menus.greeting() if lang in other for line in text(menus,
+            "language_other", lang)]
+
+
+def language_page(menus: Menus, first: str) -> list[Line]:
+    """The second language menu: the languages whose key path starts with `first`."""
+    lines: list[Line] = []
+    for language in menus.offered():
+        if len(language.keys) == 2 and language.keys[0] == first:
+            lines += language_option(menus, language.code, language.keys[1])
     return lines
+
+
+def language_pages(menus: Menus) -> list[str]:
+    """The first keys that open a second language menu, in key order."""
+    return list(dict.fromkeys(lang.keys[0] for lang in menus.offered() if len(lang.keys) == 2))
 
 
 def global_keys(menus: Menus, lang: str) -> list[Line]:
@@ -118,9 +145,11 @@ def dial_retry(menus: Menus, lang: str) -> list[Line]:
     return text(menus, "dial_retry", lang, info_line=spoken_phone(menus.numbers.info_line))
 
 
-def whisper(menus: Menus, caller_lang: str) -> list[Line]:
+def whisper(menus: Menus, caller_lang: str | None) -> list[Line]:
     """What the info line agent hears before the call is bridged, in the agent's language."""
     agent = menus.call.agent_language
+    if caller_lang is None:
+        return text(menus, "whisper_no_language", agent)
     return text(menus, "whisper", agent, language=menus.languages[caller_lang].agent_name)
 
 
@@ -133,11 +162,23 @@ def offered_pairs(menus: Menus) -> list[tuple[str, str]]:
 
 
 def every_line(menus: Menus) -> list[Line]:
-    """Every distinct sentence any call can hear, in a stable order (the prompts catalogue)."""
+    """Every distinct sentence any call can hear, in a stable order (the prompts catalogue).
+
+    A language not yet offered (a recorded-only one) is in it as soon as its texts are all
+    written, so its sentences can be recorded; before that it has none.
+    """
     lines = language_menu(menus)
+    for page in language_pages(menus):
+        lines += language_page(menus, page)
+    if "whisper_no_language" in menus.texts:
+        lines += whisper(menus, None)
     fixed = ("no_input", "wrong_key", "too_many_tries", "transferring", "dial_busy",
              "dial_no_answer", "dial_failed", "emergency", "apology")
-    for lang in menus.languages:
+    for lang in [code for code in menus.languages if menus.complete(code)]:
+        lines += text(menus, "emergency_notice", lang)
+        keys = menus.languages[lang].keys
+        for key in dict.fromkeys((keys[0], keys[-1])):  # the first page's, the second's
+            lines += language_option(menus, lang, key)
         for text_id in fixed:
             lines += text(menus, text_id, lang)
         lines += dial_retry(menus, lang)

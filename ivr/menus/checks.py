@@ -15,6 +15,7 @@ from typing import Any
 
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.menus.kinds import present
+from ivr.menus.languagechecks import check_language_data
 from ivr.menus.numberchecks import check_numbers
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
@@ -275,4 +276,5 @@ def check_menus_data(m: Data, today: datetime.date,
         *check_services(m, today, seeds),
         *check_contacts(m),
         *check_coverage(m),
+        *check_language_data(m),
     ]

@@ -29,7 +29,7 @@ def _edges(menus: Menus, lang: str) -> list[tuple[str, str, str]]:
     """(from, key and label, to) for every choice a caller can make, the language menu first."""
     edges = [
         (LANGUAGE_MENU, f"{language.key} {language.name}", menus.call.main_menu)
-        for language in menus.languages.values()
+        for language in menus.offered()
     ]
     for menu in menus.menus.values():
         for option in menu.options:
@@ -137,7 +137,8 @@ def _menu_nodes(menus: Menus, lang: str) -> list[Node]:
     words = diagram_words(lang)
     heard = script.language_menu(menus)
     # One line per language: its 112 notice and its key, as the caller hears them.
-    by_lang = [_said([line for line in heard if line.lang == code]) for code in menus.languages]
+    codes = [language.code for language in menus.offered()]
+    by_lang = [_said([line for line in heard if line.lang == code]) for code in codes]
     nodes = [Node(LANGUAGE_MENU, "\n".join(by_lang), "language")]
     for menu in menus.menus.values():
         said = " ".join(sentences(menu.say[lang])) if menu.say else ""
@@ -162,7 +163,7 @@ def _built_in_nodes(menus: Menus, lang: str) -> list[Node]:
 
 def _option_edges(menus: Menus, lang: str) -> list[Edge]:
     edges = [Edge(LANGUAGE_MENU, menus.call.main_menu, f"{language.key} {language.name}",
-                  "option") for language in menus.languages.values()]
+                  "option") for language in menus.offered()]
     for menu in menus.menus.values():
         for option in menu.options:
             label = f"{option.key} {script.option_label(menus, option, lang)}"

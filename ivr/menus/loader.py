@@ -102,22 +102,33 @@ def load_menus(path: str | Path) -> Menus:
 
 
 def _texts(data: Mapping[str, str]) -> Texts:
-    return frozen({lang: str(text) for lang, text in data.items()})  # type: ignore[return-value]
+    # A ReviewedText (a str that knows its review mark) stays one: the console shows it.
+    texts = {lang: text if isinstance(text, str) else str(text) for lang, text in data.items()}
+    return frozen(texts)  # type: ignore[return-value]
 
 
-def _language(code: str, d: Mapping[str, Any]) -> Language:
+def _language(code: str, d: Mapping[str, Any], greeters: Collection[str]) -> Language:
+    gtts, twilio = d.get("gtts") or {}, d.get("twilio") or {}
     return Language(
         code=code,
         key=str(d["key"]),
         name=d["name"],
-        gtts_lang=d["gtts"]["lang"],
-        gtts_tld=d["gtts"]["tld"],
-        twilio_language=d["twilio"]["language"],
-        twilio_voice=d["twilio"]["voice"],
-        espeak_voice=d["espeak"],
-        words=_texts(d["words"]),
+        gtts_lang=gtts.get("lang"),
+        gtts_tld=gtts.get("tld"),
+        twilio_language=twilio.get("language"),
+        twilio_voice=twilio.get("voice"),
+        espeak_voice=d.get("espeak"),
+        words=_texts(d.get("words") or {}),
         agent_name=str(d.get("agent_name") or d["name"]),
+        translated_from=d.get("translated_from"),
+        # A file that names no greeting language greets in all (three languages did).
+        greets=not greeters or code in greeters,
     )
+
+
+def _languages(data: Mapping[str, Any]) -> Mapping[str, Language]:
+    greeters = [c for c, d in data.items() if d.get("greets")]
+    return frozen({c: _language(c, d, greeters) for c, d in data.items()})  # type: ignore[return-value]
 
 
 def _call(d: Mapping[str, Any]) -> CallSettings:
@@ -174,7 +185,7 @@ def _menu(menu_id: str, d: Mapping[str, Any]) -> Menu:
 def build_menus(data: Mapping[str, Any], version: str) -> Menus:
     """Build the model from data that has already passed validation."""
     return Menus(
-        languages=frozen({c: _language(c, d) for c, d in data["languages"].items()}),  # type: ignore[arg-type]
+        languages=_languages(data["languages"]),
         numbers=Numbers(
             info_line=str(data["numbers"]["info_line"]),
             emergency=str(data["numbers"]["emergency"]),
@@ -191,4 +202,5 @@ def build_menus(data: Mapping[str, Any], version: str) -> Menus:
         services=tuple(_service(s) for s in data["services"]),
         menus=frozen({m: _menu(m, d) for m, d in data["menus"].items()}),  # type: ignore[arg-type]
         version=version,
+        lines=_texts(data["numbers"].get("lines") or {}),
     )

@@ -24,7 +24,8 @@ from ivr.menus.kinds import Phone
 from ivr.menus.kinds import PhoneKey
 from ivr.menus.kinds import Table
 from ivr.menus.kinds import Text
-from ivr.menus.kinds import Texts
+from ivr.menus.langkinds import KeyPath
+from ivr.menus.langkinds import ReviewedTexts as Texts
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 
@@ -71,26 +72,34 @@ def _keys(*keys: Key) -> Fields:
 
 # Voices and languages: see docs/reference (Twilio <Say> voices, gTTS languages and tlds).
 LANGUAGE = _keys(
-    Key("key", PhoneKey(), "the key that chooses this language in the first menu"),
+    Key("key", KeyPath(), "the keys that choose this language in the language menu: one "
+        'key ("4"), or two ("8 1": 8 opens a second language menu, 1 chooses there); printed '
+        "on leaflets, so never change it"),
     Key("name", Text(), "the language's name as said in that language"),
     Key("agent_name", Text(), "the language's name in call.agent_language, told to the info "
         "line agent before a transfer (default: name)", required=False),
+    Key("translated_from", Text(), "the language its texts were translated from; a plain "
+        "text in it counts as unreviewed (none: written from the seeds)", required=False),
+    Key("greets", Flag(), "says the 112 notice before its option, and what is said before "
+        "a language is chosen (default: every language, when none sets it)", required=False),
     Key("gtts", _keys(
         Key("lang", Text(), "gTTS language code for recorded prompts, e.g. fi"),
         Key("tld", Text(), "Google host gTTS uses, pinned so the accent does not drift"),
-    ), "how gTTS records this language's prompts"),
+    ), "how gTTS records this language's prompts (none: human recordings only)",
+        required=False),
     Key("twilio", _keys(
         Key("language", Text(), "Twilio <Say> language, e.g. fi-FI"),
         Key("voice", Text(), "Twilio <Say> voice, used where no recording exists"),
-    ), "Twilio's own speech, used where a prompt has no recording"),
-    Key("espeak", Text(), "espeak-ng voice for offline prompts, e.g. en-gb"),
+    ), "Twilio's own speech, used where a prompt has no recording (none: human recordings "
+        "only)", required=False),
+    Key("espeak", Text(), "espeak-ng voice for offline prompts, e.g. en-gb", required=False),
     Key("words", _keys(
         Key("dot", Text(), "'.' as said in web and e-mail addresses"),
         Key("at", Text(), "'@' as said in e-mail addresses"),
         Key("dash", Text(), "'-' as said in addresses"),
         Key("star", Text(), "the * key as said"),
         Key("hash", Text(), "the # key as said"),
-    ), "words for symbols, used to speak keys and addresses"),
+    ), "words for symbols, used to speak keys and addresses", required=False),
 )
 
 CALL_KEYS = _keys(
@@ -134,7 +143,11 @@ TEXTS = _keys(*(Key(text_id, Texts(), doc) for text_id, doc in (
     ("contact_email", "a service's e-mail address; {email}"),
     ("contact_web", "a service's website; {web}"),
     ("whisper", "heard by the info line agent before the call is bridged; {language}"),
-)))
+)), Key("language_other", Texts(), "after the language options: a caller whose language is "
+        "not offered stays on the line for the info line; only in some languages",
+        required=False),
+    Key("whisper_no_language", Texts(), "the agent hears this when the caller chose no "
+        "language; only in call.agent_language is needed", required=False))
 
 REGION = _keys(
     Key("name", Texts(), "the region's name in each language"),
@@ -180,6 +193,9 @@ MENUS = _keys(
     Key("numbers", _keys(
         Key("info_line", Phone(), "the 24/7 info line callers are put through to"),
         Key("emergency", Phone(), "the emergency number (checked as one for Finland)"),
+        Key("lines", Table(value=Text(), what="numbers"), "a Twilio number of the helpline "
+            "(as dialled, E.164) -> the language its callers hear first, without the "
+            "language menu", required=False),
     ), "the numbers the call may lead to"),
     Key("call", CALL, "call settings"),
     Key("texts", TEXTS, "every fixed sentence of a call, in each language"),

@@ -14,6 +14,7 @@ from typing import Any
 
 import phonenumbers
 
+from ivr.core.model import PARTIAL_TEXTS
 from ivr.core.speech import sentences
 from ivr.menus.kinds import Texts
 from ivr.menus.problems import Finding
@@ -35,6 +36,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "contact_email": ("email",),
     "contact_web": ("web",),
     "whisper": ("language",),
+    "language_other": (),
+    "whisper_no_language": (),
 }
 # Without these the caller never hears which key to press or which number to call.
 REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry"}
@@ -55,7 +58,9 @@ def check_texts(m: Data) -> Iterator[Finding]:
         if not isinstance(kind, Texts):
             continue
         for code in languages:
-            if code not in texts:
+            # A recorded-only language may be declared before it is translated; texts in
+            # only some languages are said in those (model.PARTIAL_TEXTS).
+            if code not in texts and _needs_every_text(path, languages[code]):
                 yield Finding(path, f"no text in '{code}'", f"add {code}: ...")
         for code, text in texts.items():
             if code not in languages:
@@ -64,6 +69,12 @@ def check_texts(m: Data) -> Iterator[Finding]:
             if path[0] == "texts":
                 yield from _check_placeholders(str(path[1]), text, path + (code,))
             yield from _check_sentences(text, str(code), path + (code,))
+
+
+def _needs_every_text(path: Path, language: Any) -> bool:
+    partial = path[:1] == ("texts",) and path[1] in PARTIAL_TEXTS
+    spoken = isinstance(language, dict) and ("gtts" in language or "twilio" in language)
+    return spoken and not partial
 
 
 def _check_placeholders(text_id: str, text: str, path: Path) -> Iterator[Finding]:

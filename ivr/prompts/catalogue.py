@@ -37,10 +37,10 @@ _NAME = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?-(gtts|espeak|human)-[0-9a-f]{2
 def voice_settings(engine: str, language: Language) -> dict[str, str]:
     """The settings that shape the sound of a render; any change gives new file names."""
     if engine == "gtts":
-        return {"lang": language.gtts_lang, "tld": language.gtts_tld}
+        return {"lang": language.gtts_lang or "", "tld": language.gtts_tld or ""}
     if engine == "espeak":
         return {
-            "voice": language.espeak_voice,
+            "voice": language.espeak_voice or "",
             "rate": ESPEAK_RATE,
             "trim": ESPEAK_TRIM,
             "mp3": ESPEAK_MP3,
@@ -175,6 +175,13 @@ class Plan:
     unused_recordings: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     """Manifest entries whose file is gone."""
+    unvoiced: list[Line] = field(default_factory=list)
+    """Lines of a language this engine does not speak and no one has recorded yet."""
+
+
+def speaks(engine: str, language: Language) -> bool:
+    """Whether an engine can render a language (a recorded-only one has no engine)."""
+    return (language.gtts_lang if engine == "gtts" else language.espeak_voice) is not None
 
 
 def _is_current(name: str, entry: Entry, menus: Menus, heard: set[Line]) -> bool:
@@ -192,12 +199,16 @@ def plan_build(
     wanted = {line.lang for line in lines}
     plan = Plan(engine)
     for line in lines:
-        settings = voice_settings(engine, menus.languages[line.lang])
-        name = render_name(engine, settings, line.lang, line.text)
         have = {n: e for n, e in manifest.for_line(line.lang, line.text).items() if n in present}
         if any(e.engine == HUMAN for e in have.values()):
             plan.recorded.append(line)
-        elif name in have:
+            continue
+        if not speaks(engine, menus.languages[line.lang]):
+            plan.unvoiced.append(line)
+            continue
+        settings = voice_settings(engine, menus.languages[line.lang])
+        name = render_name(engine, settings, line.lang, line.text)
+        if name in have:
             plan.done.append(line)
         else:
             plan.todo.append(Job(name, line, settings))

@@ -10,6 +10,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from ivr.prompts.catalogue import HUMAN
 from ivr.prompts.catalogue import MANIFEST
 from ivr.prompts.catalogue import ManifestError
 from ivr.prompts.catalogue import best_file
@@ -76,6 +77,11 @@ class PromptIndex:
     def lookup(self, text: str, lang: str) -> str | None:
         """The audio file for this exact sentence, or None to fall back to <Say>."""
         return self._files.get((lang, text))
+
+    def recorded(self, text: str, lang: str) -> bool:
+        """Whether this exact sentence has a human recording (recorded-only languages)."""
+        name = self._files.get((lang, text))
+        return name is not None and f"-{HUMAN}-" in name
 
     def __len__(self) -> int:
         return len(self._files)

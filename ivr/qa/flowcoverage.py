@@ -16,9 +16,13 @@ from dataclasses import field
 
 from ivr.core import script
 from ivr.core.callstate import LANGUAGE_MENU
+from ivr.core.callstate import LANGUAGE_PAGE
+from ivr.core.callstate import is_language_menu
+from ivr.core.callstate import page_key
 from ivr.core.model import GLOBAL_KEYS
 from ivr.core.model import Menus
 from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
+from ivr.qa.flowgen import free_language_key
 from ivr.qa.transcript import Event
 from ivr.qa.transcript import Transcript
 
@@ -51,20 +55,23 @@ class Coverage:
 
 def all_items(menus: Menus) -> dict[str, list[str]]:
     """Every coverage item of these menus, by kind."""
-    langs = list(menus.languages)
-    menu_ids = [LANGUAGE_MENU, *menus.menus]
+    langs = [language.code for language in menus.offered()]
+    pages = [LANGUAGE_MENU] + [LANGUAGE_PAGE + key for key in script.language_pages(menus)]
+    menu_ids = [*pages, *menus.menus]
     pairs = script.offered_pairs(menus)
     offered = {s.id for n, r in pairs for s in menus.services_for(n, r)}
     return {
-        "menus": [LANGUAGE_MENU] + [f"{lang}:{m}" for lang in langs for m in menus.menus],
-        "options": [f"{LANGUAGE_MENU}.{language.key}" for language in menus.languages.values()]
+        "menus": pages + [f"{lang}:{m}" for lang in langs for m in menus.menus],
+        "options": [f"{LANGUAGE_MENU}.{language.key}" for language in menus.offered()]
         + [f"{lang}:{m.id}.{o.key}" for lang in langs for m in menus.menus.values()
            for o in m.options],
         "needs x regions": [f"{lang}:{n} x {r}" for lang in langs for n, r in pairs],
         "services": [f"{lang}:{s.id}" for lang in langs for s in menus.services if s.id in offered],
         "global keys": [f"{m}:{name}" for m in menu_ids for name in GLOBAL_KEYS],
         "silence limit": list(menu_ids),
-        "wrong key limit": list(menu_ids),
+        # Every key of a full language menu chooses something: no wrong key to press there.
+        "wrong key limit": [m for m in menu_ids if not is_language_menu(m)
+                            or free_language_key(menus, page_key(m)) is not None],
         "transfer outcomes": list(OUTCOMES),
     }
 
@@ -81,7 +88,7 @@ def measure(menus: Menus, transcripts: Iterable[Transcript]) -> Coverage:
 def _readout_texts(menus: Menus) -> dict[str, list[tuple[str, str]]]:
     """Per language: (item, text that proves it was heard) for pairs and services."""
     texts: dict[str, list[tuple[str, str]]] = {}
-    for lang in menus.languages:
+    for lang in [language.code for language in menus.offered()]:
         found = []
         for need, region in script.offered_pairs(menus):
             intro = script.text(menus, "services_intro", lang, need=menus.needs[need][lang],
@@ -127,8 +134,8 @@ class _Walk:
     def _segment(self) -> None:
         """What was heard since the last input: menus, and read-outs in their language."""
         for event in self.heard:
-            if event.menu == LANGUAGE_MENU:
-                self.reached["menus"].add(LANGUAGE_MENU)
+            if is_language_menu(event.menu):
+                self.reached["menus"].add(event.menu)
                 self.lang = None
             elif event.lang in self.menus.languages and event.menu in self.menus.menus:
                 self.lang = event.lang
@@ -146,7 +153,7 @@ class _Walk:
             self.menu, self.silences, self.wrong_keys = event.menu, 0, 0
         if event.kind == "silence":
             self.silences += 1
-            if self.silences >= self.menus.call.max_silences:
+            if self.silences >= self._silence_limit():
                 self.reached["silence limit"].add(self.menu)
             return
         self._key((event.keys or " ")[0])
@@ -154,8 +161,12 @@ class _Walk:
     def _key(self, key: str) -> None:
         menu = self.menus.menus.get(self.menu)
         globals_ = {k: name for name, k in self.menus.call.keys.as_dict().items()}
-        if self.menu == LANGUAGE_MENU and self.menus.language_by_key(key) is not None:
-            self.reached["options"].add(f"{LANGUAGE_MENU}.{key}")
+        first = page_key(self.menu)
+        path = key if first is None else f"{first} {key}"
+        if is_language_menu(self.menu) and self.menus.language_by_key(path) is not None:
+            self.reached["options"].add(f"{LANGUAGE_MENU}.{path}")
+        elif self.menu == LANGUAGE_MENU and key in script.language_pages(self.menus):
+            pass  # opens the second language menu, counted when it is heard
         elif menu is not None and menu.option(key) is not None and self.lang is not None:
             self.reached["options"].add(f"{self.lang}:{self.menu}.{key}")
         elif key in globals_:
@@ -165,6 +176,12 @@ class _Walk:
             return
         # Only failures in a row count towards a limit.
         self.silences = self.wrong_keys = 0
+
+    def _silence_limit(self) -> int:
+        # The language menu puts a silent caller through at once (flow.next_turn).
+        if is_language_menu(self.menu) and "language_other" in self.menus.texts:
+            return 1
+        return self.menus.call.max_silences
 
     def _wrong_key(self) -> None:
         self.wrong_keys += 1

@@ -73,11 +73,16 @@ def listener_for(menus: Menus, prompts_dir: Path | None = None) -> Listener:
         return callstate.decode(dict(parse_qsl(parts.query)), menus).menu
 
     emergency = {
-        line.text for lang in menus.languages for line in script.text(menus, "emergency", lang)
+        line.text for lang in menus.texts["emergency"]
+        for line in script.text(menus, "emergency", lang)
     }
     return Listener(
         manifest=load_manifest(prompts_dir) if prompts_dir else {},
-        locales={lang.twilio_language: code for code, lang in menus.languages.items()},
+        locales={
+            lang.twilio_language: code
+            for code, lang in menus.languages.items()
+            if lang.twilio_language is not None
+        },
         emergency_texts=frozenset(emergency),
         locate=locate,
     )

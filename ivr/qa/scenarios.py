@@ -97,11 +97,11 @@ def run_scenario(app: Flask, menus: Menus, scenario: Scenario) -> Result:
     events = call.start()
     result = Result(scenario, call.transcript)
     if scenario.lang is not None:
-        key = menus.languages[scenario.lang].key
-        if not call.waiting:
-            result.failure = _ended_early(call, 0, scenario.line, f"choose {scenario.lang}")
-            return result
-        events = call.press(key)
+        for key in menus.languages[scenario.lang].keys:  # a key path: "4", or "8 1"
+            if not call.waiting:
+                result.failure = _ended_early(call, 0, scenario.line, f"choose {scenario.lang}")
+                return result
+            events = call.press(key)
     for number, step in enumerate(scenario.steps, start=1):
         events, failure = _run_step(call, step, number, events)
         if failure is not None:

@@ -8,6 +8,7 @@ logged when it goes live, at start-up or on reload.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import logging
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ivr.core.model import Menus
+from ivr.core.recorded import fully_recorded
 from ivr.menus.loader import InvalidMenus
 from ivr.prompts.index import PromptIndex
 from ivr.web.menufile import SETTLE
@@ -85,6 +87,7 @@ class MenuStore:
         index = self._load_prompts()
         self._manifest_broken = index is None
         self._prompts = index if index is not None else PromptIndex()
+        self._offer_recorded()
 
     def _start(self) -> Menus:
         """The file's menus; while it is broken or still being written, the last good copy."""
@@ -199,6 +202,7 @@ class MenuStore:
             self._reject(digest, describe_problems(error))
             return
         self._menus, self.loaded_at = menus, _now()
+        self._offer_recorded()
         self.last_reload_error, self._failed_digest = None, None
         log.info("menus reloaded from %s: version %s", self.menus_path, menus.version)
         self.last_good.save(version.raw)
@@ -234,6 +238,14 @@ class MenuStore:
         self._manifest_broken = index is None
         if index is not None:
             self._prompts = index
+            self._offer_recorded()
+
+    def _offer_recorded(self) -> None:
+        # A recorded-only language is offered once every sentence of it is recorded
+        # (ivr/core/recorded.py); recomputed whenever the menus or the recordings change.
+        recorded = fully_recorded(self._menus, self._prompts.recorded)
+        if recorded != self._menus.recorded:
+            self._menus = dataclasses.replace(self._menus, recorded=recorded)
 
     def _load_prompts(self) -> PromptIndex | None:
         try:

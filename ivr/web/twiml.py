@@ -63,7 +63,7 @@ def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) ->
 
 
 def render_whisper(
-    menus: Menus, caller_lang: str, prompts: PromptIndex, links: Links
+    menus: Menus, caller_lang: str | None, prompts: PromptIndex, links: Links
 ) -> VoiceResponse:
     """What the answering agent hears before the call is bridged."""
     response = VoiceResponse()
@@ -86,11 +86,11 @@ def render_fallback(menus: Menus, caller_id: str | None = None) -> VoiceResponse
     """The static document for Twilio's 'primary handler fails' URL: every language, no webhook."""
     response = VoiceResponse()
     first: list[Line] = []
-    for lang in menus.languages:
+    for lang in menus.greeting():
         first += script.text(menus, "apology", lang) + script.text(menus, "emergency_notice", lang)
     _speak(response, first, menus, None, None)
     response.dial(menus.numbers.info_line, timeout=menus.call.dial_timeout, caller_id=caller_id)
-    after = [line for lang in menus.languages for line in script.dial_retry(menus, lang)]
+    after = [line for lang in menus.greeting() for line in script.dial_retry(menus, lang)]
     _speak(response, after, menus, None, None)
     response.hangup()
     return response

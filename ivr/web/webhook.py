@@ -3,9 +3,10 @@
 URL contract (docs/deploy.md): POST /voice (a call comes in), POST /voice/step?<state>
 (Gather action and the Redirect after it: no Digits means silence), POST
 /voice/dial-done?<state> (Dial action), POST /voice/whisper?l=<lang> (the agent's side of a
-transfer), GET /healthz. Besides the signature check (the whole form, as Twilio signed it),
-only Digits, DialCallStatus and To are read from the form: To is the helpline's own number,
-shown to the info line instead of the caller's (ivr/web/privacy.py).
+transfer), GET /healthz. Only Digits, DialCallStatus and To are ever read from the form.
+To is the number the caller dialled, the helpline's own Twilio number, never the caller's:
+it chooses the language of a number of its own (numbers.lines) and the caller ID shown to
+the info line.
 """
 
 from __future__ import annotations
@@ -202,12 +203,16 @@ def _answer(event: flow.Event) -> bytes:
     # stands for the state, so a cached answer needs no decoding either.
     root = ivr.settings.public_base_url or request.host_url + request.script_root
     links = WebLinks(ivr.settings, _helpline_number())
+    if request.endpoint == "voice.voice":
+        # A number of its own (numbers.lines) starts in its language.
+        event = flow.Arrive(menus.lines.get(_helpline_number() or ""))
     key = (menus.version, prompts.version, root, links.caller_id, request.endpoint,
            request.query_string, event)
     body = ivr.cache.get(key)
     if body is None:
         start = request.endpoint == "voice.voice"
         state = CallState.start() if start else callstate.decode(request.args, menus)
+
         turn = flow.next_turn(menus, state, event)
         body = _xml(twiml.render_turn(turn, menus, links, prompts))
         if len(request.query_string) <= MAX_CACHED_QUERY:
@@ -248,7 +253,9 @@ def whisper() -> Response:
     ivr = _ivr()
     try:
         menus, prompts = ivr.store.snapshot()
-        lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
+        lang = callstate.decode_lang(request.args.get("l"), menus)
+        if lang is None and "whisper_no_language" not in menus.texts:
+            lang = menus.call.default_language
         return _twiml(_xml(twiml.render_whisper(menus, lang, prompts, WebLinks(ivr.settings))))
     except Exception:
         # This runs on the agent's side: on failure, bridge the caller without the whisper.

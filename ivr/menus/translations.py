@@ -1,0 +1,217 @@
+"""One language's texts as a gettext PO file, and a translated PO file back into menus.yaml.
+
+For translators who do not read YAML (issue 10, item 4): Poedit and Weblate open the export.
+msgctxt is the YAML path of the text, msgid the source text (the language it is translated
+from), msgstr the translation; `fuzzy` marks one no fluent speaker has reviewed, and the
+texts in the other original languages ride along as comments. Import edits only those
+scalars of menus.yaml, found by PyYAML's node marks, so comments and layout stay; a
+non-fuzzy entry becomes `{text: ..., reviewed: <hash of the source text>}`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import polib
+import yaml
+
+from ivr.menus.kinds import Texts
+from ivr.menus.langkinds import ReviewedText
+from ivr.menus.langkinds import source_hash
+from ivr.menus.loader import check_menus_text
+from ivr.menus.problems import Path
+from ivr.menus.problems import format_path
+from ivr.menus.schema import MENUS
+from ivr.menus.schema import check_shape
+from ivr.menus.schema import walk
+from ivr.menus.yamlsource import parse_yaml
+
+
+class TranslationError(Exception):
+    """A PO file or a menus file that cannot be used; one line per problem."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass(frozen=True)
+class Change:
+    """One text to write: where, the new text, and whether a fluent speaker reviewed it."""
+
+    path: Path
+    text: str
+    reviewed: str | None
+    line: int
+
+
+def _clean(text: str, filename: str) -> dict[str, Any]:
+    menus, problems = check_menus_text(text, filename)
+    if menus is None:
+        raise TranslationError([p.format() for p in problems if p.severity == "error"])
+    data, _, _ = parse_yaml(text, filename)
+    clean, _ = check_shape(MENUS, data)
+    return dict(clean)
+
+
+def _texts(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """YAML path ('texts.no_input') -> the texts of every language there."""
+    return {format_path(p): t for p, kind, t in walk(MENUS, data) if isinstance(kind, Texts)}
+
+
+def source_of(data: dict[str, Any], lang: str, filename: str) -> str:
+    """The language `lang` is translated from (an original language cannot be imported)."""
+    language = (data.get("languages") or {}).get(lang)
+    if language is None:
+        known = ", ".join(data.get("languages") or {})
+        raise TranslationError([f"{filename}: no language '{lang}' (languages are: {known})"])
+    source = language.get("translated_from")
+    if not source:
+        raise TranslationError([f"{filename}: languages.{lang} is written from the seeds, not "
+                                "translated (add translated_from: to translate it)"])
+    return str(source)
+
+
+def export_po(text: str, lang: str, filename: str = "menus.yaml") -> str:
+    """The PO file of one language's texts (every text its source language has)."""
+    data = _clean(text, filename)
+    source = source_of(data, lang, filename)
+    _, marks, _ = parse_yaml(text, filename)
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": "helpline menus",
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        # No text has plural forms; a valid header keeps Poedit and Weblate quiet.
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        "X-Source-Language": source,
+    }
+    others = [c for c, d in data["languages"].items() if c not in (lang, source)
+              and not (d or {}).get("translated_from")]
+    for path, texts in _texts(data).items():
+        if source not in texts:
+            continue
+        current = texts.get(lang)
+        reviewed = isinstance(current, ReviewedText) and current.reviewed == source_hash(
+            texts[source])
+        line, _ = marks.locate(tuple(_split(path)))
+        po.append(polib.POEntry(
+            msgctxt=path, msgid=texts[source], msgstr=str(current or ""),
+            # Weblate and Poedit then check that a translation keeps every {placeholder}.
+            flags=([] if reviewed or not current else ["fuzzy"])
+            + (["python-brace-format"] if "{" in texts[source] else []),
+            comment="\n".join(f"{c}: {texts[c]}" for c in others if c in texts),
+            occurrences=[(filename, str(line))],
+        ))
+    return str(po) + "\n"
+
+
+_PATH_PART = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\]")
+
+
+def _split(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for name, index in _PATH_PART.findall(path):
+        parts.append(int(index) if index else name)
+    return parts
+
+
+def read_po(po_text: str, po_name: str) -> polib.POFile:
+    """The PO file, or a line-numbered error."""
+    try:
+        return polib.pofile(po_text, wrapwidth=0)
+    except (OSError, ValueError) as error:
+        found = re.search(r"\(line (\d+)\)", str(error))
+        where = f"{po_name}:{found.group(1)}" if found else po_name
+        raise TranslationError([f"{where}: not a PO file: {str(error).split(' (line')[0]}"]) \
+            from None
+
+
+def plan_import(text: str, po_text: str, filename: str, po_name: str) -> tuple[str, list[Change]]:
+    """The language and the changes a PO file makes; every problem at once, with lines."""
+    po = read_po(po_text, po_name)
+    lang = po.metadata.get("Language", "")
+    if not lang:
+        raise TranslationError([f"{po_name}:1: no Language in the header (export again)"])
+    data = _clean(text, filename)
+    source = source_of(data, lang, filename)
+    texts, changes, errors = _texts(data), [], []
+    for entry in po:
+        where = f"{po_name}:{entry.linenum}"
+        if entry.obsolete or not entry.msgstr.strip():
+            continue
+        if entry.msgctxt not in texts:
+            errors.append(f"{where}: no text at '{entry.msgctxt}' in {filename} (export again)")
+        elif texts[entry.msgctxt].get(source) != entry.msgid:
+            errors.append(f"{where}: the {source} text of '{entry.msgctxt}' changed since the "
+                          "export (export again and translate the new text)")
+        else:
+            reviewed = None if entry.fuzzy else source_hash(entry.msgid)
+            old = texts[entry.msgctxt].get(lang)
+            same = old == entry.msgstr and getattr(old, "reviewed", None) == reviewed
+            if not same:
+                changes.append(Change(tuple(_split(entry.msgctxt)) + (lang,), entry.msgstr,
+                                      reviewed, entry.linenum or 0))
+    if errors:
+        raise TranslationError(errors)
+    return lang, changes
+
+
+def _scalar(change: Change) -> str:
+    quoted = json.dumps(change.text, ensure_ascii=False)  # JSON strings are YAML strings
+    if change.reviewed is None:
+        return quoted
+    return f'{{text: {quoted}, reviewed: "{change.reviewed}"}}'
+
+
+def _node(root: yaml.Node, path: Path) -> tuple[yaml.Node | None, yaml.Node]:
+    """The value node at `path` (None if its last key is missing) and its parent node."""
+    node: yaml.Node = root
+    for part in path[:-1]:
+        if isinstance(node, yaml.SequenceNode):
+            node = node.value[int(part)]
+        else:
+            node = next(v for k, v in node.value if k.value == part)
+    last = path[-1]
+    found = [v for k, v in node.value if k.value == last] if isinstance(
+        node, yaml.MappingNode) else []
+    return (found[0] if found else None), node
+
+
+def _edit(text: str, root: yaml.Node, change: Change) -> tuple[int, int, str]:
+    """(start, end, replacement) for one change in the file's text."""
+    value, parent = _node(root, change.path)
+    if value is not None:
+        start, end = value.start_mark.index, value.end_mark.index
+        tail = "\n" if text[start:end].endswith("\n") else ""
+        return start, end, _scalar(change) + tail
+    lang = str(change.path[-1])
+    if getattr(parent, "flow_style", False):  # {fi: ..., sv: ...}: before the closing brace
+        end = parent.end_mark.index - 1
+        return end, end, f", {lang}: {_scalar(change)}"
+    first_key = parent.value[0][0]
+    indent = " " * first_key.start_mark.column
+    end = parent.value[-1][1].end_mark.index
+    line_end = text.find("\n", end - 1) if not text[end - 1] == "\n" else end - 1
+    at = (len(text) if line_end == -1 else line_end + 1)
+    return at, at, f"{indent}{lang}: {_scalar(change)}\n"
+
+
+def apply_changes(text: str, changes: list[Change], filename: str) -> str:
+    """The menus text with each change made in place; validated, or TranslationError."""
+    root = yaml.compose(text)
+    assert root is not None  # the text was validated before
+    edits = sorted((_edit(text, root, change) for change in changes), reverse=True)
+    for start, end, replacement in edits:
+        text = text[:start] + replacement + text[end:]
+    menus, problems = check_menus_text(text, filename, datetime.date.today())
+    if menus is None:
+        errors = [p.format() for p in problems if p.severity == "error"]
+        raise TranslationError(["the imported texts would make the menus invalid:", *errors])
+    return text

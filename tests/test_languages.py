@@ -1,0 +1,242 @@
+"""Every caller's language (issue 10): key paths and the second language menu, languages
+spoken only by recordings, numbers of their own, review status, and a fourth spoken
+language added to a copy of the shipped file without a test to change."""
+
+import copy
+import json
+
+import yaml
+from click.testing import CliRunner
+
+from ivr.cli import cli
+from ivr.core import script
+from ivr.core.callstate import CallState
+from ivr.core.flow import Press
+from ivr.core.flow import next_turn
+from ivr.menus.langkinds import source_hash
+from ivr.menus.loader import check_menus_text
+from ivr.menus.loader import parse_menus
+from ivr.prompts.catalogue import recording_name
+from ivr.qa.flowgen import generated_files
+from tests.conftest import ROOT
+from tests.conftest import saved
+from tests.promptfakes import wav
+from tests.test_walk import engine_walk
+
+SHIPPED = (ROOT / "menus.yaml").read_text(encoding="utf-8")
+GERMAN = {
+    "key": "4", "name": "Deutsch", "agent_name": "saksa", "translated_from": "fi",
+    "gtts": {"lang": "de", "tld": "de"}, "twilio": {"language": "de-DE", "voice": "Polly.Vicki"},
+    "espeak": "de", "words": {"dot": "Punkt", "at": "at", "dash": "Strich", "star": "Stern",
+                              "hash": "Raute"},
+}
+
+
+def _copy_texts(node, source, target):
+    """Every text of `source` also in `target` (a fixture: English words, not German)."""
+    if isinstance(node, dict):
+        if source in node and isinstance(node[source], str) and "fi" in node:
+            node.setdefault(target, node[source])
+        for value in node.values():
+            _copy_texts(value, source, target)
+    elif isinstance(node, list):
+        for item in node:
+            _copy_texts(item, source, target)
+
+
+def with_language(code, entry, texts_from="en"):
+    data = yaml.safe_load(SHIPPED)
+    data["languages"][code] = copy.deepcopy(entry)
+    if texts_from:
+        _copy_texts(data, texts_from, code)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
+
+
+def problems(text):
+    return [p.format() for p in check_menus_text(text, "menus.yaml")[1]]
+
+
+# --- a fourth spoken language -----------------------------------------------------------------
+
+
+def test_a_fourth_spoken_language_validates_walks_and_generates_full_coverage(tmp_path):
+    text = with_language("de", GERMAN)
+    assert [p for p in problems(text) if ": error: " in p] == []
+    menus = parse_menus(text)
+    assert [language.code for language in menus.offered()] == ["fi", "sv", "en", "de"]
+    assert len(engine_walk(menus)) > 2000
+    files = generated_files(menus)
+    assert "readouts_de.yaml" in files
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    for name, body in files.items():
+        (flows / name).write_text(body, encoding="utf-8")
+    for name in ("limits.yaml", "global_keys.yaml", "info_line.yaml", "emergency.yaml"):
+        (flows / name).write_text((ROOT / "flows" / name).read_text("utf-8"), "utf-8")
+    (tmp_path / "menus.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner(mix_stderr=False).invoke(cli, [
+        "flows", "coverage", str(flows), "--menus", str(tmp_path / "menus.yaml")])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "(100.0 %)" in result.output.splitlines()[0]
+
+
+def test_a_language_on_two_keys_is_offered_on_the_second_language_menu():
+    menus = parse_menus(with_language("de", {**GERMAN, "key": "8 1"}))
+    first = next_turn(menus, CallState.start(), Press("8"))
+    assert first.then.state == CallState(menu="language-8")
+    assert [line.text for line in first.lines] == ["For English, press 1."]  # de: a copy of en
+    chosen = next_turn(menus, first.then.state, Press("1"))
+    assert chosen.then.state == CallState(menu="main", lang="de")
+    # On the first menu the option names the first key of the path.
+    heard = [line for line in script.language_menu(menus) if line.lang == "de"]
+    assert [line.text for line in heard] == ["For English, press 8."]
+    assert next_turn(menus, first.then.state, Press("#")).then.state == CallState.start()
+
+
+def test_key_paths_are_checked_against_global_keys_and_each_other():
+    text = with_language("de", {**GERMAN, "key": "3 1"})
+    assert ": error: languages.de.key: key '3' opens the second language menu" not in str(
+        problems(text))
+    found = [p for p in problems(text) if "second language menu" in p]
+    assert len(found) == 1 and found[0].endswith(
+        "error: languages.en.key: key '3' opens the second language menu (for 'de') "
+        "(choose a key that starts no other path)")
+    bad = [p for p in problems(with_language("de", {**GERMAN, "key": "8 #"})) if "#" in p]
+    assert bad[0].endswith("error: languages.de.key: key '#' is the global back key "
+                           "(choose a key that is not in call.keys)")
+
+
+# --- recorded-only languages ------------------------------------------------------------------
+
+SOMALI_FIXTURE = {"key": "8 3", "name": "Soomaali", "agent_name": "somali",
+                  "translated_from": "fi", "words": GERMAN["words"]}
+
+
+def test_the_shipped_recorded_only_languages_are_declared_and_not_offered():
+    menus = parse_menus(SHIPPED)
+    for code in ("so", "prs", "ckb"):
+        assert not menus.languages[code].spoken and not menus.complete(code)
+        assert code not in [language.code for language in menus.offered()]
+    result = CliRunner().invoke(cli, ["validate", str(ROOT / "menus.yaml")])
+    assert ("note: languages.so: spoken only by recordings: 0 of "
+            in result.output) and "not offered to callers until all are" in result.output
+
+
+def record_everything(folder, menus, lang):
+    folder.mkdir(exist_ok=True)
+    files = {}
+    for line in script.every_line(menus):
+        if line.lang != lang:
+            continue
+        data = wav(0.5) + line.text.encode()
+        name = recording_name(lang, data, ".wav")
+        (folder / name).write_bytes(data)
+        files[name] = {"lang": lang, "text": line.text, "engine": "human", "voice": {},
+                       "seconds": 0.5}
+    saved(folder / "manifest.json", json.dumps({"version": 1, "files": files}))
+    return files
+
+
+def test_a_recorded_only_language_is_offered_once_every_sentence_is_recorded(
+        settings, menus_file, signed_post):
+    text = with_language("so", SOMALI_FIXTURE)  # texts: copies of English, for the test
+    saved(menus_file, text)
+    menus = parse_menus(text)
+    assert menus.complete("so") and "so" not in [x.code for x in menus.offered()]
+    files = record_everything(settings.prompts_dir, menus, "so")
+    first = next(iter(files))
+    (settings.prompts_dir / first).unlink()  # one missing: still not offered
+    from ivr.web import create_app
+    from tests.conftest import AUTH_TOKEN  # noqa: F401 - the signed_post app is built below
+
+    app = create_app(settings)
+    store = app.extensions["ivr"].store
+    assert store.current().recorded == frozenset()
+    record_everything(settings.prompts_dir, menus, "so")
+    store.interval = 0
+    live, _ = store.snapshot()
+    assert live.recorded == frozenset({"so"})
+    assert [x.code for x in live.offered()][-1] == "so"
+    page = next_turn(live, CallState.start(), Press("8"))
+    assert page.then.state.menu == "language-8"
+    assert next_turn(live, page.then.state, Press("3")).then.state.lang == "so"
+    result = CliRunner().invoke(cli, ["validate", str(menus_file), "--prompts",
+                                      str(settings.prompts_dir)])
+    needed = len(files)
+    assert f"spoken only by recordings: {needed} of {needed} sentences recorded; offered" \
+        in result.output
+
+
+def test_a_spoken_language_needs_every_engine():
+    entry = {k: v for k, v in GERMAN.items() if k != "espeak"}
+    found = [p for p in problems(with_language("de", entry)) if "missing 'espeak'" in p]
+    assert len(found) == 1 and ": error: languages.de: missing 'espeak' (a language with gtts" \
+        in found[0]
+
+
+# --- numbers of their own -----------------------------------------------------------------------
+
+
+def test_a_number_of_its_own_starts_in_its_language_with_the_language_menu_one_key_away(
+        menus_file, signed_post):
+    own = "+358401234567"  # a test number, not in any seed
+    saved(menus_file, SHIPPED.replace('  emergency: "112"\n',
+                                      f'  emergency: "112"\n  lines:\n    "{own}": sv\n', 1))
+    answer = signed_post("/voice", {"To": own}).get_data(as_text=True)
+    assert "I nödfall, ring 112. Huvudmenyn." in answer
+    assert "m=main&amp;l=sv" in answer
+    back = signed_post("/voice/step?m=main&l=sv", {"Digits": "#"}).get_data(as_text=True)
+    assert "Suomeksi, paina 1." in back
+    other = signed_post("/voice", {"To": "+358931585000"}).get_data(as_text=True)
+    assert "Suomeksi, paina 1." in other
+
+
+def test_numbers_lines_are_checked():
+    text = SHIPPED.replace('  emergency: "112"\n',
+                           '  emergency: "112"\n  lines:\n    "0401234567": sv\n'
+                           '    "+358401234567": xx\n', 1)
+    found = [p.split(": ", 1)[1] for p in problems(text) if "numbers.lines" in p]
+    assert found == [
+        "error: numbers.lines.0401234567: '0401234567' is not a phone number (write the Twilio "
+        "number callers dial, in international form: \"+358...\")",
+        "error: numbers.lines.'+358401234567': no language named 'xx'",
+    ]
+
+
+# --- review status ------------------------------------------------------------------------------
+
+
+def test_a_reviewed_text_counts_until_its_source_changes():
+    reviewed = source_hash("En kuullut valintaa.")
+    mapping = f'{{text: "I did not hear a choice.", reviewed: "{reviewed}"}}'
+    text = SHIPPED.replace("    en: I did not hear a choice.\n", f"    en: {mapping}\n")
+    line = next(i for i, t in enumerate(SHIPPED.splitlines(), 1) if t == "  en:")
+    assert [p for p in problems(text) if "warning" in p] == [
+        f"menus.yaml:{line}:3: warning: languages.en: 72 of 73 texts translated from fi not "
+        "reviewed by a fluent speaker (ivr translations export --lang en, then import the "
+        "reviewed file)"]
+    changed = text.replace("    fi: En kuullut valintaa.", "    fi: En kuullut valintaasi.")
+    assert "73 of 73 texts translated from fi not reviewed by a fluent speaker, 1 of them " \
+        "because the fi text changed" in " ".join(problems(changed))
+
+
+def test_a_broken_review_mark_is_an_error_with_its_place():
+    text = SHIPPED.replace("    en: I did not hear a choice.\n",
+                           '    en: {text: "I did not hear a choice.", reviewed: yes}\n')
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "reviewed: yes" in t)
+    assert f"menus.yaml:{line}:54: error: texts.no_input.en.reviewed: is not a review hash " \
+        "(the first 8 hex digits of the sha256 of the source text; `ivr translations " \
+        "import` writes it)" in problems(text)
+
+
+def test_the_generated_scenarios_in_tests_flows_are_up_to_date(tmp_path):
+    # After a change of the menus or the languages: python -m ivr flows generate.
+    result = CliRunner(mix_stderr=False).invoke(cli, ["flows", "generate", "--out",
+                                                      str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    for path in sorted(tmp_path.glob("*.yaml")):
+        committed = ROOT / "flows" / path.name
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
+            f"{committed.name} is stale: run python -m ivr flows generate")
+    assert {p.name for p in (ROOT / "flows").glob("readouts_*.yaml")} == {
+        p.name for p in tmp_path.glob("readouts_*.yaml")}
