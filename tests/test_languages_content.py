@@ -63,8 +63,9 @@ def scripts(text: str) -> set[str]:
 
 
 def test_the_walk_finds_every_caller_heard_text_of_the_file():
-    # 19 texts, 9 needs, 8 regions, 12 service names and 12 descriptions, 11 menu texts
-    assert len(TEXTS) == 71
+    # 19 texts, 9 needs, 8 regions, 12 service names and 12 descriptions, 11 menu texts today;
+    # a new text must be translated too, which the tests below then ask for
+    assert len(TEXTS) >= 71
     assert {path[0] for path, _ in TEXTS} == {"texts", "needs", "regions", "services", "menus"}
 
 
