@@ -6,6 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from ivr.cli import cli
+from ivr.core import script
+from ivr.menus.loader import load_menus
 from ivr.qa.flowcoverage import all_items
 from ivr.qa.flowcoverage import measure
 from ivr.qa.flowcoverage import render_coverage
@@ -39,14 +41,18 @@ def test_the_shipped_scenarios_pass_and_reach_everything(shipped):
 def test_the_items_follow_the_menus(shipped):
     _, menus, _ = shipped
     items = all_items(menus)
+    langs = len(menus.offered())  # nine today; the counts follow any set of languages
+    pages = len(script.language_pages(menus))  # the second language menu, under 8
+    menu_count = 1 + pages + len(menus.menus)
     assert {kind: len(v) for kind, v in items.items()} == {
-        "menus": 1 + 3 * 6,
-        "options": 3 + 3 * (3 + 3 + 3 + 3 + 7 + 3),
-        "needs x regions": 3 * 9 * 7,
-        "services": 3 * 12,
-        "global keys": 7 * 4,
-        "silence limit": 7,
-        "wrong key limit": 7,
+        "menus": 1 + pages + langs * len(menus.menus),
+        "options": langs + langs * sum(len(m.options) for m in menus.menus.values()),
+        "needs x regions": langs * len(script.offered_pairs(menus)),
+        "services": langs * len(menus.services),
+        "global keys": menu_count * 4,
+        "silence limit": menu_count,
+        # Every key of the first language menu chooses a language: no wrong key there.
+        "wrong key limit": menu_count - 1,
         "transfer outcomes": 4,
     }
     assert items["needs x regions"][0] == "fi:safe_housing x capital_region"
@@ -56,16 +62,21 @@ def test_a_partial_run_names_what_it_never_reached(shipped):
     _, menus, results = shipped
     languages = [r.transcript for r in results if r.scenario.file.endswith("languages.yaml")]
     coverage = measure(menus, languages)
-    assert coverage.missing("menus") == [
-        f"{lang}:{m}" for lang in ("fi", "sv", "en")
-        for m in ("needs_safety", "needs_legal", "needs_exploitation", "region", "services")]
+    offered = [language.code for language in menus.offered()]
+    reached = {"fi", "sv", "en"}  # languages.yaml chooses each greeting language
+    assert coverage.missing("menus") == ["language-8"] + [
+        f"{lang}:{m}" for lang in offered
+        for m in ("main", "needs_safety", "needs_legal", "needs_exploitation", "region",
+                  "services") if lang not in reached or m != "main"]
     assert coverage.missing("transfer outcomes") == ["completed", "busy", "no-answer", "failed"]
     assert sorted(coverage.reached["options"]) == ["language.1", "language.2", "language.3"]
     report = render_coverage(coverage, show=2)
+    total = sum(len(v) for v in all_items(menus).values())
+    menus_total = len(all_items(menus)["menus"])
     assert report.splitlines()[:3] == [
-        f"flows coverage: {coverage.covered}/359 ({coverage.percent:.1f} %)",
-        "  menus              4/19",
-        "    not reached: fi:needs_safety, fi:needs_legal (and 13 more)",
+        f"flows coverage: {coverage.covered}/{total} ({coverage.percent:.1f} %)",
+        f"  menus              4/{menus_total}",
+        f"    not reached: language-8, fi:needs_safety (and {menus_total - 6} more)",
     ]
 
 
@@ -98,11 +109,13 @@ def test_flows_coverage_fails_under_the_threshold(tmp_path):
     result = CliRunner(mix_stderr=False).invoke(
         cli, ["flows", "coverage", str(one), "--fail-under", "50"])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == "flows coverage: 2/359 (0.6 %)"
-    assert result.stderr == "Error: coverage 0.6 % is under 50 %\n"
+    total = sum(len(v) for v in all_items(load_menus(ROOT / "menus.yaml")).values())
+    percent = f"{100 * 2 / total:.1f}"
+    assert result.output.splitlines()[0] == f"flows coverage: 2/{total} ({percent} %)"
+    assert result.stderr == f"Error: coverage {percent} % is under 50 %\n"
     result = CliRunner().invoke(cli, ["flows", "coverage", str(one), "--format", "json"])
     data = json.loads(result.output)
-    assert (result.exit_code, data["covered"], data["total"]) == (0, 2, 359)
+    assert (result.exit_code, data["covered"], data["total"]) == (0, 2, total)
     assert data["kinds"]["global keys"]["missing"][:2] == ["language:repeat", "language:back"]
 
 

@@ -192,8 +192,9 @@ def test_wrong_key_limit_transfers_to_the_info_line():
     )
 
 
-def test_wrong_key_in_the_language_menu_is_said_in_every_language():
-    turn = next_turn(MENUS, START, Press("7"))
+def test_wrong_key_in_the_language_menu_is_said_in_the_greeting_languages():
+    # Every key of the first language menu chooses something today: only junk is wrong.
+    turn = next_turn(MENUS, START, Press("x"))
     assert turn.lines[:3] == (
         Line("Tätä valintaa ei ole.", "fi"),
         Line("Det valet finns inte.", "sv"),

@@ -88,6 +88,23 @@ GTTS_LANGUAGES = (
     "sw ta te th tl tr uk ur vi yue zh zh-CN zh-TW"
 ).split()
 
+# The Google voices of type SayVoice in the same file and commit, for the <Say> locales the
+# helpline uses that have no Polly voice (Thai, Ukrainian and Vietnamese are spoken only by
+# these; ar-XA is the Google way to Arabic besides Polly's arb). Other locales' Google voices
+# are checked by their locale alone.
+_CHIRP3 = [f"Chirp3-HD-{n}" for n in "Aoede Charon Fenrir Kore Leda Orus Puck Zephyr".split()]
+_ABCD = [f"{kind}-{v}" for kind in ("Standard", "Wavenet") for v in "ABCD"]
+_GOOGLE = {  # standard voices first: the hint offers the first ones
+    "ar-XA": _ABCD + _CHIRP3,
+    "th-TH": ["Standard-A", "Neural2-C"] + _CHIRP3,
+    "uk-UA": ["Standard-A", "Wavenet-A"],
+    "vi-VN": _ABCD + ["Neural2-A", "Neural2-D"] + _CHIRP3,
+}
+GOOGLE_VOICES: dict[str, tuple[str, ...]] = {
+    locale: tuple(f"Google.{locale}-{name}" for name in names) for locale, names in _GOOGLE.items()
+}
+"""<Say> locale ('th-TH') -> every Google voice Twilio lists for it."""
+
 BASIC_VOICES = ("alice", "man", "woman")
 # espeak-ng voice names: a language code, variants after '-', a voice variant after '+'.
 _ESPEAK = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*(\+[a-z0-9]+)?$", re.IGNORECASE)
@@ -105,6 +122,11 @@ def _polly_name(voice: str) -> str:
 def _voices_hint(language: str) -> str:
     polly = polly_voices_for(language)
     google = f"a Google.{language}-... voice"
+    if language in GOOGLE_VOICES:
+        listed = GOOGLE_VOICES[language]
+        google = ", ".join(listed[:3]) + (", ..." if len(listed) > 3 else "")
+    elif language == "arb":  # Google's Arabic voices go with the language ar-XA, not arb
+        google = "language ar-XA with a Google.ar-XA-... voice"
     if not polly:
         return f"Twilio has no Polly voice for {language}; use {google}"
     shown = ", ".join(polly[:4]) + (", ..." if len(polly) > 4 else "")
@@ -161,6 +183,9 @@ def _check_voice(voice: str, language: str | None, path: Path) -> Iterator[Findi
         locale = "-".join(voice.removeprefix("Google.").split("-")[:2])
         if language and locale.casefold() != language.casefold():
             yield Finding(path, f"{voice} speaks {locale}, not {language}", hint)
+        elif locale in GOOGLE_VOICES and voice not in GOOGLE_VOICES[locale]:
+            yield Finding(path, f"unknown Google voice '{voice}'",
+                          suggest(voice, GOOGLE_VOICES[locale]) or hint, severity="warning")
     elif voice.startswith("Polly."):
         if voice not in POLLY_VOICES:
             known = polly_voices_for(language) if language else POLLY_VOICES
