@@ -162,10 +162,21 @@ def test_the_walk_reaches_every_menu_in_every_language_with_retries(walk):
     assert len(walk.results) > 5_000
 
 
-def test_silence_after_every_gather_keeps_the_call_alive(walk):
+def last_silence(state):
+    """The silence that ends a call nobody is on: the last of the last silent round."""
+    call = MENUS.call
+    return (int(state.get("s", 0)) == call.max_silences - 1
+            and int(state.get("q", 0)) == call.max_silent_rounds - 1)
+
+
+def test_silence_after_every_gather_keeps_the_call_alive_until_the_silent_goodbye(walk):
     for url in walk.gathers:
         root = walk.results[(url, None)]
-        assert [v.tag for v in root][-1] in ("Redirect", "Dial"), url
+        if last_silence(query(url)):
+            assert [v.tag for v in root][-1] == "Hangup", url
+            assert "0 2 9, 5 4 6, 3 1 7 7" in said(root), url
+        else:
+            assert [v.tag for v in root][-1] in ("Redirect", "Dial"), url
 
 
 def test_info_line_and_emergency_are_one_key_away_from_every_menu(walk):
@@ -204,7 +215,10 @@ def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk)
         expected = [s.id for s in MENUS.services_for(state["n"], state["r"])]
         assert [sid for _, sid in found] == expected, url
         checked += 1
-    assert checked == len(MENUS.languages) * len(script.offered_pairs(MENUS)) * 9
+    # Per pair and language: 3 silences x 3 wrong keys, and 3 silences in each later silent
+    # round (a wrong key ends the silent rounds).
+    states = 9 + 3 * (MENUS.call.max_silent_rounds - 1)
+    assert checked == len(MENUS.languages) * len(script.offered_pairs(MENUS)) * states
 
 
 def test_the_whisper_tells_the_agent_the_callers_language(walk):
@@ -230,7 +244,9 @@ def test_engine_walk_every_key_in_every_state_keeps_the_call_alive():
             turn = next_turn(MENUS, state, event)
             then = turn.then
             if isinstance(then, Hangup):
-                assert event in (Press("9"), DialEnded("completed"), DialEnded("answered"))
+                ended = (Press("9"), DialEnded("completed"), DialEnded("answered"))
+                silent = event == Silence() and last_silence(encode(state))
+                assert event in ended or silent, (state, event)
                 continue
             if isinstance(then, Transfer):
                 assert then.number == INFO

@@ -80,6 +80,11 @@ class Turn:
 
 def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
     """What the caller hears and what happens after `event` in `state`."""
+    if isinstance(event, Press):
+        # Whoever presses anything, even a wrong key, is on the line: never hung up on.
+        state = replace(state, silent_rounds=0)
+    if state.changed:
+        return _changed(menus, state, event)
     if isinstance(event, Arrive):
         return _menu_turn(menus, state)
     if isinstance(event, Silence):
@@ -186,10 +191,36 @@ def _retry(menus: Menus, state: CallState, silence: bool) -> Turn:
     else:
         counted = replace(state, wrong_keys=state.wrong_keys + 1)
         reached = counted.wrong_keys >= menus.call.max_wrong_keys
+    if reached and silence:
+        return _silent_round(menus, state)
     if reached:
         return _transfer(menus, state, "too_many_tries")
     text_id = "no_input" if silence else "wrong_key"
     return _menu_turn(menus, counted, _in_languages(menus, state, text_id), readout=False)
+
+
+def _silent_round(menus: Menus, state: CallState) -> Turn:
+    """max_silences in a row: the info line, or after the last round the goodbye.
+
+    A line nobody is on (a pocket dial, a phone off the hook) would otherwise ring the info
+    line every few minutes until Twilio's 4-hour limit. The count survives the failed
+    transfer and every menu; only a key press resets it.
+    """
+    rounds = state.silent_rounds + 1
+    if rounds >= menus.call.max_silent_rounds:
+        langs = _langs(menus, state)
+        return Turn(tuple(line for lang in langs for line in script.goodbye(menus, lang)), Hangup())
+    return _transfer(menus, replace(state, silent_rounds=rounds), "too_many_tries")
+
+
+def _changed(menus: Menus, state: CallState, event: Event) -> Turn:
+    """The menus changed under a live call: its key meant something else, so the caller is
+    told and hears the main menu in their language (a finished transfer still ends)."""
+    main = replace(state, changed=False)
+    notice = script.menu_changed(menus, _lang(menus, state))
+    if isinstance(event, DialEnded):
+        return _dial_ended(menus, main, event.status, notice)
+    return _menu_turn(menus, main, tuple(notice))
 
 
 def _transfer(menus: Menus, state: CallState, text_id: str) -> Turn:
@@ -212,14 +243,16 @@ def _emergency(menus: Menus, state: CallState) -> Turn:
     return Turn(once + once, Hangup())
 
 
-def _dial_ended(menus: Menus, state: CallState, status: str) -> Turn:
+def _dial_ended(
+    menus: Menus, state: CallState, status: str, notice: list[Line] | None = None
+) -> Turn:
     if status in DIAL_ANSWERED:
         return Turn((), Hangup())
     # Anything else (busy, no-answer, failed, canceled, or a status we do not know) means
     # the caller is still on the line and must not be left in silence.
     told = _in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
-    langs = [state.lang] if state.lang else list(menus.languages)
-    told += tuple(line for lang in langs for line in script.dial_retry(menus, lang))
+    told += tuple(line for lang in _langs(menus, state) for line in script.dial_retry(menus, lang))
+    told += tuple(notice or ())
     if state.lang and state.menu != menus.call.main_menu:
         # "Try again" needs its key, and only the main menu says the global keys itself.
         told += tuple(script.global_keys(menus, state.lang))
@@ -230,7 +263,12 @@ def _lang(menus: Menus, state: CallState) -> str:
     return state.lang or menus.call.default_language
 
 
+def _langs(menus: Menus, state: CallState) -> list[str]:
+    """The caller's language, or every language before one is chosen."""
+    return [state.lang] if state.lang else list(menus.languages)
+
+
 def _in_languages(menus: Menus, state: CallState, text_id: str) -> tuple[Line, ...]:
     """A text in the caller's language, or in every language before one is chosen."""
-    langs = [state.lang] if state.lang else list(menus.languages)
+    langs = _langs(menus, state)
     return tuple(line for lang in langs for line in script.text(menus, text_id, lang))

@@ -12,28 +12,7 @@ Texts = Mapping[str, str]
 
 GLOBAL_KEYS = ("repeat", "back", "info_line", "emergency")
 OPTION_ACTIONS = ("repeat", "info_line", "emergency")
-TEXT_IDS = (
-    "emergency_notice",
-    "language_option",
-    "option",
-    "global_keys",
-    "no_input",
-    "wrong_key",
-    "too_many_tries",
-    "transferring",
-    "dial_busy",
-    "dial_no_answer",
-    "dial_failed",
-    "dial_retry",
-    "emergency",
-    "apology",
-    "services_intro",
-    "contact_phone",
-    "contact_email",
-    "contact_web",
-    "whisper",
-)
-WORD_IDS = ("dot", "at", "dash", "star", "hash")
+"""What an option can do instead of a goto: the schema's choices, each handled in flow.py."""
 
 
 def frozen(mapping: Mapping[str, object]) -> Mapping[str, object]:
@@ -83,6 +62,8 @@ class CallSettings:
     dial_timeout: int
     emergency_forwarding: bool
     keys: Keys
+    max_silent_rounds: int = 2
+    """Rounds of max_silences with no key pressed before a silent call is ended."""
 
 
 @dataclass(frozen=True)

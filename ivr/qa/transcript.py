@@ -10,7 +10,6 @@ from typing import Any
 
 OUTCOMES = ("completed", "busy", "no-answer", "failed")
 """The DialCallStatus values a simulated transfer can end with."""
-ENDINGS = ("transferred", "emergency", "hangup", "dead_end", "loop", "error")
 
 
 @dataclass
@@ -34,7 +33,7 @@ class Event:
 
 @dataclass
 class Ending:
-    """How the call ended; `kind` is one of ENDINGS."""
+    """How the call ended: `kind` is transferred, emergency, hangup, dead_end, loop or error."""
 
     kind: str
     number: str | None = None
