@@ -122,3 +122,23 @@ def test_a_caller_in_a_renamed_menu_keeps_english_and_is_told_the_menu_changed(
     assert 'action="https://ivr.example.org/voice/step?m=main&amp;l=en"' in answer
     needs = signed_post("/voice/step?m=main&l=en", {"Digits": "1"}).get_data(as_text=True)
     assert "Choose a topic." in needs
+
+
+@pytest.mark.parametrize("query", ["?l=xx", "?l=", ""])
+def test_a_whisper_url_with_an_unknown_language_names_the_default_language(signed_post, query):
+    answer = signed_post("/voice/whisper" + query, fields=False).get_data(as_text=True)
+    assert answer.endswith("Soittajan kieli: suomi.</Say></Response>")
+
+
+def test_an_apology_for_a_url_with_an_unknown_language_is_in_the_default_language(
+    signed_post, monkeypatch
+):
+    from ivr.core import flow
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(flow, "next_turn", broken)
+    answer = signed_post("/voice/step?m=main&l=xx", {"Digits": "1"}).get_data(as_text=True)
+    assert '<Say language="fi-FI"' in answer and "Pahoittelemme, tapahtui virhe." in answer
+    assert 'language="en-' not in answer

@@ -106,3 +106,19 @@ def test_a_public_url_with_a_path_prefix_is_signed_and_linked_with_it(settings):
     assert f'action="{base}/voice/step?m=needs_safety' in response.get_data(as_text=True)
     headers = {"X-Twilio-Signature": sign(PUBLIC_URL + PATH, FORM)}
     assert forbidden(app.test_client().post(PATH, data=FORM, headers=headers))
+
+
+def test_a_request_twilio_signed_over_the_url_with_port_443_is_answered(client):
+    headers = {"X-Twilio-Signature": sign("https://ivr.example.org:443" + PATH, FORM)}
+    assert client.post(PATH, data=FORM, headers=headers).status_code == 200
+
+
+def test_a_signature_over_another_port_is_refused(client):
+    headers = {"X-Twilio-Signature": sign("https://ivr.example.org:8443" + PATH, FORM)}
+    assert forbidden(client.post(PATH, data=FORM, headers=headers))
+
+
+def test_without_a_public_url_the_request_url_is_checked(settings):
+    app = create_app(dataclasses.replace(settings, public_base_url=None))
+    headers = {"X-Twilio-Signature": sign("http://localhost" + PATH, FORM)}
+    assert app.test_client().post(PATH, data=FORM, headers=headers).status_code == 200
