@@ -97,8 +97,8 @@ def test_without_a_token_nothing_is_checked(settings):
     assert app.test_client().post(PATH, data=FORM).status_code == 200
 
 
-def test_a_public_url_with_a_path_prefix_is_signed_and_linked_with_it(settings):
-    base = "https://example.org/helpline"
+@pytest.mark.parametrize("base", ["https://example.org/helpline", "https://example.org/ivr/X"])
+def test_a_public_url_with_a_path_prefix_is_signed_and_linked_with_it(settings, base):
     app = create_app(dataclasses.replace(settings, public_base_url=base + "/"))
     headers = {"X-Twilio-Signature": sign(base + PATH, FORM)}
     response = app.test_client().post(PATH, data=FORM, headers=headers)
@@ -122,3 +122,8 @@ def test_without_a_public_url_the_request_url_is_checked(settings):
     app = create_app(dataclasses.replace(settings, public_base_url=None))
     headers = {"X-Twilio-Signature": sign("http://localhost" + PATH, FORM)}
     assert app.test_client().post(PATH, data=FORM, headers=headers).status_code == 200
+
+
+def test_a_signed_request_without_a_query_string_is_answered(client):
+    headers = {"X-Twilio-Signature": sign(PUBLIC_URL + "/voice", CALL_FIELDS)}
+    assert client.post("/voice", data=CALL_FIELDS, headers=headers).status_code == 200

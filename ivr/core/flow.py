@@ -16,7 +16,8 @@ from ivr.core.script import Line
 
 KEYS = frozenset("0123456789*#")
 DIAL_ANSWERED = frozenset({"completed", "answered"})
-DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer", "failed": "dial_failed"}
+DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer"}
+"""What the caller is told after a transfer ends with this status; any other: dial_failed."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
         return _retry(menus, state, silence=True)
     if isinstance(event, DialEnded):
         return _dial_ended(menus, state, event.status)
-    if len(event.digits) != 1 or event.digits not in KEYS:
+    if event.digits not in KEYS:  # KEYS holds single keys: "12", "" and "x" are not in it
         return _retry(menus, state, silence=False)
     return _press(menus, state, event.digits)
 
