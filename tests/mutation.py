@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,8 @@ SWAPS: dict[type, type] = {
     ast.And: ast.Or, ast.Or: ast.And, ast.Add: ast.Sub, ast.Sub: ast.Add,
 }
 SKIPPED_FIELDS = {"annotation", "returns", "decorator_list"}
+FROM_LINE = int(os.environ.get("MUTATE_FROM_LINE", "0"))
+"""Mutants on earlier lines are skipped (to resume a long run)."""
 
 
 def _sites(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
@@ -108,6 +111,16 @@ def mutants(source: str) -> Iterator[tuple[int, str, str]]:
             yield line, f"{how}: {ast.unparse(node).splitlines()[0][:70]}", text
 
 
+def _killed(work: str, tests: list[str]) -> bool:
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly",
+               "-p", "no:cacheprovider", *tests]
+    try:
+        run = subprocess.run(command, cwd=work, capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return True
+    return run.returncode != 0
+
+
 def main(module: str, tests: list[str]) -> int:
     source = (ROOT / module).read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="mutants-") as work:
@@ -116,16 +129,12 @@ def main(module: str, tests: list[str]) -> int:
         target = Path(work) / module
         survivors, total = [], 0
         for line, what, text in mutants(source):
+            if line < FROM_LINE:
+                continue
             total += 1
             target.write_text(text, encoding="utf-8")
-            command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly",
-                       "-p", "no:cacheprovider", *tests]
-            try:
-                run = subprocess.run(command, cwd=work, capture_output=True, timeout=120)
-                killed = run.returncode != 0
-            except subprocess.TimeoutExpired:
-                killed = True
-            if not killed:
+            # The first tests alone first: most mutants die there, before the slower rest.
+            if not _killed(work, tests[:1]) and not _killed(work, tests):
                 survivors.append(f"{module}:{line}: {what}")
                 print("SURVIVED", survivors[-1], flush=True)
         print(f"{module}: {total} mutants, {total - len(survivors)} killed, "

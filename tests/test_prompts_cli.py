@@ -34,10 +34,10 @@ def test_status_counts_per_language_and_times_the_way_to_the_menus(folder):
     one = SECONDS
     assert result.stdout == (
         "lang   prompts  recorded      gtts  stale  missing\n"
-        "fi         129         0         0      0      129\n"
-        "sv         125         0         0      0      125\n"
-        "en         125         0       125      0        0\n"
-        "also 129 files rendered with espeak\n"
+        "fi         132         0         0      0      132\n"
+        "sv         128         0         0      0      128\n"
+        "en         128         0       128      0        0\n"
+        "also 132 files rendered with espeak\n"
         f"time to the language choice: {4 * one:.1f} s of audio "
         "(6 sentences: 2 espeak, 2 gtts, 2 without audio not counted)\n"
         f"time to the end of the main menu in fi: {13 * one:.1f} s of audio "
@@ -57,7 +57,7 @@ def test_status_reads_durations_from_the_files_not_the_manifest(folder):
     result = run("status", "--dir", str(folder), "--engine", "espeak", "--lang", "fi")
     assert result.stdout.splitlines()[:2] == [
         "lang   prompts  recorded    espeak  stale  missing",
-        "fi         129         0       129      0        0",
+        "fi         132         0       132      0        0",
     ]
     assert (f"time to the language choice: {6 * check_audio(longer):.1f} s of audio "
             "(6 sentences: 6 espeak)") in result.stdout
@@ -70,8 +70,8 @@ def test_dry_run_lists_what_would_be_rendered_and_renders_nothing(folder):
     assert result.exit_code == 0
     assert lines[0].startswith("render  sv-gtts-")
     assert lines[0].endswith(".mp3  sv  I nödfall, ring 112.")
-    assert len(lines) == 126
-    assert lines[-1] == "would render 125 of 125 sentences with gtts (0 recorded by hand)"
+    assert len(lines) == 129
+    assert lines[-1] == "would render 128 of 128 sentences with gtts (0 recorded by hand)"
     assert not list(folder.glob("sv-*"))
 
 
@@ -84,7 +84,7 @@ def test_dry_run_with_prune_lists_the_files_it_would_remove(folder, tmp_path):
     lines = result.stdout.splitlines()
     assert [line[:16] for line in lines] == ["render  en-gtts-", "remove  en-gtts-", lines[-1][:16]]
     assert lines[0].endswith("  en  In English, press 3.")
-    assert lines[-1] == ("would render 1 of 125 sentences with gtts (0 recorded by hand), "
+    assert lines[-1] == ("would render 1 of 128 sentences with gtts (0 recorded by hand), "
                          "remove 1 unused file")
 
 
@@ -120,7 +120,7 @@ def test_record_adds_a_human_take_and_remove_takes_it_away(folder, tmp_path):
     assert result.stdout == (f"{name}: en 'For English, press 3.' "
                              "(recorded by hand; kept by build and --prune)\n")
     status = run("status", "--dir", str(folder), "--lang", "en").stdout
-    assert "en         125         1         0      0      124\n" in status
+    assert "en         128         1         0      0      127\n" in status
     result = run("record", "--lang", "en", "--text", "For English, press 3.", "--remove",
                  "--dir", str(folder))
     assert result.stdout == "removed 1 recording of 'For English, press 3.' in en\n"
