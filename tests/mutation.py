@@ -29,7 +29,8 @@ SWAPS: dict[type, type] = {
 }
 SKIPPED_FIELDS = {"annotation", "returns", "decorator_list"}
 FROM_LINE = int(os.environ.get("MUTATE_FROM_LINE", "0"))
-"""Mutants on earlier lines are skipped (to resume a long run)."""
+TO_LINE = int(os.environ.get("MUTATE_TO_LINE", "1000000"))
+"""Only mutants on lines FROM_LINE to TO_LINE - 1 run (to resume or split a long run)."""
 
 
 def _sites(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
@@ -129,7 +130,7 @@ def main(module: str, tests: list[str]) -> int:
         target = Path(work) / module
         survivors, total = [], 0
         for line, what, text in mutants(source):
-            if line < FROM_LINE:
+            if not FROM_LINE <= line < TO_LINE:
                 continue
             total += 1
             target.write_text(text, encoding="utf-8")

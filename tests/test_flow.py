@@ -211,8 +211,9 @@ def test_a_failed_transfer_from_the_main_menu_does_not_say_the_global_keys_twice
     assert texts.count("For the 24-hour info line, press 0.") == 1
 
 
-def test_a_read_out_without_need_or_region_goes_to_the_main_menu():
-    state = CallState("services", "fi", need="work")
+@pytest.mark.parametrize("choices", [{"need": "work"}, {"region": "oulu"}])
+def test_a_read_out_without_need_or_region_goes_to_the_main_menu(choices):
+    state = CallState("services", "fi", **choices)
     main = CallState("main", "fi")
     assert next_turn(MENUS, state, Press("*")) == listen(main, *menu(main))
 

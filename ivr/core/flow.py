@@ -218,10 +218,10 @@ def _changed(menus: Menus, state: CallState, event: Event) -> Turn:
     """The menus changed under a live call: its key meant something else, so the caller is
     told and hears the main menu in their language (a finished transfer still ends)."""
     main = replace(state, changed=False)
-    notice = script.menu_changed(menus, _lang(menus, state))
+    notice = tuple(script.menu_changed(menus, _lang(menus, state)))
     if isinstance(event, DialEnded):
         return _dial_ended(menus, main, event.status, notice)
-    return _menu_turn(menus, main, tuple(notice))
+    return _menu_turn(menus, main, notice)
 
 
 def _transfer(menus: Menus, state: CallState, text_id: str) -> Turn:
@@ -245,7 +245,7 @@ def _emergency(menus: Menus, state: CallState) -> Turn:
 
 
 def _dial_ended(
-    menus: Menus, state: CallState, status: str, notice: list[Line] | None = None
+    menus: Menus, state: CallState, status: str, notice: tuple[Line, ...] = ()
 ) -> Turn:
     if status in DIAL_ANSWERED:
         return Turn((), Hangup())
@@ -253,7 +253,7 @@ def _dial_ended(
     # the caller is still on the line and must not be left in silence.
     told = _in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
     told += tuple(line for lang in _langs(menus, state) for line in script.dial_retry(menus, lang))
-    told += tuple(notice or ())
+    told += notice
     if state.lang and state.menu != menus.call.main_menu:
         # "Try again" needs its key, and only the main menu says the global keys itself.
         told += tuple(script.global_keys(menus, state.lang))
