@@ -4,9 +4,11 @@ import pytest
 
 from ivr.core.callstate import CallState
 from ivr.core.callstate import decode
+from ivr.core.callstate import decode_lang
 from ivr.core.callstate import encode
 from ivr.menus.loader import load_menus
 from tests.conftest import ROOT
+from tests.conftest import saved
 
 MENUS = load_menus(ROOT / "menus.yaml")
 
@@ -25,6 +27,7 @@ def test_a_full_state_round_trips():
         back=("main", "needs_exploitation", "region"),
         silences=2,
         wrong_keys=1,
+        silent_rounds=1,
     )
     assert encode(state) == {
         "m": "services",
@@ -34,6 +37,7 @@ def test_a_full_state_round_trips():
         "b": "main.needs_exploitation.region",
         "s": "2",
         "w": "1",
+        "q": "1",
     }
     assert decode(encode(state), MENUS) == state
 
@@ -42,14 +46,12 @@ def test_a_full_state_round_trips():
     "params",
     [
         {},
-        {"m": "nope", "l": "fi"},
         {"m": "main"},
         {"m": "main", "l": "de"},
-        {"m": "main", "l": "fi", "n": "pizza"},
-        {"m": "main", "l": "fi", "r": "mars"},
-        {"m": "main", "l": "fi", "b": "main.nope"},
-        {"m": "main", "l": "fi", "b": "region.region"},
+        {"m": "nope", "l": "de"},
         {"m": "main", "l": "fi", "s": "-1"},
+        {"m": "main", "l": "fi", "s": "100"},
+        {"m": "main", "l": "fi", "q": "1.5"},
         {"m": "main", "l": "fi", "s": "x"},
         {"m": "main", "l": "fi", "w": "100"},
         {"m": "main", "l": "fi", "w": "١"},
@@ -61,7 +63,86 @@ def test_junk_or_tampered_parameters_decode_to_the_start(params):
     assert decode(params, MENUS) == CallState.start()
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"m": "nope", "l": "en"},
+        {"m": "region", "l": "en", "n": "pizza"},
+        {"m": "services", "l": "en", "n": "work", "r": "mars"},
+        {"m": "region", "l": "en", "b": "main.nope"},
+        {"m": "region", "l": "en", "b": "main.main"},
+    ],
+    ids=["menu", "need", "region", "way-back", "way-back-twice"],
+)
+def test_a_state_the_menus_no_longer_have_keeps_its_language_in_the_main_menu(params):
+    assert decode({**params, "q": "1", "s": "2"}, MENUS) == CallState(
+        "main", "en", silent_rounds=1, changed=True
+    )
+
+
+def test_the_counters_take_0_to_99_and_an_empty_one_is_0():
+    assert decode({"m": "main", "l": "fi", "s": "99", "w": "99", "q": "99"}, MENUS) == CallState(
+        "main", "fi", silences=99, wrong_keys=99, silent_rounds=99
+    )
+    assert decode({"m": "main", "l": "fi", "s": "", "w": "", "q": ""}, MENUS) == CallState(
+        "main", "fi"
+    )
+
+
+def test_a_changed_state_is_never_written_into_a_url():
+    changed = CallState("main", "en", silent_rounds=1, changed=True)
+    assert encode(changed) == {"m": "main", "l": "en", "q": "1"}
+
+
+@pytest.mark.parametrize(("value", "lang"), [("sv", "sv"), ("de", None), ("", None), (None, None)])
+def test_a_language_in_a_url_is_one_of_the_menus_or_none(value, lang):
+    assert decode_lang(value, MENUS) == lang
+
+
 def test_the_state_never_carries_caller_data():
     assert set(CallState.__dataclass_fields__) == {
-        "menu", "lang", "need", "region", "back", "silences", "wrong_keys"
+        "menu", "lang", "need", "region", "back", "silences", "wrong_keys", "silent_rounds",
+        "changed",
     }
+
+
+def test_a_caller_in_a_renamed_menu_keeps_english_and_is_told_the_menu_changed(
+    menus_file, signed_post
+):
+    """The review's case: an English caller in the region menu when it is renamed."""
+    text = menus_file.read_text(encoding="utf-8")
+    menus_at = text.index("\nmenus:")
+    renamed = text[menus_at:].replace("goto: region", "goto: area").replace(
+        "\n  region:", "\n  area:"
+    )
+    saved(menus_file, text[:menus_at] + renamed)
+    answer = signed_post("/voice/step?m=region&l=en&n=work&b=main.needs_exploitation",
+                         {"Digits": "1"}).get_data(as_text=True)
+    assert '">The menu has changed. Main menu. Choose the help you need.' in answer
+    assert 'language="en-' in answer and 'language="fi-' not in answer
+    assert 'action="https://ivr.example.org/voice/step?m=main&amp;l=en"' in answer
+    needs = signed_post("/voice/step?m=main&l=en", {"Digits": "1"}).get_data(as_text=True)
+    assert "Choose a topic." in needs
+
+
+@pytest.mark.parametrize("query", ["?l=xx", "?l=", ""])
+def test_a_whisper_url_with_an_unknown_language_tells_the_agent_no_language_was_chosen(
+        signed_post, query):
+    # A language the menus do not have was not chosen: the agent is not told a wrong one.
+    answer = signed_post("/voice/whisper" + query, fields=False).get_data(as_text=True)
+    assert answer.endswith(">Puhelu ihmiskaupan uhrien puhelinvalikosta. Soittaja ei valinnut "
+                           "kieltä.</Say></Response>")
+
+
+def test_an_apology_for_a_url_with_an_unknown_language_is_in_the_default_language(
+    signed_post, monkeypatch
+):
+    from ivr.core import flow
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(flow, "next_turn", broken)
+    answer = signed_post("/voice/step?m=main&l=xx", {"Digits": "1"}).get_data(as_text=True)
+    assert '<Say language="fi-FI"' in answer and "Pahoittelemme, tapahtui virhe." in answer
+    assert 'language="en-' not in answer

@@ -15,6 +15,7 @@ from ivr.core.flow import Silence
 from ivr.core.flow import Transfer
 from ivr.core.flow import Turn
 from ivr.core.flow import next_turn
+from ivr.core.model import Option
 from ivr.core.script import Line
 from ivr.menus.loader import load_menus
 from tests.conftest import ROOT
@@ -67,7 +68,9 @@ def test_the_language_menu_says_what_to_do_when_your_language_is_not_offered():
 
 def test_silence_in_the_language_menu_puts_the_caller_through_telling_the_agent():
     every = tuple(line for lang in GREETING for line in script.text(MENUS, "transferring", lang))
-    assert next_turn(MENUS, START, Silence()) == Turn(every, Transfer(INFO, START, 30, ""))
+    # One silent round counted: a line nobody is on ends after the next (issue 8 item 2).
+    after = dataclasses.replace(START, silent_rounds=1)
+    assert next_turn(MENUS, START, Silence()) == Turn(every, Transfer(INFO, after, 30, ""))
     assert script.whisper(MENUS, None) == [
         Line("Puhelu ihmiskaupan uhrien puhelinvalikosta.", "fi"),
         Line("Soittaja ei valinnut kieltä.", "fi"),
@@ -170,8 +173,9 @@ def test_silence_says_so_and_repeats_until_the_limit_then_transfers(lang):
     second = next_turn(MENUS, once, Silence())
     assert second.then.state == dataclasses.replace(state, silences=2)
     third = next_turn(MENUS, second.then.state, Silence())
+    counted = dataclasses.replace(state, silent_rounds=1)
     assert third == Turn(
-        tuple(script.text(MENUS, "too_many_tries", lang)), Transfer(INFO, state, 30, lang)
+        tuple(script.text(MENUS, "too_many_tries", lang)), Transfer(INFO, counted, 30, lang)
     )
 
 
@@ -238,8 +242,9 @@ def test_a_failed_transfer_from_the_main_menu_does_not_say_the_global_keys_twice
     assert texts.count("For the 24-hour info line, press 0.") == 1
 
 
-def test_a_read_out_without_need_or_region_goes_to_the_main_menu():
-    state = CallState("services", "fi", need="work")
+@pytest.mark.parametrize("choices", [{"need": "work"}, {"region": "oulu"}])
+def test_a_read_out_without_need_or_region_goes_to_the_main_menu(choices):
+    state = CallState("services", "fi", **choices)
     main = CallState("main", "fi")
     assert next_turn(MENUS, state, Press("*")) == listen(main, *menu(main))
 
@@ -281,3 +286,175 @@ def test_a_failed_transfer_before_a_language_is_chosen_is_told_in_every_language
     for lang in GREETING:
         expected += script.dial_retry(MENUS, lang)
     assert turn == Turn(tuple(expected + script.language_menu(MENUS)), Listen(START, 6))
+
+
+def with_call(**settings):
+    return dataclasses.replace(MENUS, call=dataclasses.replace(MENUS.call, **settings))
+
+
+def with_option(menu_id, option):
+    menu = MENUS.menus[menu_id]
+    changed = dataclasses.replace(menu, options=menu.options + (option,))
+    return dataclasses.replace(MENUS, menus={**MENUS.menus, menu_id: changed})
+
+
+def silent_call(menus, state=START, limit=100):
+    """A line nobody is on: silence after every menu, every transfer unanswered."""
+    turns = []
+    event = Arrive()
+    for _ in range(limit):
+        turn = next_turn(menus, state, event)
+        turns.append(turn)
+        if isinstance(turn.then, Hangup):
+            return turns
+        state = turn.then.state
+        event = DialEnded("no-answer") if isinstance(turn.then, Transfer) else Silence()
+    raise AssertionError(f"still on the line after {limit} turns")
+
+
+GOODBYE_EN = (
+    Line("I did not hear a choice, so I will end this call now.", "en"),
+    Line("You can call the info line yourself on 0 2 9, 5 4 6, 3 1 7 7.", "en"),
+)
+
+
+@pytest.mark.parametrize(("rounds", "transfers"), [(2, 1), (3, 2)])
+def test_a_line_nobody_is_on_rings_the_info_line_once_or_twice_then_says_goodbye(rounds, transfers):
+    menus = with_call(max_silent_rounds=rounds)
+    turns = silent_call(menus, CallState("main", "en"))
+    assert sum(isinstance(turn.then, Transfer) for turn in turns) == transfers
+    assert turns[-1] == Turn(GOODBYE_EN, Hangup())
+    # The menu, then per round three silences; each transfer but the last round's.
+    assert len(turns) == 1 + rounds * 3 + transfers
+
+
+def test_a_silent_call_in_the_language_menu_says_goodbye_in_the_greeting_languages():
+    turns = silent_call(MENUS)
+    goodbye = tuple(line for lang in GREETING for line in script.goodbye(MENUS, lang))
+    assert turns[-1] == Turn(goodbye, Hangup())
+    assert [line.lang for line in goodbye] == ["fi", "fi", "sv", "sv", "en", "en"]
+
+
+def test_the_shipped_menus_ring_the_info_line_once_for_a_silent_caller():
+    assert MENUS.call.max_silent_rounds == 2
+    assert sum(isinstance(turn.then, Transfer) for turn in silent_call(MENUS)) == 1
+
+
+def test_a_count_of_silent_rounds_beyond_the_limit_still_ends_the_call():
+    state = CallState("main", "en", silences=2, silent_rounds=99)
+    assert next_turn(MENUS, state, Silence()) == Turn(GOODBYE_EN, Hangup())
+
+
+def test_a_failed_transfer_keeps_the_count_of_silent_rounds():
+    state = CallState("main", "en", silent_rounds=1)
+    assert next_turn(MENUS, state, DialEnded("busy")).then.state == state
+
+
+@pytest.mark.parametrize("digits", ["1", "7", "*", "x"])
+def test_any_key_even_a_wrong_one_starts_the_silent_rounds_again(digits):
+    state = CallState("main", "en", silences=2, silent_rounds=1)
+    turn = next_turn(MENUS, state, Press(digits))
+    assert turn.then.state.silent_rounds == 0
+    while isinstance(turn.then, Listen):
+        turn = next_turn(MENUS, turn.then.state, Silence())
+    assert isinstance(turn.then, Transfer)
+
+
+def test_the_last_silent_round_ends_the_call_only_after_its_silences():
+    state = CallState("main", "en", silences=1, silent_rounds=1)
+    assert isinstance(next_turn(MENUS, state, Silence()).then, Listen)
+    state = dataclasses.replace(state, silences=2)
+    assert next_turn(MENUS, state, Silence()) == Turn(GOODBYE_EN, Hangup())
+
+
+def test_without_a_goodbye_text_the_silent_call_ends_with_the_info_lines_number():
+    texts = {k: v for k, v in MENUS.texts.items() if k != "goodbye"}
+    menus = dataclasses.replace(MENUS, texts=texts)
+    state = CallState("main", "en", silences=2, silent_rounds=1)
+    assert next_turn(menus, state, Silence()) == Turn(
+        (Line("You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.", "en"),), Hangup()
+    )
+
+
+CHANGED = CallState("main", "en", silent_rounds=1, changed=True)
+MAIN_EN = CallState("main", "en")
+
+
+@pytest.mark.parametrize("event", [Press("1"), Silence(), Arrive()])
+def test_a_call_whose_menu_changed_is_told_so_and_hears_the_main_menu_in_its_language(event):
+    turn = next_turn(MENUS, CHANGED, event)
+    rounds = 0 if isinstance(event, Press) else 1
+    state = dataclasses.replace(MAIN_EN, silent_rounds=rounds)
+    assert turn == listen(state, Line("The menu has changed.", "en"), *menu(MAIN_EN))
+
+
+def test_after_the_menu_changed_the_next_key_is_read_in_the_callers_menu_and_language():
+    state = next_turn(MENUS, CHANGED, Press("1")).then.state
+    assert next_turn(MENUS, state, Press("1")).then.state == CallState(
+        "needs_safety", "en", back=("main",)
+    )
+
+
+def test_a_failed_transfer_whose_menu_changed_says_why_then_that_the_menu_changed():
+    turn = next_turn(MENUS, CHANGED, DialEnded("busy"))
+    assert turn == listen(
+        dataclasses.replace(MAIN_EN, silent_rounds=1),
+        Line("The info line is busy right now.", "en"),
+        Line("You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.", "en"),
+        Line("The menu has changed.", "en"),
+        *menu(MAIN_EN),
+    )
+
+
+@pytest.mark.parametrize("status", ["completed", "answered"])
+def test_an_answered_transfer_whose_menu_changed_still_ends_the_call(status):
+    assert next_turn(MENUS, CHANGED, DialEnded(status)) == Turn((), Hangup())
+
+
+def test_without_a_menu_changed_text_the_main_menu_comes_back_alone():
+    texts = {k: v for k, v in MENUS.texts.items() if k != "menu_changed"}
+    menus = dataclasses.replace(MENUS, texts=texts)
+    assert next_turn(menus, CHANGED, Press("1")) == listen(MAIN_EN, *menu(MAIN_EN))
+
+
+def test_an_option_with_the_emergency_action_gives_the_emergency_instructions():
+    menus = with_option("main", Option(key="8", action="emergency"))
+    emergency = script.text(MENUS, "emergency", "fi")
+    assert next_turn(menus, CallState("main", "fi"), Press("8")) == Turn(
+        tuple(emergency + emergency), Hangup()
+    )
+
+
+def test_an_option_going_to_its_own_menu_keeps_the_way_back_and_resets_the_counters():
+    menus = with_option("region", Option(key="8", goto="region"))
+    state = dataclasses.replace(REGION, silences=2, wrong_keys=1)
+    prompt = script.menu_prompt(menus, "region", "en")
+    assert next_turn(menus, state, Press("8")) == listen(REGION, *prompt)
+
+
+def test_back_from_a_menu_with_no_way_back_goes_to_the_main_menu():
+    main = CallState("main", "fi")
+    assert next_turn(MENUS, CallState("needs_legal", "fi"), Press("#")) == listen(main, *menu(main))
+
+
+def test_back_from_the_main_menu_with_no_way_back_is_the_language_menu():
+    assert next_turn(MENUS, CallState("main", "fi"), Press("#")) == listen(
+        START, *script.language_menu(MENUS)
+    )
+
+
+def test_a_failed_transfer_from_the_read_out_brings_back_only_its_options():
+    state = CallState("services", "en", need="return", region="oulu", back=("main", "region"))
+    turn = next_turn(MENUS, state, DialEnded("no-answer"))
+    assert [line.text for line in turn.lines] == [
+        "There was no answer from the info line.",
+        "You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.",
+        "To repeat, press star.",
+        "To go back, press hash.",
+        "For the 24-hour info line, press 0.",
+        "In an emergency, press 9.",
+        "For a repeat of the list, press 1.",
+        "For the main menu, press 2.",
+        "For the 24-hour info line, press 3.",
+    ]
+    assert turn.then == Listen(state, 6)

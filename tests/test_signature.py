@@ -97,8 +97,8 @@ def test_without_a_token_nothing_is_checked(settings):
     assert app.test_client().post(PATH, data=FORM).status_code == 200
 
 
-def test_a_public_url_with_a_path_prefix_is_signed_and_linked_with_it(settings):
-    base = "https://example.org/helpline"
+@pytest.mark.parametrize("base", ["https://example.org/helpline", "https://example.org/ivr/X"])
+def test_a_public_url_with_a_path_prefix_is_signed_and_linked_with_it(settings, base):
     app = create_app(dataclasses.replace(settings, public_base_url=base + "/"))
     headers = {"X-Twilio-Signature": sign(base + PATH, FORM)}
     response = app.test_client().post(PATH, data=FORM, headers=headers)
@@ -106,3 +106,24 @@ def test_a_public_url_with_a_path_prefix_is_signed_and_linked_with_it(settings):
     assert f'action="{base}/voice/step?m=needs_safety' in response.get_data(as_text=True)
     headers = {"X-Twilio-Signature": sign(PUBLIC_URL + PATH, FORM)}
     assert forbidden(app.test_client().post(PATH, data=FORM, headers=headers))
+
+
+def test_a_request_twilio_signed_over_the_url_with_port_443_is_answered(client):
+    headers = {"X-Twilio-Signature": sign("https://ivr.example.org:443" + PATH, FORM)}
+    assert client.post(PATH, data=FORM, headers=headers).status_code == 200
+
+
+def test_a_signature_over_another_port_is_refused(client):
+    headers = {"X-Twilio-Signature": sign("https://ivr.example.org:8443" + PATH, FORM)}
+    assert forbidden(client.post(PATH, data=FORM, headers=headers))
+
+
+def test_without_a_public_url_the_request_url_is_checked(settings):
+    app = create_app(dataclasses.replace(settings, public_base_url=None))
+    headers = {"X-Twilio-Signature": sign("http://localhost" + PATH, FORM)}
+    assert app.test_client().post(PATH, data=FORM, headers=headers).status_code == 200
+
+
+def test_a_signed_request_without_a_query_string_is_answered(client):
+    headers = {"X-Twilio-Signature": sign(PUBLIC_URL + "/voice", CALL_FIELDS)}
+    assert client.post("/voice", data=CALL_FIELDS, headers=headers).status_code == 200

@@ -168,10 +168,23 @@ def test_the_walk_reaches_every_menu_in_every_language_with_retries(walk):
     assert len(walk.results) > 5_000
 
 
-def test_silence_after_every_gather_keeps_the_call_alive(walk):
+def last_silence(state):
+    """The silence that ends a call nobody is on: the last of the last silent round."""
+    call = MENUS.call
+    last_round = int(state.get("q", 0)) == call.max_silent_rounds - 1
+    if state.get("m", "language").startswith("language") and "language_other" in MENUS.texts:
+        return last_round  # the language menu said "stay on the line": one silence is a round
+    return int(state.get("s", 0)) == call.max_silences - 1 and last_round
+
+
+def test_silence_after_every_gather_keeps_the_call_alive_until_the_silent_goodbye(walk):
     for url in walk.gathers:
         root = walk.results[(url, None)]
-        assert [v.tag for v in root][-1] in ("Redirect", "Dial"), url
+        if last_silence(query(url)):
+            assert [v.tag for v in root][-1] == "Hangup", url
+            assert "0 2 9, 5 4 6, 3 1 7 7" in said(root), url
+        else:
+            assert [v.tag for v in root][-1] in ("Redirect", "Dial"), url
 
 
 def test_info_line_and_emergency_are_one_key_away_from_every_menu(walk):
@@ -211,7 +224,10 @@ def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk)
         expected = [s.id for s in MENUS.services_for(state["n"], state["r"])]
         assert [sid for _, sid in found] == expected, url
         checked += 1
-    assert checked == len(LANGS) * len(script.offered_pairs(MENUS)) * 9
+    # Per pair and language: 3 silences x 3 wrong keys, and 3 silences in each later silent
+    # round (a wrong key ends the silent rounds).
+    states = 9 + 3 * (MENUS.call.max_silent_rounds - 1)
+    assert checked == len(LANGS) * len(script.offered_pairs(MENUS)) * states
 
 
 def test_the_whisper_tells_the_agent_the_callers_language(walk):
@@ -246,7 +262,9 @@ def engine_walk(menus):
             turn = next_turn(menus, state, event)
             then = turn.then
             if isinstance(then, Hangup):
-                assert event in (Press("9"), DialEnded("completed"), DialEnded("answered"))
+                ended = (Press("9"), DialEnded("completed"), DialEnded("answered"))
+                silent = event == Silence() and last_silence(encode(state))
+                assert event in ended or silent, (state, event)
                 continue
             if isinstance(then, Transfer):
                 assert then.number == info

@@ -25,7 +25,8 @@ MAX_COUNT = 99
 
 @dataclass(frozen=True)
 class CallState:
-    """Menu, language, chosen need and region, the way back, and retries in this menu."""
+    """Menu, language, chosen need and region, the way back, retries in this menu, and
+    the rounds of silence since the caller last pressed a key (see flow._silent_round)."""
 
     menu: str = LANGUAGE_MENU
     lang: str | None = None
@@ -34,6 +35,10 @@ class CallState:
     back: tuple[str, ...] = ()
     silences: int = 0
     wrong_keys: int = 0
+    silent_rounds: int = 0
+    """Times max_silences was reached since the last key press: entering a menu keeps it."""
+    changed: bool = False
+    """The URL's state no longer fits the menus (edited during the call); never encoded."""
 
     @classmethod
     def start(cls) -> CallState:
@@ -56,11 +61,19 @@ def encode(state: CallState) -> dict[str, str]:
         params["s"] = str(state.silences)
     if state.wrong_keys:
         params["w"] = str(state.wrong_keys)
+    if state.silent_rounds:
+        params["q"] = str(state.silent_rounds)
     return params
 
 
 def decode(params: Mapping[str, str], menus: Menus) -> CallState:
-    """The state in these query parameters; anything junk, unknown or tampered is the start."""
+    """The state in these query parameters; anything junk or tampered is the start.
+
+    A state that parses but names a menu, need or region the menus no longer have (an edit
+    went live during the call) keeps its language: it becomes the main menu in that
+    language, marked `changed` so the caller is told, rather than the language menu, where
+    the caller's next key would be read as a language.
+    """
     try:
         state = CallState(
             menu=params.get("m") or LANGUAGE_MENU,
@@ -70,10 +83,16 @@ def decode(params: Mapping[str, str], menus: Menus) -> CallState:
             back=tuple(params.get("b", "").split(".")) if params.get("b") else (),
             silences=_count(params.get("s")),
             wrong_keys=_count(params.get("w")),
+            silent_rounds=_count(params.get("q")),
         )
     except ValueError:
         return CallState.start()
-    return state if _valid(state, menus) else CallState.start()
+    if _valid(state, menus):
+        return state
+    if state.menu == LANGUAGE_MENU or state.lang not in menus.languages:
+        return CallState.start()
+    main = menus.call.main_menu
+    return CallState(main, state.lang, silent_rounds=state.silent_rounds, changed=True)
 
 
 def decode_lang(value: str | None, menus: Menus) -> str | None:

@@ -19,7 +19,8 @@ from ivr.core.phone import DIAL_ANSWERED
 from ivr.core.phone import KEYPAD
 from ivr.core.script import Line
 
-DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer", "failed": "dial_failed"}
+DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer"}
+"""What the caller is told after a transfer ends with this status; any other: dial_failed."""
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,19 @@ class Turn:
 
 def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
     """What the caller hears and what happens after `event` in `state`."""
+    if isinstance(event, Press):
+        # Whoever presses anything, even a wrong key, is on the line: never hung up on.
+        state = replace(state, silent_rounds=0)
+    if state.changed:
+        return _changed(menus, state, event)
     if isinstance(event, Arrive):
         return _arrive(menus, state, event.lang)
     if isinstance(event, Silence):
         if is_language_menu(state.menu) and "language_other" in menus.texts:
             # The menu told a caller whose language is not offered to stay on the line:
-            # their silence is the answer, and repeating a 30 s list would not help.
-            return _transfer(menus, state, "transferring")
+            # their silence is the answer, and repeating a 30 s list would not help. It is
+            # a silent round too, so a line nobody is on still ends (issue 8 item 2).
+            return _silent_round(menus, state, "transferring")
         return _retry(menus, state, silence=True)
     if isinstance(event, DialEnded):
         return _dial_ended(menus, state, event.status)
@@ -219,10 +226,36 @@ def _retry(menus: Menus, state: CallState, silence: bool) -> Turn:
     else:
         counted = replace(state, wrong_keys=state.wrong_keys + 1)
         reached = counted.wrong_keys >= menus.call.max_wrong_keys
+    if reached and silence:
+        return _silent_round(menus, state)
     if reached:
         return _transfer(menus, state, "too_many_tries")
     text_id = "no_input" if silence else "wrong_key"
     return _menu_turn(menus, counted, _in_languages(menus, state, text_id), readout=False)
+
+
+def _silent_round(menus: Menus, state: CallState, text_id: str = "too_many_tries") -> Turn:
+    """max_silences in a row: the info line, or after the last round the goodbye.
+
+    A line nobody is on (a pocket dial, a phone off the hook) would otherwise ring the info
+    line every few minutes until Twilio's 4-hour limit. The count survives the failed
+    transfer and every menu; only a key press resets it.
+    """
+    rounds = state.silent_rounds + 1
+    if rounds >= menus.call.max_silent_rounds:
+        langs = _langs(menus, state)
+        return Turn(tuple(line for lang in langs for line in script.goodbye(menus, lang)), Hangup())
+    return _transfer(menus, replace(state, silent_rounds=rounds), text_id)
+
+
+def _changed(menus: Menus, state: CallState, event: Event) -> Turn:
+    """The menus changed under a live call: its key meant something else, so the caller is
+    told and hears the main menu in their language (a finished transfer still ends)."""
+    main = replace(state, changed=False)
+    notice = tuple(script.menu_changed(menus, _lang(menus, state)))
+    if isinstance(event, DialEnded):
+        return _dial_ended(menus, main, event.status, notice)
+    return _menu_turn(menus, main, notice)
 
 
 def _transfer(menus: Menus, state: CallState, text_id: str) -> Turn:
@@ -248,14 +281,16 @@ def _emergency(menus: Menus, state: CallState) -> Turn:
     return Turn(once + once, Hangup())
 
 
-def _dial_ended(menus: Menus, state: CallState, status: str) -> Turn:
+def _dial_ended(
+    menus: Menus, state: CallState, status: str, notice: tuple[Line, ...] = ()
+) -> Turn:
     if status in DIAL_ANSWERED:
         return Turn((), Hangup())
     # Anything else (busy, no-answer, failed, canceled, or a status we do not know) means
     # the caller is still on the line and must not be left in silence.
     told = _in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
-    langs = [state.lang] if state.lang else list(menus.greeting())
-    told += tuple(line for lang in langs for line in script.dial_retry(menus, lang))
+    told += tuple(line for lang in _langs(menus, state) for line in script.dial_retry(menus, lang))
+    told += notice
     if state.lang and state.menu != menus.call.main_menu:
         # "Try again" needs its key, and only the main menu says the global keys itself.
         told += tuple(script.global_keys(menus, state.lang))
@@ -266,7 +301,12 @@ def _lang(menus: Menus, state: CallState) -> str:
     return state.lang or menus.call.default_language
 
 
+def _langs(menus: Menus, state: CallState) -> list[str]:
+    """The caller's language, or the greeting languages before one is chosen."""
+    return [state.lang] if state.lang else list(menus.greeting())
+
+
 def _in_languages(menus: Menus, state: CallState, text_id: str) -> tuple[Line, ...]:
     """A text in the caller's language, or in the greeting languages before one is chosen."""
-    langs = [state.lang] if state.lang else list(menus.greeting())
+    langs = _langs(menus, state)
     return tuple(line for lang in langs for line in script.text(menus, text_id, lang))

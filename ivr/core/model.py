@@ -13,32 +13,11 @@ Texts = Mapping[str, str]
 
 GLOBAL_KEYS = ("repeat", "back", "info_line", "emergency")
 OPTION_ACTIONS = ("repeat", "info_line", "emergency")
-TEXT_IDS = (
-    "emergency_notice",
-    "language_option",
-    "option",
-    "global_keys",
-    "no_input",
-    "wrong_key",
-    "too_many_tries",
-    "transferring",
-    "dial_busy",
-    "dial_no_answer",
-    "dial_failed",
-    "dial_retry",
-    "emergency",
-    "apology",
-    "services_intro",
-    "contact_phone",
-    "contact_email",
-    "contact_web",
-    "whisper",
-    "language_other",
-    "whisper_no_language",
-)
+"""What an option can do instead of a goto: the schema's choices, each handled in flow.py."""
 PARTIAL_TEXTS = ("language_other", "whisper_no_language")
 """Texts written only in some languages: said in those (see docs/menus.md)."""
 WORD_IDS = ("dot", "at", "dash", "star", "hash")
+"""The words each spoken language gives for reading addresses and keys."""
 
 
 def frozen(mapping: Mapping[str, object]) -> Mapping[str, object]:
@@ -102,6 +81,8 @@ class CallSettings:
     dial_timeout: int
     emergency_forwarding: bool
     keys: Keys
+    max_silent_rounds: int = 2
+    """Rounds of max_silences with no key pressed before a silent call is ended."""
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,17 @@ def dial_retry(menus: Menus, lang: str) -> list[Line]:
     return text(menus, "dial_retry", lang, info_line=spoken_phone(menus.numbers.info_line))
 
 
+def goodbye(menus: Menus, lang: str) -> list[Line]:
+    """Said before a silent call is hung up; without texts.goodbye, dial_retry says the number."""
+    text_id = "goodbye" if "goodbye" in menus.texts else "dial_retry"
+    return text(menus, text_id, lang, info_line=spoken_phone(menus.numbers.info_line))
+
+
+def menu_changed(menus: Menus, lang: str) -> list[Line]:
+    """Said when the menus changed under a live call (nothing if texts.menu_changed is unset)."""
+    return text(menus, "menu_changed", lang) if "menu_changed" in menus.texts else []
+
+
 def whisper(menus: Menus, caller_lang: str | None) -> list[Line]:
     """What the info line agent hears before the call is bridged, in the agent's language."""
     agent = menus.call.agent_language
@@ -182,6 +193,8 @@ def every_line(menus: Menus) -> list[Line]:
         for text_id in fixed:
             lines += text(menus, text_id, lang)
         lines += dial_retry(menus, lang)
+        lines += goodbye(menus, lang)
+        lines += menu_changed(menus, lang)
         lines += whisper(menus, lang)
         for menu in menus.menus.values():
             lines += menu_prompt(menus, menu.id, lang)

@@ -141,6 +141,7 @@ def _call(d: Mapping[str, Any]) -> CallSettings:
         max_wrong_keys=int(d["max_wrong_keys"]),
         dial_timeout=int(d["dial_timeout"]),
         emergency_forwarding=bool(d.get("emergency_forwarding", False)),
+        max_silent_rounds=int(d.get("max_silent_rounds", CallSettings.max_silent_rounds)),
         keys=Keys(**{k: str(v) for k, v in d["keys"].items()}),
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ivr.core.model import OPTION_ACTIONS
 from ivr.menus.kinds import BAD
 from ivr.menus.kinds import Choice
 from ivr.menus.kinds import Day
@@ -116,13 +117,19 @@ CALL = _keys(
     Key("timeout", Number(low=1, high=60), "seconds to wait for a key before reprompting"),
     Key("max_silences", Number(low=1, high=10), "silences in one menu before the transfer"),
     Key("max_wrong_keys", Number(low=1, high=10), "wrong keys in one menu before the transfer"),
+    Key("max_silent_rounds", Number(low=2, high=3), "rounds of max_silences with no key "
+        "pressed before texts.goodbye and the hangup; each round before the last puts the "
+        "caller through to the info line (default 2)", required=False),
     Key("dial_timeout", Number(low=5, high=600), "seconds the info line may ring (Twilio <Dial>)"),
     Key("emergency_forwarding", Flag(), "put callers through to the emergency number "
         "(only for a carrier that routes it)", required=False),
     Key("keys", CALL_KEYS, "the global keys, which work in every menu"),
 )
 
-TEXTS = _keys(*(Key(text_id, Texts(), doc) for text_id, doc in (
+OPTIONAL_TEXTS = ("goodbye", "menu_changed")
+"""Texts added after menus files were written: without them the call still works (script.py)."""
+TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXTS)
+                for text_id, doc in (
     ("emergency_notice", "first sentence of each language in the language menu"),
     ("language_option", "how each language offers itself; {key}"),
     ("option", "how a menu option is said; {label} and {key}"),
@@ -143,6 +150,8 @@ TEXTS = _keys(*(Key(text_id, Texts(), doc) for text_id, doc in (
     ("contact_email", "a service's e-mail address; {email}"),
     ("contact_web", "a service's website; {web}"),
     ("whisper", "heard by the info line agent before the call is bridged; {language}"),
+    ("goodbye", "said before a silent call is hung up; {info_line}"),
+    ("menu_changed", "said when the menus changed during the call, before the main menu"),
 )), Key("language_other", Texts(), "after the language options: a caller whose language is "
         "not offered stays on the line for the info line; only in some languages",
         required=False),
@@ -177,7 +186,7 @@ OPTION = _keys(
     Key("goto", Text(), "id of the menu the key leads to", required=False),
     Key("need", Text(), "the need this key chooses", required=False),
     Key("region", Text(), "the region this key chooses", required=False),
-    Key("action", Choice(values=("repeat", "info_line", "emergency")),
+    Key("action", Choice(values=OPTION_ACTIONS),
         "what the key does instead of goto", required=False),
 )
 

@@ -31,6 +31,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "option": ("label", "key"),
     "global_keys": ("repeat", "back", "info_line", "emergency"),
     "dial_retry": ("info_line",),
+    "goodbye": ("info_line",),
     "services_intro": ("need", "region"),
     "contact_phone": ("phone",),
     "contact_email": ("email",),
@@ -40,7 +41,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "whisper_no_language": (),
 }
 # Without these the caller never hears which key to press or which number to call.
-REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry"}
+REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry", "goodbye"}
 # gTTS sends text over 100 characters as several requests, with audible seams (reference §6.4).
 MAX_SENTENCE = 100
 # Texts that tell a caller in danger what to dial: each must say numbers.emergency.

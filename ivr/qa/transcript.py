@@ -9,7 +9,6 @@ from dataclasses import field
 from typing import Any
 
 """The DialCallStatus values a simulated transfer can end with."""
-ENDINGS = ("transferred", "emergency", "hangup", "dead_end", "loop", "error")
 
 
 @dataclass
@@ -33,7 +32,7 @@ class Event:
 
 @dataclass
 class Ending:
-    """How the call ended; `kind` is one of ENDINGS."""
+    """How the call ended: `kind` is transferred, emergency, hangup, dead_end, loop or error."""
 
     kind: str
     number: str | None = None
