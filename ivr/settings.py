@@ -47,6 +47,8 @@ class Settings:
     """The number the info line sees on transfers; default: the helpline number called."""
     reload_interval: float = 2.0
     """Seconds between checks of menus.yaml and the prompts manifest for changes."""
+    allow_unsigned: bool = False
+    """Answer unsigned requests when there is no auth token: local development only."""
 
     def __post_init__(self) -> None:
         if self.prompts_dir == Path():
@@ -71,6 +73,7 @@ class Settings:
             caller_id=env.get("IVR_CALLER_ID") or None,
             reload_interval=_read(env, "IVR_RELOAD_INTERVAL", 2.0, _seconds,
                                   "seconds, such as 2 or 0.5"),
+            allow_unsigned=_read(env, "IVR_ALLOW_UNSIGNED", False, _flag, "1 or 0"),
         )
 
 

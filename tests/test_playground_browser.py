@@ -24,9 +24,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(settings):
     recorded_language_menu(settings.prompts_dir, settings.menus_path)
-    # The browser reaches the app at 127.0.0.1, so that is its public URL here.
-    server = make_server("127.0.0.1", 0, create_app(replace(settings, playground=True,
-                                                            public_base_url=None)))
+    # The browser reaches the app at 127.0.0.1, a URL known only once it listens: unsigned,
+    # as `ivr serve` runs on loopback.
+    local = replace(settings, playground=True, public_base_url=None, auth_token=None,
+                    allow_unsigned=True)
+    server = make_server("127.0.0.1", 0, create_app(local))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

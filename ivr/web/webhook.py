@@ -57,6 +57,9 @@ class IvrState:
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
         self.cache: dict[tuple[object, ...], bytes] = {}
+        token, url = settings.auth_token, settings.public_base_url
+        # create_app refuses a token without a public URL; no token: local development.
+        self.check = signature.SignatureCheck(token, url) if token and url else None
 
 
 class WebLinks:
@@ -71,7 +74,9 @@ class WebLinks:
         # Typed as plain **values so mypy does not match them to url_for's _external etc.
         values: dict[str, Any] = params
         if self.base:
-            return self.base + url_for(endpoint, **values)
+            # The public base already holds any prefix: a SCRIPT_NAME from the request
+            # must not leak into the links (nor into the answers cached for every caller).
+            return self.base + url_for(endpoint, **values)[len(request.script_root):]
         return url_for(endpoint, _external=True, **values)
 
     def step(self, state: CallState) -> str:
@@ -103,10 +108,10 @@ def init_app(app: Flask, settings: Settings) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     if settings.proxy_hops > 0:
+        # Only the client address and scheme: host, port and prefix come from
+        # IVR_PUBLIC_URL, never from a header (issue 8 item 5).
         hops = settings.proxy_hops
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-        )
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _log_through_gunicorn()
     privacy.install()
     app.register_blueprint(bp)
@@ -140,10 +145,12 @@ def _twiml(body: bytes) -> Response:
 
 @bp.before_request
 def _check_signature() -> None:
-    settings = _ivr().settings
-    if request.endpoint == "voice.health" or not settings.auth_token:
+    check = _ivr().check
+    if check is None or request.endpoint == "voice.health":
         return
-    if not signature.is_signed(request, settings.auth_token, settings.public_base_url):
+    # request.path, not script_root + path: the public URL holds the prefix.
+    given = request.headers.get("X-Twilio-Signature", "")
+    if not check.accepts(given, request.path, request.query_string, request.form):
         abort(Response(b"", status=403))
 
 
