@@ -9,10 +9,27 @@ host, http, another prefix) is refused (issue 8 item 5).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable
 from collections.abc import Mapping
 
 from twilio.request_validator import RequestValidator
 from twilio.request_validator import compare
+from werkzeug.datastructures import MultiDict
+
+
+def compute(token: bytes, url: str, pairs: Iterable[tuple[str, str]]) -> str:
+    """Twilio's signature of `url` and the form `pairs`, byte for byte as the twilio library.
+
+    RequestValidator.compute_signature appends, for each distinct name in sorted order, the
+    name and each of its distinct values in sorted order; sorting the distinct (name, value)
+    pairs is the same order (tests/test_signature.py proves it over Twilio's published
+    vector and thousands of random forms), without the library's per-name lookups.
+    """
+    data = url + "".join(name + value for name, value in sorted(set(pairs)))
+    return base64.b64encode(hmac.new(token, data.encode("utf-8"), hashlib.sha1).digest()).decode()
 
 
 class SignatureCheck:
@@ -20,6 +37,7 @@ class SignatureCheck:
 
     def __init__(self, auth_token: str, public_base_url: str) -> None:
         self._validator = RequestValidator(auth_token)
+        self._token = auth_token.encode("utf-8")
         self._base = public_base_url.rstrip("/")
 
     def url(self, path: str, query: bytes) -> str:
@@ -39,3 +57,14 @@ class SignatureCheck:
         if compare(self._validator.compute_signature(url, form), signature):
             return True
         return bool(self._validator.validate(url, form, signature))
+
+    def accepts_pairs(self, signature: str, path: str, query: bytes,
+                      pairs: list[tuple[str, str]]) -> bool:
+        """accepts() for a form parsed into (name, value) pairs (the fast path)."""
+        if not signature:
+            return False
+        url = self.url(path, query)
+        if hmac.compare_digest(compute(self._token, url, pairs).encode(),
+                               signature.encode("utf-8", "replace")):
+            return True
+        return bool(self._validator.validate(url, MultiDict(pairs), signature))

@@ -29,6 +29,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ivr.core import callstate
 from ivr.core import flow
 from ivr.core.callstate import CallState
+from ivr.core.model import Menus
+from ivr.prompts.index import PromptIndex
 from ivr.settings import Settings
 from ivr.web import privacy
 from ivr.web import signature
@@ -115,6 +117,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     _log_through_gunicorn()
     privacy.install()
     app.register_blueprint(bp)
+    if app.extensions["ivr"].check is not None:
+        from ivr.web import fastpath  # it builds on this module
+
+        # Outermost: an answer already rendered goes out before Flask or ProxyFix run.
+        app.wsgi_app = fastpath.FastPath(app.wsgi_app, app.extensions["ivr"])  # type: ignore[method-assign]
 
 
 def _log_through_gunicorn() -> None:
@@ -170,10 +177,13 @@ def _answering(view: Callable[..., bytes]) -> Callable[..., Response]:
     return wrapper
 
 
-def _helpline_number() -> str | None:
+def helpline_number(called: str) -> str | None:
     """The number the caller dialled (Twilio's To): ours, shown to the info line instead."""
-    called = request.form.get("To", "")
     return called if _E164.match(called) else None
+
+
+def _helpline_number() -> str | None:
+    return helpline_number(request.form.get("To", ""))
 
 
 def _apology() -> bytes:
@@ -188,17 +198,24 @@ def _apology() -> bytes:
         return ivr.last_resort
 
 
+def answer_key(ivr: IvrState, menus: Menus, prompts: PromptIndex, root: str,
+               caller_id: str | None, endpoint: str, query: bytes,
+               event: flow.Event) -> tuple[object, ...]:
+    """What an answer depends on: its key in the cache (Flask's view and the fast path)."""
+    # The raw query string stands for the state, so a cached answer needs no decoding.
+    return (menus.version, prompts.version, root, caller_id, endpoint, query, event)
+
+
 def _answer(event: flow.Event) -> bytes:
     """The TwiML answering `event` in the state this request's URL carries."""
     ivr = _ivr()
     menus, prompts = ivr.store.snapshot()
-    # The answer depends only on these, so each is rendered once per menus version (the
-    # read-out is the costliest step, and the one callers repeat); the raw query string
-    # stands for the state, so a cached answer needs no decoding either.
+    # Each answer is rendered once per menus version (the read-out is the costliest step,
+    # and the one callers repeat); ivr.web.fastpath serves the cached ones without Flask.
     root = ivr.settings.public_base_url or request.host_url + request.script_root
     links = WebLinks(ivr.settings, _helpline_number())
-    key = (menus.version, prompts.version, root, links.caller_id, request.endpoint,
-           request.query_string, event)
+    key = answer_key(ivr, menus, prompts, root, links.caller_id, request.endpoint or "",
+                     request.query_string, event)
     body = ivr.cache.get(key)
     if body is None:
         start = request.endpoint == "voice.voice"
