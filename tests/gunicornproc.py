@@ -1,4 +1,4 @@
-"""Real gunicorn servers of the webhook for tests: started with the shipped gunicorn.conf.py."""
+"""Real gunicorn servers of the webhook (tests, bench), with the shipped gunicorn.conf.py."""
 
 from __future__ import annotations
 
@@ -13,10 +13,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.conftest import AUTH_TOKEN
-from tests.conftest import PUBLIC_URL
-from tests.conftest import ROOT
-
+ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
@@ -26,13 +23,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def webhook_env(folder: Path, **extra: str) -> dict[str, str]:
+def webhook_env(folder: Path, token: str, public_url: str, **extra: str) -> dict[str, str]:
     """A production environment on a copy of the shipped menus in `folder`; extend at will."""
     menus = folder / "menus.yaml"
     if not menus.exists():
         shutil.copyfile(ROOT / "menus.yaml", menus)
+        # The sources each service names are checked beside the menus file, as validate does.
+        shutil.copytree(ROOT / "seeds", folder / "seeds", dirs_exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "IVR_"))}
-    env.update(TWILIO_AUTH_TOKEN=AUTH_TOKEN, IVR_PUBLIC_URL=PUBLIC_URL, IVR_MENUS=str(menus),
+    env.update(TWILIO_AUTH_TOKEN=token, IVR_PUBLIC_URL=public_url, IVR_MENUS=str(menus),
                IVR_PROMPTS_DIR=str(folder / "prompts"), IVR_RELOAD_INTERVAL="0.2")
     env.update(extra)
     return env

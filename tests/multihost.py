@@ -17,7 +17,7 @@ from dataclasses import field
 from pathlib import Path
 
 from tests import gunicornproc
-from tests.conftest import ROOT
+from tests.gunicornproc import ROOT
 
 SITE = ROOT / "deploy" / "nginx-ivr.conf"
 PORT = 8000

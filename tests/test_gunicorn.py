@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import gunicornproc
+from tests.conftest import AUTH_TOKEN
 from tests.conftest import CALL_FIELDS
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
@@ -50,8 +51,8 @@ def dawdle(port: int) -> socket.socket:
 def server(tmp_path):
     """The webhook under gunicorn with the shipped configuration, signatures on."""
     port = gunicornproc.free_port()
-    process = gunicornproc.start(gunicornproc.webhook_env(tmp_path), f"127.0.0.1:{port}",
-                                 log=tmp_path / "gunicorn.log")
+    env = gunicornproc.webhook_env(tmp_path, AUTH_TOKEN, PUBLIC_URL)
+    process = gunicornproc.start(env, f"127.0.0.1:{port}", log=tmp_path / "gunicorn.log")
     gunicornproc.wait_listening("127.0.0.1", port, process)
     yield port
     gunicornproc.stop(process)
@@ -88,7 +89,7 @@ NO_URL = ("ivr: refusing to serve: IVR_PUBLIC_URL is not set: signatures must be
 @pytest.mark.parametrize(("drop", "reason"), [("TWILIO_AUTH_TOKEN", NO_TOKEN),
                                               ("IVR_PUBLIC_URL", NO_URL)])
 def test_gunicorn_refuses_to_start_unsafe_in_one_line(tmp_path, drop, reason):
-    env = gunicornproc.webhook_env(tmp_path)
+    env = gunicornproc.webhook_env(tmp_path, AUTH_TOKEN, PUBLIC_URL)
     del env[drop]
     result = run_refused(env)
     assert result.returncode == 4
@@ -97,7 +98,7 @@ def test_gunicorn_refuses_to_start_unsafe_in_one_line(tmp_path, drop, reason):
 
 
 def test_app_py_refuses_even_without_the_configuration_file(tmp_path):
-    env = gunicornproc.webhook_env(tmp_path)
+    env = gunicornproc.webhook_env(tmp_path, AUTH_TOKEN, PUBLIC_URL)
     del env["TWILIO_AUTH_TOKEN"]
     empty = tmp_path / "empty.conf.py"
     empty.write_text("", encoding="utf-8")
@@ -108,7 +109,7 @@ def test_app_py_refuses_even_without_the_configuration_file(tmp_path):
 
 
 def test_the_development_switch_serves_unsigned(tmp_path: Path):
-    env = gunicornproc.webhook_env(tmp_path, IVR_ALLOW_UNSIGNED="1")
+    env = gunicornproc.webhook_env(tmp_path, AUTH_TOKEN, PUBLIC_URL, IVR_ALLOW_UNSIGNED="1")
     del env["TWILIO_AUTH_TOKEN"]
     port = gunicornproc.free_port()
     process = gunicornproc.start(env, f"127.0.0.1:{port}")

@@ -68,7 +68,7 @@ def host_env(folder: Path, host: multihost.Host, public_url: str) -> dict[str, s
     """
     own = folder / host.name
     own.mkdir(exist_ok=True)
-    return gunicornproc.webhook_env(own, IVR_PUBLIC_URL=public_url)
+    return gunicornproc.webhook_env(own, AUTH_TOKEN, public_url)
 
 
 @pytest.fixture(scope="module")
