@@ -21,6 +21,8 @@ from tests.gunicornproc import ROOT
 
 SITE = ROOT / "deploy" / "nginx-ivr.conf"
 PORT = 8000
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+"""Debian's nginx; /usr/sbin is not on a normal user's PATH."""
 
 
 @dataclass
@@ -152,7 +154,7 @@ class Balancer:
             f"  proxy_temp_path {temp}/proxy;\n  fastcgi_temp_path {temp}/fastcgi;\n"
             f"  uwsgi_temp_path {temp}/uwsgi;\n  scgi_temp_path {temp}/scgi;\n"
             f"  include {site};\n}}\n", encoding="utf-8")
-        self.command = ["nginx", "-p", str(folder), "-c", str(main)]
+        self.command = [NGINX or "nginx", "-p", str(folder), "-c", str(main)]
         self.process: subprocess.Popen[bytes] | None = None
 
     def check(self) -> subprocess.CompletedProcess[str]:

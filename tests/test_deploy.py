@@ -62,3 +62,11 @@ def test_the_unit_and_its_environment_file_make_settings_the_webhook_accepts():
     assert str(settings.menus_path) == "/srv/ivr/data/menus.yaml"
     del env["IVR_PUBLIC_URL"]
     assert refusal(Settings.from_env(env)) is not None
+
+
+def test_every_setting_the_app_reads_is_in_the_deploy_guide():
+    source = (ROOT / "ivr" / "settings.py").read_text(encoding="utf-8")
+    names = sorted(set(re.findall(r'"((?:IVR|TWILIO)_[A-Z_]+)"', source)))
+    table = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8").split("## Environment")[1]
+    assert "IVR_ALLOW_UNSIGNED" in names
+    assert [name for name in names if f"`{name}`" not in table] == []

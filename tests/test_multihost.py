@@ -8,7 +8,6 @@ different hosts, as they may on Twilio. Bounded: a few calls, a minute at most.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from tests.conftest import ROOT
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not shutil.which("nginx"), reason="needs Debian's nginx (make test)"),
+    pytest.mark.skipif(not multihost.NGINX, reason="needs Debian's nginx (make test)"),
 ]
 # English, safe housing, the capital region: the read-out, then the info line.
 KEYS = ["3", "1", "1", "1", "3"]

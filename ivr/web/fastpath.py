@@ -82,6 +82,7 @@ class FastPath:
         caller_id = self.ivr.settings.caller_id or webhook.helpline_number(fields.get("To", ""))
         key = webhook.answer_key(self.ivr, menus, prompts, self.root, caller_id, endpoint,
                                  query, _event(endpoint, fields))
+        # Statistics (ivr/stats) must count a step answered here as Flask's view counts it.
         return self.ivr.cache.get(key)
 
 
