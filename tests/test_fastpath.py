@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 
+from ivr.web import fastpath
 from ivr.web import signature
 from tests.conftest import AUTH_TOKEN
 from tests.conftest import CALL_FIELDS
@@ -90,3 +91,16 @@ def test_a_forged_or_odd_request_for_a_cached_answer_still_goes_to_flask(app, cl
                        headers={"X-Twilio-Signature": sign(PUBLIC_URL + STEP, form)})
     assert huge.status_code == 413
     assert seen == ["/voice/step"] * 3
+
+
+def test_a_failure_in_the_fast_path_is_answered_by_flask(app, client, monkeypatch, caplog):
+    form = {**CALL_FIELDS, "Digits": "1"}
+    expected = signed(client, STEP, form).data
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(fastpath, "_first_values", broken)
+    response = signed(client, STEP, form)
+    assert response.status_code == 200 and response.data == expected
+    assert "the fast path failed; passing the request to Flask" in caplog.text

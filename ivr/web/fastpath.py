@@ -13,6 +13,7 @@ ever sends what Flask's view put in the cache for the same key.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
@@ -23,6 +24,7 @@ import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" decoding
 from ivr.core import flow
 from ivr.web import webhook
 
+log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 ENDPOINTS = {"/voice": "voice.voice", "/voice/step": "voice.step",
              "/voice/dial-done": "voice.dial_done"}
@@ -44,10 +46,13 @@ class FastPath:
         endpoint = ENDPOINTS.get(environ.get("PATH_INFO", ""))
         if endpoint is None or environ.get("REQUEST_METHOD") != "POST":
             return self.app(environ, start_response)
-        body = self._read_body(environ)
-        if body is None:
-            return self.app(environ, start_response)
-        answer = self._cached(environ, endpoint, body)
+        try:
+            body = self._read_body(environ)
+            answer = None if body is None else self._cached(environ, endpoint, body)
+        except Exception:
+            # Never a 500 from here: Flask answers (and apologises if it must).
+            log.exception("the fast path failed; passing the request to Flask")
+            answer = None
         if answer is None:
             return self.app(environ, start_response)
         start_response("200 OK", [*HEADERS, ("Content-Length", str(len(answer)))])
