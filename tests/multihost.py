@@ -29,18 +29,20 @@ NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 class Host:
     name: str
     address: str
+    port: int = PORT
+    """8000 in a namespace of its own; on a shared loopback address, any free port."""
     prefix: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def upstream(self) -> str:
-        return f"{self.address}:{PORT}"
+        return f"{self.address}:{self.port}"
 
     def start(self, env: dict[str, str], log: Path) -> None:
         self.process = gunicornproc.start(env, self.upstream, prefix=self.prefix, log=log)
 
     def wait(self) -> None:
-        gunicornproc.wait_listening(self.address, PORT, self.process)
+        gunicornproc.wait_listening(self.address, self.port, self.process)
 
     def kill(self) -> None:
         """As a crash would: SIGKILL to the master and every worker at once."""
@@ -82,7 +84,7 @@ class Namespaces:
                 _run(*inside, "ip", "addr", "add", f"{theirs}/30", "dev", f"{name}1")
                 _run(*inside, "ip", "link", "set", f"{name}1", "up")
                 _run(*inside, "ip", "link", "set", "lo", "up")
-                self.hosts.append(Host(f"host-{chr(97 + i)}", theirs, inside))
+                self.hosts.append(Host(f"host-{chr(97 + i)}", theirs, prefix=inside))
         except (OSError, subprocess.SubprocessError):
             self.close()
             raise
@@ -101,7 +103,8 @@ def make_hosts(count: int = 2) -> tuple[list[Host], Namespaces | None]:
             return spaces.hosts, spaces
         except (OSError, subprocess.SubprocessError):
             pass
-    return [Host(f"host-{chr(97 + i)}", f"127.0.0.{2 + i}") for i in range(count)], None
+    return [Host(f"host-{chr(97 + i)}", f"127.0.0.{2 + i}", gunicornproc.free_port())
+            for i in range(count)], None
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
