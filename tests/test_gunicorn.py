@@ -120,3 +120,22 @@ def test_the_development_switch_serves_unsigned(tmp_path: Path):
         assert connection.getresponse().status == 200
     finally:
         gunicornproc.stop(process)
+
+
+def test_gunicorn_tells_systemd_it_is_ready(tmp_path):
+    """deploy/ivr-webhook.service is Type=notify: systemd waits for READY=1 on its socket."""
+    path = tmp_path / "notify"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(path))
+    listener.settimeout(30)
+    env = gunicornproc.webhook_env(tmp_path, AUTH_TOKEN, PUBLIC_URL, NOTIFY_SOCKET=str(path))
+    port = gunicornproc.free_port()
+    process = gunicornproc.start(env, f"127.0.0.1:{port}")
+    try:
+        message = listener.recv(4096).decode()
+        assert message.startswith("READY=1")
+        gunicornproc.wait_listening("127.0.0.1", port, process)
+        assert signed_step(port)[0] == 200
+    finally:
+        gunicornproc.stop(process)
+        listener.close()
