@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl
 
 import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" decoding error handler
 
-from ivr.core import flow
 from ivr.web import webhook
 
 log = logging.getLogger(__name__)
@@ -85,8 +84,8 @@ class FastPath:
         fields = _first_values(pairs, ("Digits", "DialCallStatus", "To"))
         menus, prompts = self.ivr.store.snapshot()
         caller_id = self.ivr.settings.caller_id or webhook.helpline_number(fields.get("To", ""))
-        key = webhook.answer_key(self.ivr, menus, prompts, self.root, caller_id, endpoint,
-                                 query, _event(endpoint, fields))
+        key = webhook.answer_key(menus, prompts, self.root, caller_id, endpoint, query,
+                                 webhook.event_for(endpoint, fields.get))
         # Statistics (ivr/stats) must count a step answered here as Flask's view counts it.
         return self.ivr.cache.get(key)
 
@@ -98,13 +97,3 @@ def _first_values(pairs: list[tuple[str, str]], names: tuple[str, ...]) -> dict[
         if name in names and name not in found:
             found[name] = value
     return found
-
-
-def _event(endpoint: str, fields: dict[str, str]) -> flow.Event:
-    """The event Flask's view for this endpoint hands the engine (webhook.voice/step/dial_done)."""
-    if endpoint == "voice.voice":
-        return flow.Arrive()
-    if endpoint == "voice.step":
-        digits = fields.get("Digits")
-        return flow.Press(digits) if digits else flow.Silence()
-    return flow.DialEnded(fields.get("DialCallStatus", ""))

@@ -198,9 +198,19 @@ def _apology() -> bytes:
         return ivr.last_resort
 
 
-def answer_key(ivr: IvrState, menus: Menus, prompts: PromptIndex, root: str,
-               caller_id: str | None, endpoint: str, query: bytes,
-               event: flow.Event) -> tuple[object, ...]:
+def event_for(endpoint: str, field: Callable[[str], str | None]) -> flow.Event:
+    """What the caller did, from the form (`field` looks one up): for the views and the fast
+    path alike, so both find the same cached answer."""
+    if endpoint == "voice.voice":
+        return flow.Arrive()
+    if endpoint == "voice.step":
+        digits = field("Digits")
+        return flow.Press(digits) if digits else flow.Silence()
+    return flow.DialEnded(field("DialCallStatus") or "")
+
+
+def answer_key(menus: Menus, prompts: PromptIndex, root: str, caller_id: str | None,
+               endpoint: str, query: bytes, event: flow.Event) -> tuple[object, ...]:
     """What an answer depends on: its key in the cache (Flask's view and the fast path)."""
     # The raw query string stands for the state, so a cached answer needs no decoding.
     return (menus.version, prompts.version, root, caller_id, endpoint, query, event)
@@ -214,7 +224,7 @@ def _answer(event: flow.Event) -> bytes:
     # and the one callers repeat); ivr.web.fastpath serves the cached ones without Flask.
     root = ivr.settings.public_base_url or request.host_url + request.script_root
     links = WebLinks(ivr.settings, _helpline_number())
-    key = answer_key(ivr, menus, prompts, root, links.caller_id, request.endpoint or "",
+    key = answer_key(menus, prompts, root, links.caller_id, request.endpoint or "",
                      request.query_string, event)
     body = ivr.cache.get(key)
     if body is None:
@@ -232,20 +242,19 @@ def _answer(event: flow.Event) -> bytes:
 @bp.post("/voice")
 @_answering
 def voice() -> bytes:
-    return _answer(flow.Arrive())
+    return _answer(event_for("voice.voice", request.form.get))
 
 
 @bp.post("/voice/step")
 @_answering
 def step() -> bytes:
-    digits = request.form.get("Digits")
-    return _answer(flow.Press(digits) if digits else flow.Silence())
+    return _answer(event_for("voice.step", request.form.get))
 
 
 @bp.post("/voice/dial-done")
 @_answering
 def dial_done() -> bytes:
-    return _answer(flow.DialEnded(request.form.get("DialCallStatus", "")))
+    return _answer(event_for("voice.dial_done", request.form.get))
 
 
 @bp.post("/voice/whisper")
