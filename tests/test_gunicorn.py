@@ -105,7 +105,8 @@ def test_app_py_refuses_even_without_the_configuration_file(tmp_path):
     result = run_refused(env, "-c", str(empty), "--workers", "2")
     assert result.returncode != 0
     assert NO_TOKEN in result.stderr
-    assert "Reason: App failed to load." in result.stderr
+    # gunicorn halts rather than restart the worker for ever (its wording varies with timing).
+    assert "App failed to load." in result.stderr
 
 
 def test_the_development_switch_serves_unsigned(tmp_path: Path):
