@@ -135,12 +135,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--callers", type=int, default=8, help="calls in progress at once")
     parser.add_argument("--edit-every", type=float, default=20.0, help="seconds between edits")
+    parser.add_argument("--stats-url", default=os.environ.get("IVR_STATS_URL"),
+                        help="IVR_STATS_URL for both hosts (statistics on); default: as set")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="soak-ivr-"))
     hosts, spaces = multihost.make_hosts(2)
     balancer = multihost.Balancer(hosts, folder)
     os.environ["REQUESTS_CA_BUNDLE"] = str(balancer.cert)
     env = gunicornproc.webhook_env(folder, TOKEN, balancer.url, IVR_RELOAD_INTERVAL="1")
+    if args.stats_url:
+        env["IVR_STATS_URL"] = args.stats_url
     try:
         for host in hosts:
             host.start(env, folder / f"{host.name}.log")
@@ -176,6 +180,7 @@ def run(args: argparse.Namespace, hosts: list[multihost.Host], balancer: multiho
     end_rss = {name: rss_kib(p) for name, p in pids.items()}
     samples = sorted(soak.samples)
     print(f"soak: {len(hosts)} hosts ({where}) behind nginx, {args.callers} callers, "
+          f"statistics {'on' if args.stats_url else 'off'}, "
           f"{args.seconds:g} s; menus edits: {sum(e.startswith('valid') for e in edits)} valid, "
           f"{sum(e.startswith('broken') for e in edits)} broken")
     print(f"calls {soak.calls}, requests {len(samples)} ({len(samples) / args.seconds:.0f}/s), "
