@@ -33,9 +33,9 @@ class Settings:
     auth_token: str | None = None
     """Twilio auth token; when set every webhook request must be signed."""
     public_base_url: str | None = None
-    """The URL Twilio calls, e.g. https://ivr.example.org; signatures are checked against it."""
+    """The URL Twilio calls, e.g. https://ivr.example.org; required with a token."""
     proxy_hops: int = 0
-    """How many TLS-terminating proxies in front of the app to trust X-Forwarded-* from."""
+    """How many proxies to trust X-Forwarded-For/-Proto from (never for the URL signed)."""
     prompts_base_url: str | None = None
     """Serve prompt audio from this base URL (a CDN) instead of the app's /audio/."""
     allow_offline_prompts: bool = False
