@@ -1,15 +1,16 @@
 # `make run` starts the webhook with the shipped menus.yaml; `make test` runs every test.
 # Both set up what they need first: a virtualenv in .venv with the `ivr` package installed
 # (editable), and for the tests the Debian packages for offline speech (espeak-ng, lame,
-# sox), the headless browser (chromium) and PostgreSQL (the statistics store's tests).
-# `make run PORT=8080` listens elsewhere.
+# sox), the headless browser (chromium), Graphviz (the diagram), PostgreSQL (the statistics
+# store's tests), and for the several-hosts test nginx, iproute2 (ip netns), openssl and curl
+# (wrk for bench/). `make run PORT=8080` listens elsewhere.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz postgresql
+DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz postgresql nginx iproute2 wrk openssl curl
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test python debs
@@ -35,7 +36,10 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 debs:
-	@if ! command -v espeak-ng >/dev/null || ! command -v lame >/dev/null || ! command -v sox >/dev/null || ! command -v chromium >/dev/null || ! command -v dot >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@missing=; for tool in espeak-ng lame sox chromium dot nginx ip wrk openssl curl; do \
+		command -v $$tool >/dev/null || PATH="$$PATH:/usr/sbin:/sbin" command -v $$tool >/dev/null || missing=1; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing=1; \
+	if [ -n "$$missing" ]; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBS); \
 	fi
 

@@ -1,5 +1,14 @@
-"""WSGI entry point: `gunicorn app:app`."""
+"""WSGI entry point: `gunicorn app:app` (gunicorn.conf.py beside it holds the settings)."""
+
+import sys
 
 from ivr.web import create_app
+from ivr.web.factory import UnsafeSettings
 
-app = create_app()
+try:
+    app = create_app()
+except UnsafeSettings as error:
+    # One line, not a traceback per worker; gunicorn halts on exit status 4 ("App failed to
+    # load") instead of restarting the worker for ever.
+    print(f"ivr: refusing to serve: {error}", file=sys.stderr)
+    raise SystemExit(4) from None

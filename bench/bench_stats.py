@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import http.client
 import os
 import random
 import socket
@@ -24,8 +25,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import timeit
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -39,9 +42,7 @@ from bench_webhook import STEP  # noqa: E402
 from bench_webhook import TOKEN  # noqa: E402
 from bench_webhook import bare_app  # noqa: E402
 from bench_webhook import free_port  # noqa: E402
-from bench_webhook import http_call  # noqa: E402
 from bench_webhook import settings  # noqa: E402
-from bench_webhook import throughput  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
@@ -61,6 +62,40 @@ from ivr.web import create_app  # noqa: E402
 ROUNDS = 10
 YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 OUTCOMES = (["completed"] * 70 + ["busy"] * 12 + ["no-answer"] * 12 + ["failed"] * 6)
+
+
+def throughput(call: Callable[[], int], seconds: float, threads: int) -> float:
+    """Requests answered per second by `threads` callers during `seconds`."""
+    done = [0] * threads
+    stop = time.perf_counter() + seconds
+
+    def run(i: int) -> None:
+        while time.perf_counter() < stop:
+            assert call() == 200
+            done[i] += 1
+
+    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return sum(done) / seconds
+
+
+def http_call(port: int, headers: dict[str, str]) -> Callable[[], int]:
+    """One signed read-out step over HTTP to a server on loopback."""
+    body = urllib.parse.urlencode(FORM)
+    sent = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+
+    def call() -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("POST", STEP, body, sent)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status
+
+    return call
 
 
 def per_call(call: Callable[[], object], n: int) -> float:

@@ -1,25 +1,26 @@
 """Latency and throughput of the read-out step against a bare Flask endpoint with fixed TwiML.
 
-Run: .venv/bin/python bench/bench_webhook.py [--requests 2000] [--seconds 5] [--workers 4]
+Run: .venv/bin/python bench/bench_webhook.py [--seconds 30] [--rounds 6] [--stats-url URL]
 
 Both apps answer the same bytes (the bare one serves the read-out TwiML rendered once), so
 the difference is what the IVR does per request: signature check, state decoding, reload
 check, engine and rendering (or the render cache). Measured in-process (Flask test client)
-and under gunicorn on localhost (one new HTTP connection per request, as Twilio makes).
+and under gunicorn with the shipped gunicorn.conf.py, loaded by wrk (needs Debian's wrk),
+in rounds that alternate between the servers. "twilio decorator" is the floor plus the
+signature check Twilio documents for Flask (validate over request.url and request.form).
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
+import re
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 import urllib.parse
@@ -56,7 +57,8 @@ ROUNDS = 5
 
 
 def settings(signed: bool) -> Settings:
-    return Settings(auth_token=TOKEN if signed else None, public_base_url=PUBLIC)
+    return Settings(menus_path=ROOT / "menus.yaml", auth_token=TOKEN if signed else None,
+                    public_base_url=PUBLIC, allow_unsigned=not signed)
 
 
 def readout_twiml() -> bytes:
@@ -87,8 +89,8 @@ def bare_app(check_signature: bool = False) -> Flask:
 
 
 def ivr_app() -> Flask:
-    """The real webhook as gunicorn runs it (signatures on)."""
-    return create_app(settings(signed=True))
+    """The real webhook as gunicorn runs it: settings from the environment, signatures on."""
+    return create_app()
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -108,27 +110,10 @@ def time_calls(call: Callable[[], int], n: int) -> list[float]:
     return samples
 
 
-def throughput(call: Callable[[], int], seconds: float, threads: int) -> float:
-    done = [0] * threads
-    stop = time.perf_counter() + seconds
-
-    def run(i: int) -> None:
-        while time.perf_counter() < stop:
-            assert call() == 200
-            done[i] += 1
-
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return sum(done) / seconds
-
-
 def in_process(n: int) -> dict[str, tuple[float, float, float]]:
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC + STEP, FORM)
     headers = {"X-Twilio-Signature": signature}
-    ivr = ivr_app()
+    ivr = create_app(settings(signed=True))
     clients = {
         "bare": bare_app().test_client(),
         "bare + signature": bare_app(check_signature=True).test_client(),
@@ -166,14 +151,15 @@ def free_port() -> int:
 def start_gunicorn(
     target: str, workers: int, env: dict[str, str]
 ) -> tuple[subprocess.Popen[bytes], int]:
+    """`target` under gunicorn with the shipped gunicorn.conf.py (gthread), `workers` of them."""
     port = free_port()
     command = [
-        str(Path(sys.executable).parent / "gunicorn"),
+        str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
         "-w", str(workers), "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT / "bench"),
         "--pythonpath", str(ROOT), target,
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -184,39 +170,51 @@ def start_gunicorn(
     raise RuntimeError(f"gunicorn {target} did not start")
 
 
-def http_call(port: int, headers: dict[str, str]) -> Callable[[], int]:
-    def call() -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("POST", STEP, BODY, headers)
-        response = connection.getresponse()
-        response.read()
-        connection.close()
-        return response.status
-
-    return call
-
-
-def peak_rss_kib(process: subprocess.Popen[bytes]) -> int:
-    """Highest resident set of the gunicorn master and its workers (VmHWM, Linux)."""
-    pids = [process.pid]
+def worker_peak_rss_kib(process: subprocess.Popen[bytes]) -> int:
+    """The highest resident set of any one worker (VmHWM, Linux)."""
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    if children.exists():
-        pids += [int(pid) for pid in children.read_text().split()]
     peaks = []
-    for pid in pids:
+    for pid in children.read_text().split():
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks.append(int(line.split()[1]))
     return max(peaks)
 
 
+WRK_SCRIPT = """wrk.method = "POST"
+wrk.body = "{body}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+{signature}
+"""
+
+
+def wrk(port: int, script: Path, seconds: float, connections: int) -> tuple[float, float, float]:
+    """(requests/s, p50 s, p99 s) from one wrk run; a non-2xx answer fails the bench."""
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", str(script),
+         f"http://127.0.0.1:{port}{STEP}"],
+        capture_output=True, text=True, timeout=seconds + 60)
+    out = result.stdout
+    if result.returncode != 0:
+        raise RuntimeError(f"wrk failed: {result.stderr.strip() or out}")
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk saw errors:\n{out}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return rate, _latency(out, "50%"), _latency(out, "99%")
+
+
+def _latency(out: str, which: str) -> float:
+    value, unit = re.search(rf"{which}\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
+
+
 Served = tuple[float, float, float, int]
-"""p50 and p95 latency (s), requests per second, peak RSS (KiB)."""
+"""Requests per second, p50 and p99 latency (s) (medians over the rounds), worker peak RSS."""
 
 
-def under_gunicorn(n: int, seconds: float, workers: int) -> dict[str, Served]:
+def under_gunicorn(seconds: float, workers: int, rounds: int, connections: int,
+                   stats_url: str | None) -> dict[str, Served]:
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC + STEP, FORM)
-    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
     tmp = Path(tempfile.mkdtemp(prefix="bench-ivr-"))
     shutil.copyfile(ROOT / "menus.yaml", tmp / "menus.yaml")
     env = {
@@ -224,64 +222,81 @@ def under_gunicorn(n: int, seconds: float, workers: int) -> dict[str, Served]:
         "TWILIO_AUTH_TOKEN": TOKEN,
         "IVR_PUBLIC_URL": PUBLIC,
         "IVR_MENUS": str(tmp / "menus.yaml"),
+        "IVR_PROMPTS_DIR": str(tmp / "prompts"),
     }
-    signed = {**form_type, "X-Twilio-Signature": signature}
+    if stats_url is not None:
+        env["IVR_STATS_URL"] = stats_url  # statistics on (ivr/stats), else as the caller has it
+    signed = f'wrk.headers["X-Twilio-Signature"] = "{signature}"'
     targets = {
-        "bare": ("bench_webhook:bare_app()", form_type),
-        "bare + signature": ("bench_webhook:bare_app(True)", signed),
+        "floor": ("bench_webhook:bare_app()", ""),
+        "twilio decorator": ("bench_webhook:bare_app(True)", signed),
         "ivr": ("bench_webhook:ivr_app()", signed),
     }
+    scripts = {}
+    for name, (_, header) in targets.items():
+        scripts[name] = tmp / f"{name.replace(' ', '-')}.lua"
+        scripts[name].write_text(WRK_SCRIPT.format(body=BODY, signature=header))
     servers = {name: start_gunicorn(target, workers, env) for name, (target, _) in targets.items()}
-    samples: dict[str, list[float]] = {name: [] for name in targets}
-    rates: dict[str, list[float]] = {name: [] for name in targets}
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in targets}
     try:
+        for name in targets:  # warm up: imports, caches, first connections
+            wrk(servers[name][1], scripts[name], 1, connections)
         # Rounds alternate between the servers so that load from elsewhere on the machine
         # falls on all of them alike.
-        for _ in range(ROUNDS):
-            for name, (_, headers) in targets.items():
-                call = http_call(servers[name][1], headers)
-                samples[name] += time_calls(call, n // ROUNDS)
-                rates[name].append(throughput(call, seconds / ROUNDS, threads=workers * 2))
-        results = {
-            name: (*percentiles(samples[name]), statistics.median(rates[name]),
-                   peak_rss_kib(servers[name][0]))
+        for _ in range(rounds):
+            for name in targets:
+                runs[name].append(wrk(servers[name][1], scripts[name], seconds / rounds,
+                                      connections))
+        return {
+            name: (statistics.median(r[0] for r in runs[name]),
+                   statistics.median(r[1] for r in runs[name]),
+                   statistics.median(r[2] for r in runs[name]),
+                   worker_peak_rss_kib(servers[name][0]))
             for name in targets
         }  # fmt: skip
     finally:
         for process, _ in servers.values():
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=20)
         shutil.rmtree(tmp, ignore_errors=True)
-    return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000, help="requests per latency run")
-    parser.add_argument("--seconds", type=float, default=5.0, help="length of throughput runs")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per in-process run")
+    parser.add_argument("--seconds", type=float, default=30.0,
+                        help="wrk time per server, split over the rounds")
+    parser.add_argument("--rounds", type=int, default=6, help="alternating wrk rounds")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--stats-url", help="IVR_STATS_URL for the servers (statistics on)")
+    parser.add_argument("--skip-in-process", action="store_true")
     args = parser.parse_args()
 
     print(f"read-out step: POST {STEP} (Digits=1), {len(readout_twiml())} bytes of TwiML")
-    print("\nin-process (Flask test client, one thread)")
-    local = in_process(args.requests)
-    for name, (p50, p95, peak) in local.items():
-        print(f"  {name:15} p50 {p50 * 1e6:7.0f} us  p95 {p95 * 1e6:7.0f} us  "
-              f"peak traced memory {peak:7.0f} KiB")
-    for name in ("ivr", "ivr (no cache)"):
-        for base in ("bare", "bare + signature"):
-            print(f"  p50 ratio {name} / {base}: {local[name][0] / local[base][0]:.2f}x")
+    if not args.skip_in_process:
+        print("\nin-process (Flask test client, one thread)")
+        local = in_process(args.requests)
+        for name, (p50, p95, peak) in local.items():
+            print(f"  {name:16} p50 {p50 * 1e6:7.0f} us  p95 {p95 * 1e6:7.0f} us  "
+                  f"peak traced memory {peak:7.0f} KiB")
+        for name in ("ivr", "ivr (no cache)"):
+            print(f"  p50 ratio {name} / bare: {local[name][0] / local['bare'][0]:.2f}x")
 
-    print(f"\ngunicorn on localhost ({args.workers} sync workers, new connection per request)")
-    served = under_gunicorn(args.requests, args.seconds, args.workers)
-    for name, (p50, p95, rate, rss) in served.items():
-        print(f"  {name:15} p50 {p50 * 1e6:7.0f} us  p95 {p95 * 1e6:7.0f} us  "
-              f"{rate:7.0f} req/s  peak RSS {rss / 1024:5.1f} MiB")
-    for base in ("bare", "bare + signature"):
-        p50_ratio = served["ivr"][0] / served[base][0]
-        rate_ratio = served["ivr"][2] / served[base][2]
-        print(f"  p50 ratio ivr / {base}: {p50_ratio:.2f}x (aim <= 1.15x)")
-        print(f"  throughput ratio ivr / {base}: {rate_ratio:.2f}x (aim >= 0.85x)")
+    stats = os.environ.get("IVR_STATS_URL") if args.stats_url is None else args.stats_url
+    print(f"\ngunicorn -w {args.workers} (gunicorn.conf.py: gthread), wrk -c{args.connections}, "
+          f"{args.rounds} alternating rounds; statistics {'on' if stats else 'off'}")
+    served = under_gunicorn(args.seconds, args.workers, args.rounds, args.connections,
+                            args.stats_url)
+    for name, (rate, p50, p99, rss) in served.items():
+        print(f"  {name:16} {rate:7.0f} req/s  p50 {p50 * 1e3:6.2f} ms  p99 {p99 * 1e3:6.2f} ms"
+              f"  worker peak RSS {rss / 1024:5.1f} MiB")
+    floor = served["floor"]
+    for name in ("ivr", "twilio decorator"):
+        rate, p50, p99, rss = served[name]
+        print(f"  {name} / floor: throughput {rate / floor[0]:.2f}x (aim >= 0.80x), "
+              f"p50 {p50 / floor[1]:.2f}x (aim <= 1.25x), p99 {p99 / floor[2]:.2f}x, "
+              f"worker RSS {rss / floor[3]:.2f}x")
     return 0
 
 

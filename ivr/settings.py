@@ -35,9 +35,9 @@ class Settings:
     auth_token: str | None = None
     """Twilio auth token; when set every webhook request must be signed."""
     public_base_url: str | None = None
-    """The URL Twilio calls, e.g. https://ivr.example.org; signatures are checked against it."""
+    """The URL Twilio calls, e.g. https://ivr.example.org; required with a token."""
     proxy_hops: int = 0
-    """How many TLS-terminating proxies in front of the app to trust X-Forwarded-* from."""
+    """How many proxies to trust X-Forwarded-For/-Proto from (never for the URL signed)."""
     prompts_base_url: str | None = None
     """Serve prompt audio from this base URL (a CDN) instead of the app's /audio/."""
     allow_offline_prompts: bool = False
@@ -56,6 +56,8 @@ class Settings:
     stats_url: str | None = None
     """SQLAlchemy URL of the anonymous statistics store (docs/statistics.md); None: no
     counting. From the environment the default is stats.sqlite3 beside the menus file."""
+    allow_unsigned: bool = False
+    """Answer unsigned requests when there is no auth token: local development only."""
 
     def __post_init__(self) -> None:
         if self.prompts_dir == Path():
@@ -85,6 +87,7 @@ class Settings:
                                "a user name without ':' or spaces"),
             stats_url=_read(env, "IVR_STATS_URL", _default_stats_url(menus_path), _stats_url,
                             "a SQLAlchemy URL such as postgresql+psycopg://host/ivr, or off"),
+            allow_unsigned=_read(env, "IVR_ALLOW_UNSIGNED", False, _flag, "1 or 0"),
         )
 
 

@@ -118,6 +118,6 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     for name in ("TWILIO_AUTH_TOKEN", "IVR_MENUS", "IVR_PUBLIC_URL", "IVR_PROXY_HOPS",
                  "IVR_PROMPTS_URL", "IVR_ALLOW_OFFLINE_PROMPTS", "IVR_PLAYGROUND",
                  "IVR_PLAYGROUND_PASSWORD", "IVR_CALLER_ID", "IVR_RELOAD_INTERVAL",
-                 "IVR_STATS_URL"):
+                 "IVR_STATS_URL", "IVR_ALLOW_UNSIGNED"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IVR_PROMPTS_DIR", str(tmp_path_factory.mktemp("no-prompts")))

@@ -150,7 +150,7 @@ def test_the_webhook_plays_rendered_prompts_and_says_the_rest(settings, signed_p
 
 def test_a_demo_that_allows_offline_voices_plays_them(settings, folder):
     demo = dataclasses.replace(settings, allow_offline_prompts=True, auth_token=None,
-                               prompts_base_url="https://cdn.example.org/prompts/")
+                               allow_unsigned=True, prompts_base_url="https://cdn.example.org/prompts/")
     espeak = render(demo.prompts_dir, "espeak", ["sv"])
     sv = [espeak[(ln.lang, ln.text)] for ln in script.language_menu(MENUS) if ln.lang == "sv"]
     client = create_app(demo).test_client()

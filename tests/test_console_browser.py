@@ -27,7 +27,8 @@ OPERATOR = {"http_credentials": {"username": "operator", "password": PASSWORD}}
 @pytest.fixture
 def server(settings):
     recorded_language_menu(settings.prompts_dir, settings.menus_path)
-    app = create_app(replace(settings, console_password=PASSWORD, public_base_url=None))
+    app = create_app(replace(settings, console_password=PASSWORD, public_base_url=None,
+                             auth_token=None, allow_unsigned=True))
     with live_server(app) as url:
         yield url
 

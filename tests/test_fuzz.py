@@ -44,7 +44,7 @@ def apps(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("fuzz")
     shutil.copyfile(ROOT / "menus.yaml", tmp / "menus.yaml")
     base = dict(menus_path=tmp / "menus.yaml", prompts_dir=tmp / "prompts", reload_interval=60)
-    unsigned = create_app(Settings(**base)).test_client()
+    unsigned = create_app(Settings(**base, allow_unsigned=True)).test_client()
     signed = create_app(Settings(**base, auth_token=AUTH_TOKEN, public_base_url=PUBLIC_URL))
     return unsigned, signed.test_client()
 

@@ -83,7 +83,7 @@ def test_a_production_app_loads_no_qa_module(tmp_path):
         "from ivr.settings import Settings\n"
         "from ivr.web import create_app\n"
         f"create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
-        f"                    prompts_dir={str(tmp_path)!r}))\n"
+        f"                    prompts_dir={str(tmp_path)!r}, allow_unsigned=True))\n"
         "print(sorted(m for m in sys.modules if m.startswith(('ivr.qa', 'ivr.cli'))))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
@@ -98,10 +98,11 @@ def test_a_production_app_without_the_console_password_loads_no_console_module(t
         "from ivr.settings import Settings\n"
         "from ivr.web import create_app\n"
         f"create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
-        f"                    prompts_dir={str(tmp_path)!r}))\n"
+        f"                    prompts_dir={str(tmp_path)!r}, allow_unsigned=True))\n"
         "before = sorted(m for m in sys.modules if m.startswith('ivr.console'))\n"
         f"create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
-        f"                    prompts_dir={str(tmp_path)!r}, console_password='pw'))\n"
+        f"                    prompts_dir={str(tmp_path)!r}, console_password='pw',\n"
+        "                    allow_unsigned=True))\n"
         "print(before, 'ivr.console.pages' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -130,6 +130,7 @@ def test_an_open_playground_on_a_signed_server_is_logged_loudly(tmp_path, caplog
     from ivr.web import create_app
 
     settings = dataclasses.replace(Settings(), prompts_dir=tmp_path, auth_token="token",
+                                   public_base_url="https://ivr.example.org",
                                    playground=True)
     with caplog.at_level("WARNING", logger="ivr.qa.playground"):
         create_app(settings)

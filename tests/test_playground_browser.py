@@ -82,7 +82,8 @@ def fits(page, width):
 def app(settings):
     recorded_language_menu(settings.prompts_dir, settings.menus_path)
     # The browser reaches the app at 127.0.0.1, so that is its public URL here.
-    return create_app(replace(settings, playground=True, public_base_url=None))
+    return create_app(replace(settings, playground=True, public_base_url=None, auth_token=None,
+                              allow_unsigned=True))
 
 
 @pytest.fixture
@@ -205,7 +206,8 @@ def test_the_keypad_works_on_a_phone_screen(server):
 
 
 def test_without_rendered_audio_the_page_says_how_to_get_some(settings):
-    app = create_app(replace(settings, playground=True, public_base_url=None))
+    app = create_app(replace(settings, playground=True, public_base_url=None, auth_token=None,
+                              allow_unsigned=True))
     with live_server(app) as url, chromium() as page:
         page.goto(f"{url}/playground")
         assert page.is_visible("#no-audio")

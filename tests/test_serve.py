@@ -101,3 +101,13 @@ def test_fallback_into_a_missing_folder_is_one_line_and_exit_1(tmp_path):
     assert (result.exit_code, result.output) == (
         1, f"Error: {out}: cannot write it (No such file or directory; check the folder "
            "exists and is writable)\n")
+
+
+def test_serve_with_a_token_but_no_public_url_beyond_localhost_is_refused(monkeypatch):
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: IVR_PUBLIC_URL is not set: signatures must be checked against the URL Twilio "
+        "calls, not one a client names; set it, e.g. IVR_PUBLIC_URL=https://ivr.example.org\n"
+    )

@@ -6,6 +6,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from ivr.web import create_app
+from ivr.web.factory import UnsafeSettings
 from tests.conftest import CALL_FIELDS
 from tests.conftest import PUBLIC_URL
 from tests.conftest import sign
@@ -68,33 +69,80 @@ def test_healthz_needs_no_signature(client):
     assert client.get("/healthz").status_code == 200
 
 
-@pytest.fixture
-def proxied_client(settings):
-    """Behind one TLS proxy, with no public URL configured: X-Forwarded-* say what it is."""
-    app = create_app(dataclasses.replace(settings, public_base_url=None, proxy_hops=1))
-    return app.test_client()
+OTHER = "https://other.example.org"
 
 
-FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "ivr.example.org"}
-
-
-def test_behind_a_trusted_proxy_the_forwarded_url_is_checked(proxied_client):
-    headers = {**FORWARDED, "X-Twilio-Signature": sign(PUBLIC_URL + PATH, FORM)}
-    response = proxied_client.post(PATH, data=FORM, headers=headers)
+@pytest.mark.parametrize("hops", [0, 1, 2])
+@pytest.mark.parametrize(
+    ("signed_url", "headers"),
+    [
+        (OTHER + PATH, {"X-Forwarded-Host": "other.example.org", "Host": "other.example.org"}),
+        ("http://ivr.example.org" + PATH, {"X-Forwarded-Proto": "http"}),
+        (PUBLIC_URL + "/other" + PATH, {"X-Forwarded-Prefix": "/other"}),
+        (PUBLIC_URL + ":8443" + PATH, {"X-Forwarded-Port": "8443"}),
+        (PUBLIC_URL + "/other" + PATH, {"SCRIPT_NAME": "/other"}),
+    ],
+    ids=["other-host", "http", "other-prefix", "other-port", "script-name"],
+)
+def test_a_signature_for_another_webhook_is_refused_whatever_the_headers_say(
+    settings, hops, signed_url, headers
+):
+    """Signed by Twilio, for the same account, but for another URL: never ours (issue 8.5)."""
+    app = create_app(dataclasses.replace(settings, proxy_hops=hops))
+    client = app.test_client()
+    forged = {**headers, "X-Twilio-Signature": sign(signed_url, FORM)}
+    assert forbidden(client.post(PATH, data=FORM, headers=forged))
+    # The same headers with Twilio's signature for our own URL: answered, and the links of
+    # the answer (cached for every caller) are still our own.
+    ours = {**headers, "X-Twilio-Signature": sign(PUBLIC_URL + PATH, FORM)}
+    response = client.post(PATH, data=FORM, headers=ours)
     assert response.status_code == 200
-    # The next step's URL is the public one too, so Twilio's next signature will match.
     assert f'action="{PUBLIC_URL}/voice/step?m=needs_safety' in response.get_data(as_text=True)
 
 
-def test_forwarded_headers_are_ignored_without_trusted_hops(client, settings):
-    app = create_app(dataclasses.replace(settings, public_base_url=None, proxy_hops=0))
-    headers = {**FORWARDED, "X-Twilio-Signature": sign(PUBLIC_URL + PATH, FORM)}
-    assert forbidden(app.test_client().post(PATH, data=FORM, headers=headers))
+def test_a_prefix_from_the_wsgi_server_changes_neither_the_check_nor_the_links(settings):
+    client = create_app(settings).test_client()
+    prefixed = {"X-Twilio-Signature": sign(PUBLIC_URL + "/other" + PATH, FORM)}
+    assert forbidden(client.post(PATH, data=FORM, headers=prefixed,
+                                 environ_overrides={"SCRIPT_NAME": "/other"}))
+    ours = {"X-Twilio-Signature": sign(PUBLIC_URL + PATH, FORM)}
+    response = client.post(PATH, data=FORM, headers=ours,
+                           environ_overrides={"SCRIPT_NAME": "/other"})
+    assert f'action="{PUBLIC_URL}/voice/step?m=needs_safety' in response.get_data(as_text=True)
 
 
-def test_without_a_token_nothing_is_checked(settings):
-    app = create_app(dataclasses.replace(settings, auth_token=None))
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"auth_token": None},
+         "TWILIO_AUTH_TOKEN is not set, so anyone could drive calls: set it, or set "
+         "IVR_ALLOW_UNSIGNED=1 for local development only"),
+        ({"public_base_url": None},
+         "IVR_PUBLIC_URL is not set: signatures must be checked against the URL Twilio calls, "
+         "not one a client names; set it, e.g. IVR_PUBLIC_URL=https://ivr.example.org"),
+        ({"public_base_url": "ivr.example.org"},
+         "IVR_PUBLIC_URL='ivr.example.org' is not the URL Twilio calls; give scheme and host "
+         "(and a path prefix if any), e.g. https://ivr.example.org"),
+        ({"public_base_url": "https://ivr.example.org/?x=1"},
+         "IVR_PUBLIC_URL='https://ivr.example.org/?x=1' is not the URL Twilio calls; give "
+         "scheme and host (and a path prefix if any), e.g. https://ivr.example.org"),
+    ],
+    ids=["no-token", "no-public-url", "no-scheme", "query"],
+)
+def test_the_app_refuses_to_serve_unsafe_settings(settings, changes, reason):
+    with pytest.raises(UnsafeSettings) as refused:
+        create_app(dataclasses.replace(settings, **changes))
+    assert str(refused.value) == reason
+
+
+def test_without_a_token_only_the_development_switch_answers_unsigned(settings):
+    app = create_app(dataclasses.replace(settings, auth_token=None, allow_unsigned=True))
     assert app.test_client().post(PATH, data=FORM).status_code == 200
+
+
+def test_the_development_switch_does_not_turn_signatures_off(settings):
+    app = create_app(dataclasses.replace(settings, allow_unsigned=True))
+    assert forbidden(app.test_client().post(PATH, data=FORM))
 
 
 @pytest.mark.parametrize("base", ["https://example.org/helpline", "https://example.org/ivr/X"])
@@ -116,12 +164,6 @@ def test_a_request_twilio_signed_over_the_url_with_port_443_is_answered(client):
 def test_a_signature_over_another_port_is_refused(client):
     headers = {"X-Twilio-Signature": sign("https://ivr.example.org:8443" + PATH, FORM)}
     assert forbidden(client.post(PATH, data=FORM, headers=headers))
-
-
-def test_without_a_public_url_the_request_url_is_checked(settings):
-    app = create_app(dataclasses.replace(settings, public_base_url=None))
-    headers = {"X-Twilio-Signature": sign("http://localhost" + PATH, FORM)}
-    assert app.test_client().post(PATH, data=FORM, headers=headers).status_code == 200
 
 
 def test_a_signed_request_without_a_query_string_is_answered(client):

@@ -179,6 +179,7 @@ def test_an_unreachable_postgresql_does_not_stop_the_server_starting(settings, c
 
 def test_by_default_the_store_is_a_wal_sqlite_file_beside_the_menus(menus_file, monkeypatch):
     monkeypatch.setenv("IVR_MENUS", str(menus_file))
+    monkeypatch.setenv("IVR_ALLOW_UNSIGNED", "1")
     settings = Settings.from_env()
     assert settings.stats_url == f"sqlite:///{menus_file.parent / 'stats.sqlite3'}"
     create_app(settings)  # the tables are created on start
@@ -190,6 +191,7 @@ def test_by_default_the_store_is_a_wal_sqlite_file_beside_the_menus(menus_file, 
 
 def test_off_switches_counting_off(menus_file, monkeypatch):
     monkeypatch.setenv("IVR_MENUS", str(menus_file))
+    monkeypatch.setenv("IVR_ALLOW_UNSIGNED", "1")
     monkeypatch.setenv("IVR_STATS_URL", "off")
     app = create_app(Settings.from_env())
     place_call(app).start()

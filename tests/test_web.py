@@ -194,7 +194,7 @@ def test_a_huge_body_is_413(signed_post):
 
 @pytest.fixture
 def unsigned_client(settings):
-    app = create_app(dataclasses.replace(settings, auth_token=None))
+    app = create_app(dataclasses.replace(settings, auth_token=None, allow_unsigned=True))
     return app.test_client()
 
 
@@ -246,7 +246,8 @@ def test_a_rendered_prompt_plays_from_the_audio_route(settings, monkeypatch):
 
     files = {("en", "Main menu."): "en-main-0123.mp3"}
     monkeypatch.setattr(PromptIndex, "load", classmethod(lambda cls, *a, **k: cls(files, "v1")))
-    client = create_app(dataclasses.replace(settings, auth_token=None)).test_client()
+    unsigned = dataclasses.replace(settings, auth_token=None, allow_unsigned=True)
+    client = create_app(unsigned).test_client()
     text = body(client.post("/voice/step?m=language", data={"Digits": "3"}))
     assert f'numDigits="1" timeout="6"><Play>{PUBLIC_URL}/audio/en-main-0123.mp3</Play>' in text
     assert f"<Say {EN}>Choose the help you need. For safe housing" in text
@@ -258,7 +259,8 @@ def test_prompts_on_a_cdn_play_from_there(settings, monkeypatch):
 
     files = {("en", "Main menu."): "en-main-0123.mp3"}
     monkeypatch.setattr(PromptIndex, "load", classmethod(lambda cls, *a, **k: cls(files, "v1")))
-    cdn = dataclasses.replace(settings, auth_token=None, prompts_base_url="https://cdn.example/p/")
+    cdn = dataclasses.replace(settings, auth_token=None, allow_unsigned=True,
+                              prompts_base_url="https://cdn.example/p/")
     text = body(create_app(cdn).test_client().post("/voice/step?m=language", data={"Digits": "3"}))
     assert "<Play>https://cdn.example/p/en-main-0123.mp3</Play>" in text
 
@@ -268,7 +270,8 @@ def test_emergency_forwarding_dials_112_only_when_switched_on(settings, menus_fi
     menus_file.write_text(
         text.replace("emergency_forwarding: false", "emergency_forwarding: true"), encoding="utf-8"
     )
-    client = create_app(dataclasses.replace(settings, auth_token=None)).test_client()
+    unsigned = dataclasses.replace(settings, auth_token=None, allow_unsigned=True)
+    client = create_app(unsigned).test_client()
     assert body(client.post("/voice/step?m=main&l=en", data={"Digits": "9"})) == (
         HEAD + f"<Response><Say {EN}>If you are in danger, end this call now and dial the "
         "emergency number 112 from your own phone.</Say>"

@@ -72,7 +72,7 @@ def chunked_form(digits, size):
 
 @pytest.fixture
 def unsigned_app(settings):
-    return create_app(dataclasses.replace(settings, auth_token=None))
+    return create_app(dataclasses.replace(settings, auth_token=None, allow_unsigned=True))
 
 
 def post_chunked(client, body):

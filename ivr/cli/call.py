@@ -2,6 +2,8 @@
 
 Keys for --keys are comma-separated, one item per prompt the caller answers; `-`, `.` or an
 empty item is silence: `--keys 1,-,3` presses 1, stays silent once, then presses 3.
+With --url the call goes to a real server instead, signed with TWILIO_AUTH_TOKEN: the check
+after a deploy that the token, the public URL and the proxy all agree.
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ from pathlib import Path
 
 import click
 
+from ivr.cli import shell
 from ivr.cli.shell import format_option
 from ivr.cli.shell import menus_option
 from ivr.cli.shell import open_simulation
+from ivr.core.model import Menus
 from ivr.core.phone import KEYPAD
 from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
+from ivr.qa.httpclient import HttpCallClient
+from ivr.qa.listener import listener_for
 from ivr.qa.scenarios import app_menus
+from ivr.qa.simulator import DEFAULT_CALLED
+from ivr.qa.simulator import DEFAULT_CALLER
 from ivr.qa.simulator import Call
 from ivr.qa.simulator import place_call
 from ivr.qa.transcript import Event
@@ -44,10 +52,12 @@ def parse_keys(value: str | None) -> list[str] | None:
 @click.option("--lang", help="Choose this language first (presses its key).")
 @click.option("--outcome", type=click.Choice(OUTCOMES), default=None,
               help="How transfers end (default: completed; asked when interactive).")
+@click.option("--url", help="Call a real server at its public URL (https://ivr.example.org), "
+              "signed with TWILIO_AUTH_TOKEN.")
 @menus_option
 @format_option
-def call(keys: str | None, lang: str | None, outcome: str | None, menus_path: Path | None,
-         fmt: str) -> None:
+def call(keys: str | None, lang: str | None, outcome: str | None, url: str | None,
+         menus_path: Path | None, fmt: str) -> None:
     """Place a simulated call through the webhook (no network, no Twilio account).
 
     \b
@@ -56,6 +66,9 @@ def call(keys: str | None, lang: str | None, outcome: str | None, menus_path: Pa
     the transcript (-, . or an empty item is silence).
     """
     presses = parse_keys(keys)
+    if url is not None:
+        _remote(url, presses, lang, outcome or "completed", menus_path, fmt)
+        return
     app = open_simulation(menus_path)
     menus = app_menus(app)
     offered = [language.code for language in menus.offered()]
@@ -75,6 +88,43 @@ def call(keys: str | None, lang: str | None, outcome: str | None, menus_path: Pa
     else:
         _one_shot(phone, presses or [])
     _finish(phone, fmt, show)
+
+
+def _remote(url: str, presses: list[str] | None, lang: str | None, outcome: str,
+            menus_path: Path | None, fmt: str) -> None:
+    """The same call against a real server; the local menus name what is heard."""
+    import requests
+
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{url!r} is not a URL such as https://ivr.example.org",
+                                 param_hint="--url")
+    path = shell.menus_path(menus_path)
+    menus = shell.load_menus_file(path)
+    token = shell.settings().auth_token
+    client = HttpCallClient(token, DEFAULT_CALLER, DEFAULT_CALLED)
+    listener = listener_for(menus, shell.prompts_dir(None, path))
+    phone = Call(None, listener, client=client, base_url=url, outcome=outcome)
+    try:
+        phone.start(url.rstrip("/") + "/voice")
+        _choose_language(phone, menus, lang)
+        _one_shot(phone, presses or [])
+    except requests.RequestException as error:
+        raise click.ClickException(f"cannot reach {url}: {error}") from None
+    ending = phone.transcript.ending
+    if ending is not None and "HTTP 403" in ending.detail:
+        click.echo("note: 403 means the server refused the signature: TWILIO_AUTH_TOKEN here and "
+                   "there, or its IVR_PUBLIC_URL and --url, differ", err=True)
+    _finish(phone, fmt, shown=False)
+
+
+def _choose_language(phone: Call, menus: Menus, lang: str | None) -> None:
+    if lang is None:
+        return
+    if lang not in menus.languages:
+        raise click.BadParameter(f"{lang!r}; one of: {', '.join(menus.languages)}",
+                                 param_hint="--lang")
+    if phone.waiting:
+        phone.press(menus.languages[lang].key)
 
 
 def _echo(event: Event) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import logging
 
 import click
 
 from ivr.cli import shell
+from ivr.web.factory import UnsafeSettings
 from ivr.web.menustore import MenusUnavailable
 
 LOOPBACK = "127.0.0.1"
@@ -33,7 +35,7 @@ def _is_loopback(host: str) -> bool:
 def serve(host: str, port: int, debug: bool) -> None:
     """Run the webhook with the menus in IVR_MENUS (default: ./menus.yaml).
 
-    For production run `gunicorn -w 4 -b 0.0.0.0:8000 app:app` behind a TLS proxy.
+    For production run gunicorn behind a TLS proxy (docs/deploy.md, gunicorn.conf.py).
     """
     from ivr.web import create_app
 
@@ -46,10 +48,15 @@ def serve(host: str, port: int, debug: bool) -> None:
                 "unsigned requests would be accepted from anywhere"
             )
         click.secho(UNSIGNED_WARNING.format(host=host), fg="red", bold=True, err=True)
+        # Loopback only, said loudly above: the development switch gunicorn never sets.
+        settings = dataclasses.replace(settings, allow_unsigned=True)
+    elif not settings.public_base_url and _is_loopback(host):
+        # Only this machine reaches a loopback server: its own URL is the public one.
+        settings = dataclasses.replace(settings, public_base_url=f"http://{host}:{port}")
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO)
     try:
         app = create_app(settings)
-    except MenusUnavailable as error:
+    except (MenusUnavailable, UnsafeSettings) as error:
         raise click.ClickException(str(error)) from error
     public = (settings.public_base_url or f"http://{host}:{port}").rstrip("/")
     click.echo(f"Twilio voice URL: {public}/voice (POST)", err=True)

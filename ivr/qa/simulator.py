@@ -29,6 +29,7 @@ from ivr.qa.twimlverbs import Gather
 from ivr.qa.twimlverbs import dialled
 from ivr.qa.twimlverbs import next_url
 from ivr.qa.twimlverbs import parse_document
+from ivr.qa.webhookclient import CallClient
 from ivr.qa.webhookclient import WebhookClient
 
 DEFAULT_BASE_URL = "http://localhost"
@@ -48,7 +49,7 @@ class Call:
 
     def __init__(
         self,
-        app: Flask,
+        app: Flask | None,
         listener: Listener,
         *,
         auth_token: str | None = None,
@@ -59,8 +60,14 @@ class Call:
         outcome: str = "completed",
         choose_outcome: Callable[[str], str] | None = None,
         on_event: Callable[[Event], None] | None = None,
+        client: CallClient | None = None,
     ) -> None:
-        self._client = WebhookClient(app, auth_token, caller, called)
+        # `client` sends the requests elsewhere (a real server); default: `app` in-process.
+        if client is None:
+            if app is None:
+                raise TypeError("a Call needs an app or a client")
+            client = WebhookClient(app, auth_token, caller, called)
+        self._client = client
         self._listener = listener
         self._base_url = base_url.rstrip("/")
         self._max_steps = max_steps

@@ -13,11 +13,13 @@ def _sid(prefix: str) -> str:
     return prefix + secrets.token_hex(16)
 
 
-class WebhookClient:
-    """Sends one call's requests to an app in-process, signed when there is an auth token."""
+class CallClient:
+    """One call's requests as Twilio makes them: its fields, signed when there is a token.
 
-    def __init__(self, app: Flask, auth_token: str | None, caller: str, called: str) -> None:
-        self._client = app.test_client()
+    Subclasses send them: in-process to a Flask app, or over HTTP to a real server.
+    """
+
+    def __init__(self, auth_token: str | None, caller: str, called: str) -> None:
         self._validator = RequestValidator(auth_token) if auth_token else None
         self._audio_ok: set[str] = set()
         # The caller's number lives only in this form, as on Twilio; never in a transcript.
@@ -49,6 +51,26 @@ class WebhookClient:
 
     def request(self, url: str, method: str, params: dict[str, str]) -> tuple[int, str]:
         """(HTTP status, body) for a request to this absolute URL."""
+        raise NotImplementedError
+
+    def audio_problem(self, url: str) -> str | None:
+        """Why Twilio could not play this <Play> URL, or None."""
+        raise NotImplementedError
+
+    def _signed(self, url: str, params: dict[str, str]) -> dict[str, str]:
+        if self._validator is None:
+            return {}
+        return {"X-Twilio-Signature": self._validator.compute_signature(url, params)}
+
+
+class WebhookClient(CallClient):
+    """Sends one call's requests to an app in-process."""
+
+    def __init__(self, app: Flask, auth_token: str | None, caller: str, called: str) -> None:
+        super().__init__(auth_token, caller, called)
+        self._client = app.test_client()
+
+    def request(self, url: str, method: str, params: dict[str, str]) -> tuple[int, str]:
         if method.upper() == "GET":
             # Twilio's GET puts the fields in the query string, and signs that whole URL.
             url = url + ("&" if "?" in url else "?") + urlencode(params)
@@ -58,7 +80,7 @@ class WebhookClient:
         return response.status_code, response.get_data(as_text=True)
 
     def audio_problem(self, url: str) -> str | None:
-        """Why Twilio could not play this <Play> URL, or None; each good URL is fetched once."""
+        # Each good URL is fetched once.
         if url in self._audio_ok:
             return None
         # Twilio fetches <Play> URLs with a plain GET, unsigned.
@@ -68,8 +90,3 @@ class WebhookClient:
             return f"<Play> {url} answered HTTP {status} {mimetype}".rstrip()
         self._audio_ok.add(url)
         return None
-
-    def _signed(self, url: str, params: dict[str, str]) -> dict[str, str]:
-        if self._validator is None:
-            return {}
-        return {"X-Twilio-Signature": self._validator.compute_signature(url, params)}

@@ -32,8 +32,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ivr.core import callstate
 from ivr.core import flow
 from ivr.core.callstate import CallState
+from ivr.core.model import Menus
 from ivr.core.phone import DIAL_STATUSES
 from ivr.core.phone import KEYPAD
+from ivr.prompts.index import PromptIndex
 from ivr.settings import Settings
 from ivr.stats import recorder
 from ivr.web import privacy
@@ -66,6 +68,9 @@ class WebhookContext:
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
         self.cache = AnswerCache()
         self.stats = recorder.open_recorder(settings.stats_url)
+        token, url = settings.auth_token, settings.public_base_url
+        # create_app refuses a token without a public URL; no token: local development.
+        self.check = signature.SignatureCheck(token, url) if token and url else None
 
 
 class WebLinks:
@@ -80,7 +85,9 @@ class WebLinks:
         # Typed as plain **values so mypy does not match them to url_for's _external etc.
         values: dict[str, Any] = params
         if self.base:
-            return self.base + url_for(endpoint, **values)
+            # The public base already holds any prefix: a SCRIPT_NAME from the request
+            # must not leak into the links (nor into the answers cached for every caller).
+            return self.base + url_for(endpoint, **values)[len(request.script_root):]
         return url_for(endpoint, _external=True, **values)
 
     def step(self, state: CallState) -> str:
@@ -117,11 +124,18 @@ def init_app(app: Flask, settings: Settings) -> None:
     limit = app.config["MAX_CONTENT_LENGTH"]
     app.wsgi_app = BodyLimit(app.wsgi_app, limit)  # type: ignore[method-assign]
     if settings.proxy_hops > 0:
+        # Only the client address and scheme: host, port and prefix come from
+        # IVR_PUBLIC_URL, never from a header (issue 8 item 5).
         hops = settings.proxy_hops
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-        )
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    _log_through_gunicorn()
+    privacy.install()
     app.register_blueprint(bp)
+    if app.extensions["ivr"].check is not None:
+        from ivr.web import fastpath  # it builds on this module
+
+        # Outermost: an answer already rendered goes out before Flask or ProxyFix run.
+        app.wsgi_app = fastpath.FastPath(app.wsgi_app, app.extensions["ivr"])  # type: ignore[method-assign]
 
 
 def _log_through_gunicorn() -> None:
@@ -152,10 +166,12 @@ def _twiml(body: bytes) -> Response:
 
 @bp.before_request
 def _check_signature() -> None:
-    settings = _ivr().settings
-    if request.endpoint == "voice.health" or not settings.auth_token:
+    check = _ivr().check
+    if check is None or request.endpoint == "voice.health":
         return
-    if not signature.is_signed(request, settings.auth_token, settings.public_base_url):
+    # request.path, not script_root + path: the public URL holds the prefix.
+    given = request.headers.get("X-Twilio-Signature", "")
+    if not check.accepts(given, request.path, request.query_string, request.form):
         abort(Response(b"", status=403))
 
 
@@ -175,10 +191,13 @@ def _answering(view: Callable[..., bytes]) -> Callable[..., Response]:
     return wrapper
 
 
-def _helpline_number() -> str | None:
+def helpline_number(called: str) -> str | None:
     """The number the caller dialled (Twilio's To): ours, shown to the info line instead."""
-    called = request.form.get("To", "")
     return called if _E164.match(called) else None
+
+
+def _helpline_number() -> str | None:
+    return helpline_number(request.form.get("To", ""))
 
 
 def _apology() -> bytes:
@@ -194,23 +213,44 @@ def _apology() -> bytes:
         return ivr.last_resort
 
 
-def _answer(event: flow.Event) -> bytes:
-    """The TwiML answering `event` in the state this request's URL carries."""
+def event_for(endpoint: str, field: Callable[[str], str | None], menus: Menus) -> flow.Event:
+    """What the caller did, from the form (`field` looks one up): for the views and the fast
+    path alike, so both find the same cached answer."""
+    if endpoint == "voice.voice":
+        # A number of its own (numbers.lines) starts in its language.
+        return flow.Arrive(menus.lines.get(helpline_number(field("To") or "") or ""))
+    if endpoint == "voice.step":
+        digits = field("Digits")
+        if not digits:
+            return flow.Silence()
+        # The event, not the raw field, keys the cache: up to 64 KB of junk Digits are one
+        # wrong key to the engine and must be one cache entry too (issue 8 item 8).
+        return flow.Press(digits if len(digits) == 1 and digits in KEYPAD else NOT_A_KEY)
+    status = field("DialCallStatus") or ""
+    return flow.DialEnded(status if status in DIAL_STATUSES else "")
+
+
+def answer_key(menus: Menus, prompts: PromptIndex, root: str, caller_id: str | None,
+               endpoint: str, query: bytes, event: flow.Event) -> tuple[object, ...]:
+    """What an answer depends on: its key in the cache (Flask's view and the fast path)."""
+    # The raw query string stands for the state, so a cached answer needs no decoding.
+    return (menus.version, prompts.version, root, caller_id, endpoint, query, event)
+
+
+def _answer(endpoint: str) -> bytes:
+    """The TwiML answering what the caller did in the state this request's URL carries."""
     ivr = _ivr()
     menus, prompts = ivr.store.snapshot()
-    # The answer depends only on these, so each is rendered once per menus version (the
-    # read-out is the costliest step, and the one callers repeat); the raw query string
-    # stands for the state, so a cached answer needs no decoding either.
+    event = event_for(endpoint, request.form.get, menus)
+    # Each answer is rendered once per menus version (the read-out is the costliest step,
+    # and the one callers repeat); ivr.web.fastpath serves the cached ones without Flask.
     root = ivr.settings.public_base_url or request.host_url + request.script_root
     links = WebLinks(ivr.settings, _helpline_number())
-    if request.endpoint == "voice.voice":
-        # A number of its own (numbers.lines) starts in its language.
-        event = flow.Arrive(menus.lines.get(_helpline_number() or ""))
-    key = (menus.version, prompts.version, root, links.caller_id, request.endpoint,
-           request.query_string, event)
+    key = answer_key(menus, prompts, root, links.caller_id, endpoint, request.query_string,
+                     event)
     body = ivr.cache.get(key)
     if body is None:
-        start = request.endpoint == "voice.voice"
+        start = endpoint == "voice.voice"
         state = CallState.start() if start else callstate.decode(request.args, menus)
 
         turn = flow.next_turn(menus, state, event)
@@ -224,28 +264,19 @@ def _answer(event: flow.Event) -> bytes:
 @bp.post("/voice")
 @_answering
 def voice() -> bytes:
-    return _answer(flow.Arrive())
+    return _answer("voice.voice")
 
 
 @bp.post("/voice/step")
 @_answering
 def step() -> bytes:
-    return _answer(_pressed(request.form.get("Digits")))
-
-
-def _pressed(digits: str | None) -> flow.Event:
-    # The event, not the raw field, is what keys the cache: up to 64 KB of junk Digits are
-    # one wrong key to the engine and must be one cache entry too (issue 8 item 8).
-    if not digits:
-        return flow.Silence()
-    return flow.Press(digits if len(digits) == 1 and digits in KEYPAD else NOT_A_KEY)
+    return _answer("voice.step")
 
 
 @bp.post("/voice/dial-done")
 @_answering
 def dial_done() -> bytes:
-    status = request.form.get("DialCallStatus", "")
-    return _answer(flow.DialEnded(status if status in DIAL_STATUSES else ""))
+    return _answer("voice.dial_done")
 
 
 @bp.post("/voice/whisper")

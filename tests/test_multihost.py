@@ -1,0 +1,182 @@
+"""Whole calls through Debian's nginx (the shipped site) to two webhook hosts, one killed.
+
+Each host is a separate gunicorn (the shipped gunicorn.conf.py) in its own network
+namespace; nginx balances them round robin, so consecutive steps of a call land on
+different hosts, as they may on Twilio. Bounded: a few calls, a minute at most.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from ivr.cli import cli
+from ivr.qa.httpclient import HttpCallClient
+from ivr.qa.listener import listener_for
+from ivr.qa.scenarios import app_menus
+from ivr.qa.scenarios import simulation_app
+from ivr.qa.simulator import DEFAULT_CALLED
+from ivr.qa.simulator import DEFAULT_CALLER
+from ivr.qa.simulator import Call
+from ivr.qa.simulator import place_call
+from tests import gunicornproc
+from tests import multihost
+from tests.conftest import AUTH_TOKEN
+from tests.conftest import ROOT
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not multihost.NGINX, reason="needs Debian's nginx (make test)"),
+]
+# English, safe housing, the capital region: the read-out, then the info line.
+KEYS = ["3", "1", "1", "1", "3"]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("multihost")
+
+
+@pytest.fixture(scope="module")
+def hosts(folder):
+    """Two webhook hosts; `host_env` below says what each one's environment holds."""
+    made, spaces = multihost.make_hosts(2)
+    yield made
+    for host in made:
+        host.stop()
+    if spaces is not None:
+        spaces.close()
+
+
+@pytest.fixture(scope="module")
+def balancer(hosts, folder):
+    balancer = multihost.Balancer(hosts, folder)
+    yield balancer
+    balancer.stop()
+
+
+def host_env(folder: Path, host: multihost.Host, public_url: str) -> dict[str, str]:
+    """Each host's own environment: its own copy of the menus, the one public URL.
+
+    Extend here what every host needs (a statistics database, say).
+    """
+    own = folder / host.name
+    own.mkdir(exist_ok=True)
+    return gunicornproc.webhook_env(own, AUTH_TOKEN, public_url)
+
+
+@pytest.fixture(scope="module")
+def running(hosts, balancer, folder):
+    for host in hosts:
+        host.start(host_env(folder, host, balancer.url), folder / f"{host.name}.log")
+    for host in hosts:
+        host.wait()
+    balancer.start()
+    return balancer
+
+
+@pytest.fixture(autouse=True)
+def _trust_the_test_certificate(monkeypatch, balancer):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(balancer.cert))
+    monkeypatch.setenv("CURL_CA_BUNDLE", str(balancer.cert))
+
+
+def remote_call(url: str) -> Call:
+    menus = app_menus(simulation_app(ROOT / "menus.yaml"))
+    client = HttpCallClient(AUTH_TOKEN, DEFAULT_CALLER, DEFAULT_CALLED)
+    return Call(None, listener_for(menus), client=client, base_url=url)
+
+
+def expected_transcript() -> dict[str, object]:
+    """What the same keys give in-process, on one app: what every caller must hear."""
+    phone = place_call(simulation_app(ROOT / "menus.yaml"))
+    phone.start()
+    for keys in KEYS:
+        phone.press(keys)
+    return phone.transcript.as_dict()
+
+
+def test_the_shipped_site_passes_nginx_t(balancer):
+    result = balancer.check()
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def test_consecutive_steps_of_a_call_land_on_different_hosts(running, hosts):
+    start = len(running.log())
+    phone = remote_call(running.url)
+    phone.start(running.url + "/voice")
+    for keys in KEYS:
+        phone.press(keys)
+    assert phone.transcript.as_dict() == expected_transcript()
+    multihost.wait_for_log(running, start + 8)
+    upstreams = running.upstreams(start)
+    # /voice, five steps, the whisper, dial-done: round robin alternates every request.
+    assert len(upstreams) == 8
+    assert {u for u in upstreams} == {h.upstream for h in hosts}
+    assert all(a != b for a, b in zip(upstreams, upstreams[1:], strict=False)), upstreams
+
+
+def test_calls_go_on_through_the_other_host_when_one_dies(running, hosts):
+    calls = [remote_call(running.url) for _ in range(3)]
+    for phone in calls:
+        phone.start(running.url + "/voice")
+        phone.press(KEYS[0])
+    before = len(running.log())
+    hosts[0].kill()
+    for keys in KEYS[1:]:
+        for phone in calls:
+            phone.press(keys)
+    late = remote_call(running.url)
+    late.start(running.url + "/voice")
+    for keys in KEYS:
+        late.press(keys)
+    expected = expected_transcript()
+    for phone in [*calls, late]:
+        assert phone.transcript.as_dict() == expected
+    multihost.wait_for_log(running, before + 3 * 6 + 8)
+    after = running.log()[before:]
+    assert len(after) == 3 * 6 + 8
+    assert all('" 200 ' in line for line in after), after
+    # Every answer after the kill came from the surviving host; the step that met the dead
+    # one first was sent again (nginx logs both: "502, 200", "dead, alive").
+    upstreams = running.upstreams(before)
+    assert {u.split(", ")[-1] for u in upstreams} == {hosts[1].upstream}
+    assert f"{hosts[0].upstream}, {hosts[1].upstream}" in upstreams
+
+
+def test_the_console_and_anything_else_are_not_public(running):
+    for path in ("/console/", "/console/stats", "/playground", "/"):
+        assert requests.get(running.url + path, timeout=10).status_code == 404
+
+
+def test_forwarded_headers_from_a_client_are_overwritten(running):
+    """A client's X-Forwarded-* cannot reach a host: the proxy sets or drops each one."""
+    forged = {"X-Forwarded-Host": "other.example.org", "X-Forwarded-Prefix": "/other",
+              "X-Forwarded-Proto": "http"}
+    response = requests.post(running.url + "/voice", headers=forged, timeout=10)
+    assert response.status_code == 403
+
+
+def test_the_deploy_checks_pass_against_the_balanced_hosts(running, folder):
+    env = {**os.environ, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "IVR_MENUS": str(ROOT / "menus.yaml"),
+           "PATH": f"{Path(gunicornproc.GUNICORN).parent}:{os.environ['PATH']}"}
+    result = subprocess.run([str(ROOT / "deploy" / "check-deploy"), running.url], env=env,
+                            capture_output=True, text=True, timeout=120, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        f"{running.url}/healthz: ok",
+        f"{running.url}: a signed test call was answered to the end",
+    ]
+
+
+def test_ivr_call_url_with_the_wrong_token_says_why(running, monkeypatch):
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "not-the-token")
+    result = CliRunner().invoke(cli, ["call", "--url", running.url, "--keys", "3"])
+    assert result.exit_code == 1
+    assert "HTTP 403 from POST " + running.url + "/voice" in result.output
