@@ -85,7 +85,8 @@ def test_bad_keys_and_unknown_languages_are_usage_errors():
     result = call("--keys", "1,x")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "Error: Invalid value for --keys: 'x' is not phone keys (0-9, * and #; - for silence)")
+        "Error: Invalid value for --keys: 'x' is not phone keys (0-9, * and #; - for silence; "
+        "say:<words> to speak)")
     result = call("--lang", "de", "--keys", "1")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (

@@ -40,13 +40,29 @@ def test_status_counts_per_language_and_times_the_way_to_the_menus(folder):
         "also 129 files rendered with espeak\n"
         f"time to the language choice: {4 * one:.1f} s of audio "
         "(6 sentences: 2 espeak, 2 gtts, 2 without audio not counted)\n"
-        f"time to the end of the main menu in fi: {13 * one:.1f} s of audio "
-        "(15 sentences: 11 espeak, 2 gtts, 2 without audio not counted)\n"
+        f"time to the end of the main menu in fi: {15 * one:.1f} s of audio "
+        "(17 sentences: 13 espeak, 2 gtts, 2 without audio not counted)\n"
         f"time to the end of the main menu in sv: {4 * one:.1f} s of audio "
-        "(15 sentences: 2 espeak, 2 gtts, 11 without audio not counted)\n"
-        f"time to the end of the main menu in en: {13 * one:.1f} s of audio "
-        "(15 sentences: 2 espeak, 11 gtts, 2 without audio not counted)\n"
+        "(17 sentences: 2 espeak, 2 gtts, 13 without audio not counted)\n"
+        f"time to the end of the main menu in en: {15 * one:.1f} s of audio "
+        "(17 sentences: 2 espeak, 13 gtts, 2 without audio not counted)\n"
+        f"time to the info line's key in fi: {5 * one:.1f} s ({one:.1f} s after the language "
+        "menu)\n"
+        f"time to the info line's key in sv: {4 * one:.1f} s (0.0 s after the language menu)\n"
+        f"time to the info line's key in en: {5 * one:.1f} s ({one:.1f} s after the language "
+        "menu)\n"
     )
+
+
+def test_status_json_gives_the_seconds_to_the_info_line_key_per_language(folder):
+    render(folder, "espeak", ["fi", "sv", "en"])
+    result = run("status", "--dir", str(folder), "--engine", "espeak", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["languages"]["fi"] == {"prompts": 129, "recorded": 0, "rendered": 129,
+                                       "stale": 0, "missing": 0}
+    # The language menu's six sentences, then the main menu's first: the info line's key.
+    assert data["info_line_key"] == {lang: round(7 * SECONDS, 1) for lang in ("fi", "sv", "en")}
 
 
 def test_status_reads_durations_from_the_files_not_the_manifest(folder):

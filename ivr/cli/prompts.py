@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -173,8 +174,10 @@ def counts_by_language(plan: Plan, menus: Menus) -> dict[str, dict[str, int]]:
 @prompts.command()
 @_engine
 @_langs
+@shell.format_option
 @_where
-def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: Path) -> None:
+def status(engine: str, langs: tuple[str, ...], fmt: str, menus_path: Path,
+           prompts_dir: Path) -> None:
     """Rendered, missing and stale per language; audio time to the menus."""
     menus = _menus(menus_path)
     _check_langs(menus, langs)
@@ -183,6 +186,12 @@ def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: P
         manifest = load_manifest(prompts_dir)
     except ManifestError as error:
         raise click.ClickException(f"{prompts_dir}/{error}") from error
+    audio = _Audio(manifest, present_files(prompts_dir), prompts_dir)
+    if fmt == "json":
+        data = {"languages": counts_by_language(found, menus),
+                "info_line_key": _info_line_key(menus, audio)}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
     click.echo(f"{'lang':<6}{'prompts':>8}{'recorded':>10}{engine:>10}{'stale':>7}{'missing':>9}")
     for lang, row in counts_by_language(found, menus).items():
         click.echo(f"{lang:<6}{row['prompts']:>8}{row['recorded']:>10}{row['rendered']:>10}"
@@ -196,32 +205,50 @@ def status(engine: str, langs: tuple[str, ...], menus_path: Path, prompts_dir: P
     if found.unused_recordings:
         click.echo(f"{plural(len(found.unused_recordings), 'recording')} of sentences no caller "
                    "hears now")
-    present = present_files(prompts_dir)
-    seconds = _timed(manifest, present, prompts_dir, script.language_menu(menus))
-    click.echo(f"time to the language choice: {seconds}")
+    click.echo(f"time to the language choice: {audio.describe(script.language_menu(menus))}")
     for lang in menus.languages:
         lines = script.language_menu(menus) + script.menu_prompt(menus, menus.call.main_menu, lang)
-        click.echo(f"time to the end of the main menu in {lang}: "
-                   f"{_timed(manifest, present, prompts_dir, lines)}")
+        click.echo(f"time to the end of the main menu in {lang}: {audio.describe(lines)}")
+    for lang, seconds in _info_line_key(menus, audio).items():
+        after = seconds - audio.seconds(script.language_menu(menus))[0]
+        click.echo(f"time to the info line's key in {lang}: {seconds:.1f} s "
+                   f"({after:.1f} s after the language menu)")
 
 
-def _timed(manifest: Manifest, present: set[str], prompts_dir: Path, lines: list[Line]) -> str:
-    """Total playing time of the best audio of each line, read from the files."""
-    total, engines, missing = 0.0, [], 0
-    for line in lines:
-        name = best_file(manifest, present, line.lang, line.text, allow_offline=True)
-        try:
-            if name is None:
-                raise BadAudio("none")
-            total += check_audio((prompts_dir / name).read_bytes(), Path(name).suffix)
-        except (OSError, BadAudio):
-            missing += 1  # a broken file counts as none; the next build replaces it
-            continue
-        engines.append(manifest.files[name].engine)
-    kinds = ", ".join(f"{engines.count(e)} {e}" for e in sorted(set(engines)))
-    gap = f", {missing} without audio not counted" if missing else ""
-    count = plural(len(lines), "sentence")
-    return f"{total:.1f} s of audio ({count}: {kinds or 'none rendered'}{gap})"
+def _info_line_key(menus: Menus, audio: _Audio) -> dict[str, float]:
+    """Per language: seconds of audio from the start of the call to the info line's key."""
+    return {lang: round(audio.seconds(script.until_info_line_key(menus, lang))[0], 1)
+            for lang in menus.languages}
+
+
+class _Audio:
+    """Playing time of the best audio of each line, read from the files."""
+
+    def __init__(self, manifest: Manifest, present: set[str], prompts_dir: Path) -> None:
+        self.manifest, self.present, self.prompts_dir = manifest, present, prompts_dir
+
+    def seconds(self, lines: list[Line]) -> tuple[float, list[str], int]:
+        """Total seconds, the engine of each timed line, and how many had no audio."""
+        total, engines, missing = 0.0, [], 0
+        for line in lines:
+            name = best_file(self.manifest, self.present, line.lang, line.text,
+                             allow_offline=True)
+            try:
+                if name is None:
+                    raise BadAudio("none")
+                total += check_audio((self.prompts_dir / name).read_bytes(), Path(name).suffix)
+            except (OSError, BadAudio):
+                missing += 1  # a broken file counts as none; the next build replaces it
+                continue
+            engines.append(self.manifest.files[name].engine)
+        return total, engines, missing
+
+    def describe(self, lines: list[Line]) -> str:
+        total, engines, missing = self.seconds(lines)
+        kinds = ", ".join(f"{engines.count(e)} {e}" for e in sorted(set(engines)))
+        gap = f", {missing} without audio not counted" if missing else ""
+        count = plural(len(lines), "sentence")
+        return f"{total:.1f} s of audio ({count}: {kinds or 'none rendered'}{gap})"
 
 
 @prompts.command()

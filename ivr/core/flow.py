@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from dataclasses import replace
 
 from ivr.core import script
+from ivr.core import speechmatch
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.callstate import CallState
 from ivr.core.model import Menus
 from ivr.core.phone import DIAL_ANSWERED
 from ivr.core.phone import KEYPAD
 from ivr.core.script import Line
+from ivr.core.speechmatch import SpeechListen
 
 DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer", "failed": "dial_failed"}
 
@@ -43,7 +45,14 @@ class DialEnded:
     status: str
 
 
-Event = Arrive | Press | Silence | DialEnded
+@dataclass(frozen=True)
+class Spoke:
+    """The caller said something (Twilio's SpeechResult); matched to a key in speechmatch."""
+
+    words: str
+
+
+Event = Arrive | Press | Silence | DialEnded | Spoke
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class Listen:
 
     state: CallState
     timeout: int
+    speech: SpeechListen | None = None
+    """How to listen for speech as well (None: keys only, the default)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,8 @@ def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
         return _retry(menus, state, silence=True)
     if isinstance(event, DialEnded):
         return _dial_ended(menus, state, event.status)
+    if isinstance(event, Spoke):
+        return _spoke(menus, state, event.words)
     if len(event.digits) != 1 or event.digits not in KEYPAD:
         return _retry(menus, state, silence=False)
     return _press(menus, state, event.digits)
@@ -121,6 +134,14 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
         state, need=option.need or state.need, region=option.region or state.region
     )
     return _menu_turn(menus, _goto(chosen, option.goto))
+
+
+def _spoke(menus: Menus, state: CallState, said: str) -> Turn:
+    """Words stand for the key they match; words matching none count as a wrong key."""
+    key = speechmatch.key_for(menus, state, said)
+    if key is None:
+        return _retry(menus, state, silence=False)
+    return _press(menus, state, key)
 
 
 def _goto(state: CallState, target: str) -> CallState:
@@ -159,7 +180,8 @@ def _menu_turn(
         state = _arrived(menus, state)
         need, region = (state.need, state.region) if readout else (None, None)
         lines = script.menu_prompt(menus, state.menu, _lang(menus, state), need, region)
-    return Turn(tuple(before) + tuple(lines), Listen(state, menus.call.timeout))
+    listen = Listen(state, menus.call.timeout, speechmatch.listening(menus, state))
+    return Turn(tuple(before) + tuple(lines), listen)
 
 
 def _arrived(menus: Menus, state: CallState) -> CallState:

@@ -17,6 +17,7 @@ TEXT_IDS = (
     "language_option",
     "option",
     "global_keys",
+    "info_line_first",
     "no_input",
     "wrong_key",
     "too_many_tries",
@@ -41,6 +42,20 @@ def frozen(mapping: Mapping[str, object]) -> Mapping[str, object]:
 
 
 @dataclass(frozen=True)
+class SpeechInput:
+    """Spoken answers in one language (issue 14): off unless menus.yaml sets them."""
+
+    language: str
+    """Twilio's recognition code for <Gather language>, e.g. fi-FI."""
+    info_line: tuple[str, ...]
+    """Words or phrases that work like the info line key ('help')."""
+    emergency: tuple[str, ...]
+    """Words or phrases that work like the emergency key."""
+    numbers: tuple[str, ...] = ()
+    """The words for the keys 0 to 9, in order ('yksi' is key 1); empty: digits only."""
+
+
+@dataclass(frozen=True)
 class Language:
     code: str
     key: str
@@ -53,6 +68,8 @@ class Language:
     words: Mapping[str, str]
     agent_name: str = ""
     """The language's name in the agent's language (the whisper); falls back to `name`."""
+    speech: SpeechInput | None = None
+    """Menus in this language also listen for speech; None: keys only (the default)."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ lines, so a recording is found for a sentence by its exact text and language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ivr.core.model import Menu
@@ -66,6 +67,20 @@ def global_keys(menus: Menus, lang: str) -> list[Line]:
     return text(menus, "global_keys", lang, **keys)
 
 
+def first_keys(menus: Menus, lang: str) -> list[Line]:
+    """The main menu's first words: the info line's key and 112, before any need (issue 14).
+
+    A frightened caller who wants a person should not have to sit through the needs to
+    learn the key; 112 is said as the number itself, not as a key that leads to it.
+    """
+    if "info_line_first" not in menus.texts:
+        return []  # an older menus file: the global keys after the options still say it
+    key = key_name(menus, menus.call.keys.info_line, lang)
+    return text(menus, "info_line_first", lang, info_line=key) + text(
+        menus, "emergency_notice", lang
+    )
+
+
 def menu_options(menus: Menus, menu: Menu, lang: str) -> list[Line]:
     lines: list[Line] = []
     for option in menu.options:
@@ -81,10 +96,26 @@ def menu_prompt(
 ) -> list[Line]:
     """What a menu says: its intro, the read-out if it has one, then its options."""
     menu = menus.menus[menu_id]
-    lines = _say(menu.say[lang], lang) if menu.say else []
+    lines = first_keys(menus, lang) if menu_id == menus.call.main_menu else []
+    lines += _say(menu.say[lang], lang) if menu.say else []
     if menu.readout and need is not None and region is not None:
         lines += readout(menus, lang, need, region)
     return lines + menu_options(menus, menu, lang)
+
+
+def until_info_line_key(menus: Menus, lang: str) -> list[Line]:
+    """The lines from the start of a call in `lang` to the first that says the info line's key.
+
+    The whole main menu when no line says it (a measurement then shows the worst case).
+    """
+    key = re.compile(rf"(?<!\w){re.escape(key_name(menus, menus.call.keys.info_line, lang))}"
+                     r"(?!\w)")
+    lines = language_menu(menus)
+    for line in menu_prompt(menus, menus.call.main_menu, lang):
+        lines.append(line)
+        if key.search(line.text):
+            break
+    return lines
 
 
 def service_lines(menus: Menus, service: Service, lang: str) -> list[Line]:

@@ -20,6 +20,7 @@ from ivr.menus.kinds import present
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import suggest
+from ivr.menus.speechchecks import check_speech
 from ivr.menus.textchecks import check_contacts
 from ivr.menus.textchecks import check_emergency_number
 from ivr.menus.textchecks import check_texts
@@ -284,6 +285,7 @@ def check_menus_data(m: Data, today: datetime.date,
         *check_ids(m),
         *check_languages(m),
         *check_voices(m),
+        *check_speech(m),
         *check_numbers(m),
         *check_call(m),
         *check_texts(m),

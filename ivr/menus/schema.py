@@ -84,6 +84,18 @@ LANGUAGE = _keys(
         Key("voice", Text(), "Twilio <Say> voice, used where no recording exists"),
     ), "Twilio's own speech, used where a prompt has no recording"),
     Key("espeak", Text(), "espeak-ng voice for offline prompts, e.g. en-gb"),
+    Key("speech", _keys(
+        Key("language", Text(), "Twilio's speech recognition code, e.g. fi-FI"),
+        Key("words", _keys(
+            Key("info_line", Items(item=Text(), what="words"),
+                "words or phrases that put the caller through, like the info line key"),
+            Key("emergency", Items(item=Text(), what="words"),
+                "words or phrases that give the emergency instructions, like its key"),
+        ), "spoken words that work like the global keys"),
+        Key("numbers", Items(item=Text(), what="words"), "the words for the keys 0 to 9, in "
+            "order, so 'one' works like key 1", required=False),
+    ), "menus in this language also listen for speech (Twilio charges for it; off when "
+        "absent)", required=False),
     Key("words", _keys(
         Key("dot", Text(), "'.' as said in web and e-mail addresses"),
         Key("at", Text(), "'@' as said in e-mail addresses"),
@@ -113,12 +125,18 @@ CALL = _keys(
     Key("keys", CALL_KEYS, "the global keys, which work in every menu"),
 )
 
-TEXTS = _keys(*(Key(text_id, Texts(), doc) for text_id, doc in (
+OPTIONAL_TEXTS = ("info_line_first",)
+"""Texts a call does without: older menus files (and the test ones) lack them."""
+
+TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXTS)
+                for text_id, doc in (
     ("emergency_notice", "first sentence of each language in the language menu"),
     ("language_option", "how each language offers itself; {key}"),
     ("option", "how a menu option is said; {label} and {key}"),
     ("global_keys", "the global keys, said in the main menu; {repeat} {back} {info_line} "
      "{emergency}"),
+    ("info_line_first", "the main menu's first sentence: the info line's key, before the "
+     "needs (then emergency_notice); {info_line}"),
     ("no_input", "said after a silence"),
     ("wrong_key", "said after a key that is not a choice"),
     ("too_many_tries", "said before the transfer after too many silences or wrong keys"),

@@ -30,6 +30,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "option": ("label", "key"),
     "global_keys": ("repeat", "back", "info_line", "emergency"),
     "dial_retry": ("info_line",),
+    "info_line_first": ("info_line",),
     "services_intro": ("need", "region"),
     "contact_phone": ("phone",),
     "contact_email": ("email",),
@@ -37,7 +38,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "whisper": ("language",),
 }
 # Without these the caller never hears which key to press or which number to call.
-REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry"}
+REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry",
+                         "info_line_first"}
 # gTTS sends text over 100 characters as several requests, with audible seams (reference §6.4).
 MAX_SENTENCE = 100
 # Texts that tell a caller in danger what to dial: each must say numbers.emergency.

@@ -36,8 +36,17 @@ _FIELDS = re.compile(
 )
 
 
+# What a caller said (issue 14) may hold spaces, so its value runs to the next field, quote
+# or line end rather than to the first space.
+SPOKEN_FIELDS = ("SpeechResult", "UnstableSpeechResult")
+_SPOKEN = re.compile(
+    r"\b(" + "|".join(SPOKEN_FIELDS) + r")(['\"]?\s*[=:]\s*['\"]?)([^&'\"\n}]+)",
+)
+
+
 def mask(text: str) -> str:
     """The text with phone-number-like strings and caller field values replaced."""
+    text = _SPOKEN.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
     text = _FIELDS.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
     return _PHONE.sub(MASK, text)
 

@@ -49,7 +49,8 @@ def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) ->
     if isinstance(then, Listen):
         url = links.step(then.state)
         gather = response.gather(
-            num_digits=1, timeout=then.timeout, finish_on_key="", action=url, method="POST"
+            num_digits=1, timeout=then.timeout, finish_on_key="", action=url, method="POST",
+            **_speech_attributes(then),
         )
         _speak(gather, turn.lines, menus, links, prompts)
         response.redirect(url, method="POST")
@@ -60,6 +61,19 @@ def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) ->
     elif isinstance(then, Hangup):
         response.hangup()
     return response
+
+
+def _speech_attributes(listen: Listen) -> dict[str, str]:
+    """<Gather> attributes for speech as well as keys, where the language has it on.
+
+    Strings, not lists: twilio-python str()s any value (reference §1.0). speechTimeout auto
+    ends the answer at the caller's pause; Twilio allows auto only without speechModel
+    (error 13327), so no model is set and Twilio picks its default for the language.
+    """
+    if listen.speech is None:
+        return {}
+    return {"input": "dtmf speech", "language": listen.speech.language,
+            "hints": listen.speech.hints, "speech_timeout": "auto"}
 
 
 def render_whisper(

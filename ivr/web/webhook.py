@@ -4,8 +4,9 @@ URL contract (docs/deploy.md): POST /voice (a call comes in), POST /voice/step?<
 (Gather action and the Redirect after it: no Digits means silence), POST
 /voice/dial-done?<state> (Dial action), POST /voice/whisper?l=<lang> (the agent's side of a
 transfer), GET /healthz. Besides the signature check (the whole form, as Twilio signed it),
-only Digits, DialCallStatus and To are read from the form: To is the helpline's own number,
-shown to the info line instead of the caller's (ivr/web/privacy.py).
+only Digits, SpeechResult (never logged or kept), DialCallStatus and To are read from the
+form: To is the helpline's own number, shown to the info line instead of the caller's
+(ivr/web/privacy.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr.core import callstate
 from ivr.core import flow
+from ivr.core import speechmatch
 from ivr.core.callstate import CallState
 from ivr.core.phone import DIAL_STATUSES
 from ivr.core.phone import KEYPAD
@@ -207,7 +209,8 @@ def _answer(event: flow.Event) -> bytes:
         state = CallState.start() if start else callstate.decode(request.args, menus)
         turn = flow.next_turn(menus, state, event)
         body = _xml(twiml.render_turn(turn, menus, links, prompts))
-        if len(request.query_string) <= MAX_CACHED_QUERY:
+        # What a caller said is never kept, not even as a cache key (issue 14).
+        if len(request.query_string) <= MAX_CACHED_QUERY and not isinstance(event, flow.Spoke):
             ivr.cache.put(key, body)
     return body
 
@@ -221,6 +224,10 @@ def voice() -> bytes:
 @bp.post("/voice/step")
 @_answering
 def step() -> bytes:
+    said = request.form.get("SpeechResult", "").strip()
+    if said and not request.form.get("Digits"):
+        # Only a <Gather input="dtmf speech"> sends it; matched to a key in the core.
+        return _answer(flow.Spoke(said[: speechmatch.MAX_SAID]))
     return _answer(_pressed(request.form.get("Digits")))
 
 
