@@ -45,3 +45,19 @@ def write_speech_menus(folder: Path, langs: tuple[str, ...] = ("fi", "sv")) -> P
     path = folder / "menus.yaml"
     path.write_text(speech_menus_text(langs), encoding="utf-8")
     return path
+
+
+SMS_OPTION = """\
+      # - key: "4"
+      #   label:
+      #     fi: nämä yhteystiedot tekstiviestinä tähän puhelimeen
+      #     sv: kontaktuppgifterna som sms till den här telefonen
+      #     en: these contacts by text message to this phone
+      #   action: sms
+"""
+
+
+def sms_menus_text(text: str = SHIPPED) -> str:
+    """The menus with the shipped, commented-out `action: sms` option of the read-out on."""
+    assert text.count(SMS_OPTION) == 1
+    return text.replace(SMS_OPTION, SMS_OPTION.replace("# ", ""))

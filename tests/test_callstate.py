@@ -63,5 +63,20 @@ def test_junk_or_tampered_parameters_decode_to_the_start(params):
 
 def test_the_state_never_carries_caller_data():
     assert set(CallState.__dataclass_fields__) == {
-        "menu", "lang", "need", "region", "back", "silences", "wrong_keys"
+        "menu", "lang", "need", "region", "back", "silences", "wrong_keys", "texting"
     }
+
+
+def test_asking_to_confirm_a_text_message_round_trips_only_where_one_is_offered():
+    from ivr.menus.loader import parse_menus
+    from tests.speechmenus import sms_menus_text
+
+    sms = parse_menus(sms_menus_text())
+    state = CallState("services", "fi", "work", "oulu", ("main", "needs_exploitation", "region"),
+                      texting=True)
+    assert encode(state)["t"] == "1"
+    assert decode(encode(state), sms) == state
+    # The shipped menus offer no text message: such a URL is tampering, so the start.
+    assert decode(encode(state), MENUS) == CallState.start()
+    assert decode({**encode(state), "t": "yes"}, sms) == CallState.start()
+    assert state.entering("main").texting is False

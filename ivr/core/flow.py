@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from ivr.core import script
 from ivr.core import speechmatch
+from ivr.core import texting
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.callstate import CallState
 from ivr.core.model import Menus
@@ -52,7 +53,14 @@ class Spoke:
     words: str
 
 
-Event = Arrive | Press | Silence | DialEnded | Spoke
+@dataclass(frozen=True)
+class TextSent:
+    """The web layer tried to send the text message a SendText asked for (issue 14)."""
+
+    ok: bool
+
+
+Event = Arrive | Press | Silence | DialEnded | Spoke | TextSent
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,17 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class SendText:
+    """Send `body` by text message to the caller's phone, then answer TextSent in `state`.
+
+    The web layer does the sending (the core does no I/O); nothing is said before it.
+    """
+
+    body: str
+    state: CallState
+
+
+@dataclass(frozen=True)
 class Hangup:
     """End the call."""
 
@@ -86,13 +105,15 @@ class Turn:
     """What the caller hears, then what happens (Listen lets them barge in on the lines)."""
 
     lines: tuple[Line, ...]
-    then: Listen | Transfer | Hangup
+    then: Listen | Transfer | Hangup | SendText
 
 
 def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
     """What the caller hears and what happens after `event` in `state`."""
     if isinstance(event, Arrive):
         return _menu_turn(menus, state)
+    if state.texting or isinstance(event, TextSent):
+        return texting.answer(menus, state, event)
     if isinstance(event, Silence):
         return _retry(menus, state, silence=True)
     if isinstance(event, DialEnded):
@@ -129,6 +150,8 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
         return _transfer(menus, state, "transferring")
     if option.action == "emergency":
         return _emergency(menus, state)
+    if option.action == "sms":
+        return texting.ask(menus, state)
     assert option.goto is not None, f"option {key} of {state.menu} leads nowhere"
     chosen = replace(
         state, need=option.need or state.need, region=option.region or state.region
@@ -256,3 +279,4 @@ def _in_languages(menus: Menus, state: CallState, text_id: str) -> tuple[Line, .
     """A text in the caller's language, or in every language before one is chosen."""
     langs = [state.lang] if state.lang else list(menus.languages)
     return tuple(line for lang in langs for line in script.text(menus, text_id, lang))
+

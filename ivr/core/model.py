@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace
 from types import MappingProxyType
 
 Texts = Mapping[str, str]
 """One text in every language: language code -> text."""
 
 GLOBAL_KEYS = ("repeat", "back", "info_line", "emergency")
-OPTION_ACTIONS = ("repeat", "info_line", "emergency")
+OPTION_ACTIONS = ("repeat", "info_line", "emergency", "sms")
+SMS_CONFIRM_KEY = "1"
+"""The key that confirms a text message after its warning; any other key cancels it."""
+SMS_TEXTS = ("sms_warning", "sms_sent", "sms_failed", "sms_cancelled")
+"""The texts an `action: sms` option needs (issue 14); optional without one."""
 TEXT_IDS = (
     "emergency_notice",
     "language_option",
@@ -164,6 +169,18 @@ class Menus:
     menus: Mapping[str, Menu]
     version: str
     """Short content hash of the file the menus came from."""
+
+    def offers_sms(self) -> bool:
+        """Some read-out has an `action: sms` option."""
+        return any(o.action == "sms" for m in self.menus.values() for o in m.options)
+
+    def without_sms(self) -> Menus:
+        """These menus with no `action: sms` option: where no text message can be sent."""
+        menus = {
+            menu_id: replace(menu, options=tuple(o for o in menu.options if o.action != "sms"))
+            for menu_id, menu in self.menus.items()
+        }
+        return replace(self, menus=frozen(menus))  # type: ignore[arg-type]
 
     def language_by_key(self, key: str) -> Language | None:
         for language in self.languages.values():

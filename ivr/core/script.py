@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ivr.core.model import SMS_CONFIRM_KEY
 from ivr.core.model import Menu
 from ivr.core.model import Menus
 from ivr.core.model import Option
@@ -145,6 +146,15 @@ def readout(menus: Menus, lang: str, need: str, region: str) -> list[Line]:
     return lines
 
 
+def sms_lines(menus: Menus, lang: str) -> list[Line]:
+    """The sentences of the text-message offer (issue 14), where a read-out has one."""
+    if not menus.offers_sms():
+        return []
+    warning = text(menus, "sms_warning", lang, confirm=key_name(menus, SMS_CONFIRM_KEY, lang))
+    done = ("sms_sent", "sms_failed", "sms_cancelled")
+    return warning + [line for text_id in done for line in text(menus, text_id, lang)]
+
+
 def dial_retry(menus: Menus, lang: str) -> list[Line]:
     return text(menus, "dial_retry", lang, info_line=spoken_phone(menus.numbers.info_line))
 
@@ -171,6 +181,7 @@ def every_line(menus: Menus) -> list[Line]:
     for lang in menus.languages:
         for text_id in fixed:
             lines += text(menus, text_id, lang)
+        lines += sms_lines(menus, lang)
         lines += dial_retry(menus, lang)
         lines += whisper(menus, lang)
         for menu in menus.menus.values():

@@ -20,6 +20,7 @@ from ivr.menus.kinds import present
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import suggest
+from ivr.menus.smschecks import check_sms
 from ivr.menus.speechchecks import check_speech
 from ivr.menus.textchecks import check_contacts
 from ivr.menus.textchecks import check_emergency_number
@@ -291,6 +292,7 @@ def check_menus_data(m: Data, today: datetime.date,
         *check_texts(m),
         *check_emergency_number(m),
         *check_options(m),
+        *check_sms(m),
         *check_menus(m),
         *check_services(m, today, seeds),
         *check_contacts(m),

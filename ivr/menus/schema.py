@@ -125,7 +125,7 @@ CALL = _keys(
     Key("keys", CALL_KEYS, "the global keys, which work in every menu"),
 )
 
-OPTIONAL_TEXTS = ("info_line_first",)
+OPTIONAL_TEXTS = ("info_line_first", "sms_warning", "sms_sent", "sms_failed", "sms_cancelled")
 """Texts a call does without: older menus files (and the test ones) lack them."""
 
 TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXTS)
@@ -152,6 +152,11 @@ TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXT
     ("contact_email", "a service's e-mail address; {email}"),
     ("contact_web", "a service's website; {web}"),
     ("whisper", "heard by the info line agent before the call is bridged; {language}"),
+    ("sms_warning", "before a text message: it stays on the phone, and the key that sends it; "
+     "{confirm}"),
+    ("sms_sent", "the text message was sent"),
+    ("sms_failed", "the text message could not be sent"),
+    ("sms_cancelled", "no text message was sent (another key, or silence)"),
 )))
 
 REGION = _keys(
@@ -182,7 +187,7 @@ OPTION = _keys(
     Key("goto", Text(), "id of the menu the key leads to", required=False),
     Key("need", Text(), "the need this key chooses", required=False),
     Key("region", Text(), "the region this key chooses", required=False),
-    Key("action", Choice(values=("repeat", "info_line", "emergency")),
+    Key("action", Choice(values=("repeat", "info_line", "emergency", "sms")),
         "what the key does instead of goto", required=False),
 )
 

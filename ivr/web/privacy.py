@@ -1,9 +1,11 @@
 """Callers stay anonymous: no phone number or caller field reaches any log line.
 
 Besides the signature check, which hashes the whole form as Twilio signed it, the webhook
-reads Digits, DialCallStatus and To: the helpline's own number, which the info line is
-shown instead of the caller's and which is never logged. It never reads From, Caller or the
-other caller fields, and the call state in URLs holds only menu choices. This filter is the
+reads Digits, SpeechResult, DialCallStatus and To: the helpline's own number, which the info
+line is shown instead of the caller's and which is never logged. It reads From only to send
+a text message the caller confirmed (ivr/web/sms.py), never Caller or the other caller
+fields, and the call state in URLs holds only menu choices. What a caller said
+(SpeechResult) is masked like a caller field. This filter is the
 second line: it masks anything that looks like a phone number, and the value of any caller
 field, in every record it sees, including third-party ones (werkzeug's access log, gunicorn).
 """

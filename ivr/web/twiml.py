@@ -19,6 +19,7 @@ from ivr.core import script
 from ivr.core.callstate import CallState
 from ivr.core.flow import Hangup
 from ivr.core.flow import Listen
+from ivr.core.flow import SendText
 from ivr.core.flow import Transfer
 from ivr.core.flow import Turn
 from ivr.core.model import Menus
@@ -60,6 +61,8 @@ def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) ->
         _dial(response, then, links)
     elif isinstance(then, Hangup):
         response.hangup()
+    elif isinstance(then, SendText):
+        raise ValueError("a SendText turn is the web layer's to send, not to render")
     return response
 
 

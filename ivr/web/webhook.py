@@ -6,7 +6,8 @@ URL contract (docs/deploy.md): POST /voice (a call comes in), POST /voice/step?<
 transfer), GET /healthz. Besides the signature check (the whole form, as Twilio signed it),
 only Digits, SpeechResult (never logged or kept), DialCallStatus and To are read from the
 form: To is the helpline's own number, shown to the info line instead of the caller's
-(ivr/web/privacy.py).
+(ivr/web/privacy.py). From is read only when a caller confirms a text message, and only to
+send it (ivr/web/sms.py).
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ from ivr.core import callstate
 from ivr.core import flow
 from ivr.core import speechmatch
 from ivr.core.callstate import CallState
+from ivr.core.model import Menus
 from ivr.core.phone import DIAL_STATUSES
 from ivr.core.phone import KEYPAD
 from ivr.settings import Settings
 from ivr.web import privacy
 from ivr.web import signature
+from ivr.web import sms
 from ivr.web import twiml
 from ivr.web.answercache import AnswerCache
 from ivr.web.bodylimit import BodyLimit
@@ -65,6 +68,12 @@ class WebhookContext:
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
         self.cache = AnswerCache()
+        self.sms = sms.TextSender.from_env()
+        """Sends the read-out by text message; None: the sms option is not offered."""
+
+    def offered(self, menus: Menus) -> Menus:
+        """The menus as callers get them: no sms option where no message can be sent."""
+        return menus if self.sms is not None or not menus.offers_sms() else menus.without_sms()
 
 
 class WebLinks:
@@ -205,14 +214,25 @@ def _answer(event: flow.Event) -> bytes:
            request.query_string, event)
     body = ivr.cache.get(key)
     if body is None:
+        menus = ivr.offered(menus)
         start = request.endpoint == "voice.voice"
         state = CallState.start() if start else callstate.decode(request.args, menus)
         turn = flow.next_turn(menus, state, event)
+        if isinstance(turn.then, flow.SendText):
+            # Sent now, once: an answer that sends is never cached.
+            sent = _send_text(ivr, turn.then.body)
+            turn = flow.next_turn(menus, turn.then.state, flow.TextSent(sent))
+            return _xml(twiml.render_turn(turn, menus, links, prompts))
         body = _xml(twiml.render_turn(turn, menus, links, prompts))
         # What a caller said is never kept, not even as a cache key (issue 14).
         if len(request.query_string) <= MAX_CACHED_QUERY and not isinstance(event, flow.Spoke):
             ivr.cache.put(key, body)
     return body
+
+
+def _send_text(ivr: WebhookContext, body: str) -> bool:
+    # The caller's number is read here only, for this one request (issue 14).
+    return ivr.sms is not None and ivr.sms.send(request.form.get("From", ""), body)
 
 
 @bp.post("/voice")
