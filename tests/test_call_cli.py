@@ -119,3 +119,16 @@ def test_interactive_ends_by_itself_when_the_call_ends():
     assert result.exit_code == 0
     assert result.output.endswith(
         "== call ended: told to dial the emergency number, then hung up (in main)\n")
+
+
+def test_say_items_speak_where_the_language_listens_for_speech(tmp_path):
+    from tests.speechmenus import write_speech_menus
+
+    menus = write_speech_menus(tmp_path)
+    result = call("--menus", str(menus), "--keys", "1,say:Turvakoti,say:kriisiapu", "--format",
+                  "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    said = [(e["text"], e["menu"]) for e in data["events"] if e["kind"] == "said"]
+    assert said == [("Turvakoti", "main"), ("kriisiapu", "needs_safety")]
+    assert data["waiting_in"] == "region"

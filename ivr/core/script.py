@@ -92,13 +92,18 @@ def menu_options(menus: Menus, menu: Menu, lang: str) -> list[Line]:
     return lines
 
 
+def intro(menu: Menu, lang: str) -> list[Line]:
+    """The menu's own `say` sentences (none without one)."""
+    return _say(menu.say[lang], lang) if menu.say else []
+
+
 def menu_prompt(
     menus: Menus, menu_id: str, lang: str, need: str | None = None, region: str | None = None
 ) -> list[Line]:
     """What a menu says: its intro, the read-out if it has one, then its options."""
     menu = menus.menus[menu_id]
     lines = first_keys(menus, lang) if menu_id == menus.call.main_menu else []
-    lines += _say(menu.say[lang], lang) if menu.say else []
+    lines += intro(menu, lang)
     if menu.readout and need is not None and region is not None:
         lines += readout(menus, lang, need, region)
     return lines + menu_options(menus, menu, lang)
