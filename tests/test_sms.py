@@ -176,3 +176,24 @@ def test_validate_warns_when_the_option_is_on_and_wants_it_in_a_read_out():
     moved = sms_menus_text().replace("    readout: true\n", "")
     errors = [p.message for p in check_menus_text(moved)[1] if p.severity == "error"]
     assert errors == ["a text message can only be offered after a read-out"]
+
+
+def test_the_warning_is_heard_whole_before_the_call_listens(tmp_path):
+    from twilio.request_validator import RequestValidator
+
+    from ivr.qa.scenarios import SIMULATION_TOKEN
+    from ivr.qa.scenarios import SIMULATION_URL
+
+    app = sms_app(tmp_path, FakeTwilioApi())
+    readout = "/voice/step?m=services&l=fi&n=return&r=oulu&b=main.needs_legal.region"
+    form = {"Digits": "4", "To": DEFAULT_CALLED}
+    signature = RequestValidator(SIMULATION_TOKEN).compute_signature(SIMULATION_URL + readout,
+                                                                    form)
+    text = app.test_client().post(readout, data=form, headers={
+        "X-Twilio-Signature": signature}).get_data(as_text=True)
+    # The warning is a <Say> before the <Gather>: keys pressed during it are not taken.
+    voice = 'language="fi-FI" voice="Polly.Suvi-Neural"'
+    assert (f"<Response><Say {voice}>Viesti jää tähän puhelimeen, ja kuka tahansa, joka näkee "
+            "puhelimen, voi lukea sen.</Say><Gather ") in text
+    assert (f"<Say {voice}>Lähetä viesti: paina 1. Peru: paina mitä tahansa muuta "
+            "näppäintä.</Say></Gather>") in text

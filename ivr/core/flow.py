@@ -71,6 +71,8 @@ class Listen:
     timeout: int
     speech: SpeechListen | None = None
     """How to listen for speech as well (None: keys only, the default)."""
+    hear_first: int = 0
+    """The turn's first lines are said before listening, so no key cuts them short."""
 
 
 @dataclass(frozen=True)

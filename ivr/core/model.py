@@ -15,7 +15,7 @@ GLOBAL_KEYS = ("repeat", "back", "info_line", "emergency")
 OPTION_ACTIONS = ("repeat", "info_line", "emergency", "sms")
 SMS_CONFIRM_KEY = "1"
 """The key that confirms a text message after its warning; any other key cancels it."""
-SMS_TEXTS = ("sms_warning", "sms_sent", "sms_failed", "sms_cancelled")
+SMS_TEXTS = ("sms_warning", "sms_confirm", "sms_sent", "sms_failed", "sms_cancelled")
 """The texts an `action: sms` option needs (issue 14); optional without one."""
 TEXT_IDS = (
     "emergency_notice",

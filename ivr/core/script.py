@@ -155,9 +155,10 @@ def sms_lines(menus: Menus, lang: str) -> list[Line]:
     """The sentences of the text-message offer (issue 14), where a read-out has one."""
     if not menus.offers_sms():
         return []
-    warning = text(menus, "sms_warning", lang, confirm=key_name(menus, SMS_CONFIRM_KEY, lang))
+    key = key_name(menus, SMS_CONFIRM_KEY, lang)
+    lines = text(menus, "sms_warning", lang) + text(menus, "sms_confirm", lang, confirm=key)
     done = ("sms_sent", "sms_failed", "sms_cancelled")
-    return warning + [line for text_id in done for line in text(menus, text_id, lang)]
+    return lines + [line for text_id in done for line in text(menus, text_id, lang)]
 
 
 def dial_retry(menus: Menus, lang: str) -> list[Line]:

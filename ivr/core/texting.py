@@ -19,13 +19,18 @@ from ivr.core.model import Menus
 
 
 def ask(menus: Menus, state: CallState) -> flow.Turn:
-    """The warning that the message stays on the phone, and the key that confirms it."""
+    """The warning that the message stays on the phone, and the key that confirms it.
+
+    The warning is heard whole (no key cuts it short); only the question listens.
+    """
     lang = flow._lang(menus, state)
+    warning = script.text(menus, "sms_warning", lang)
     key = script.key_name(menus, SMS_CONFIRM_KEY, lang)
-    lines = script.text(menus, "sms_warning", lang, confirm=key)
+    question = script.text(menus, "sms_confirm", lang, confirm=key)
     asking = replace(state, texting=True)
-    listen = flow.Listen(asking, menus.call.timeout, speechmatch.listening(menus, asking))
-    return flow.Turn(tuple(lines), listen)
+    listen = flow.Listen(asking, menus.call.timeout, speechmatch.listening(menus, asking),
+                         hear_first=len(warning))
+    return flow.Turn(tuple(warning + question), listen)
 
 
 def answer(menus: Menus, state: CallState, event: flow.Event) -> flow.Turn:

@@ -125,7 +125,8 @@ CALL = _keys(
     Key("keys", CALL_KEYS, "the global keys, which work in every menu"),
 )
 
-OPTIONAL_TEXTS = ("info_line_first", "sms_warning", "sms_sent", "sms_failed", "sms_cancelled")
+OPTIONAL_TEXTS = ("info_line_first", "sms_warning", "sms_confirm", "sms_sent", "sms_failed",
+                  "sms_cancelled")
 """Texts a call does without: older menus files (and the test ones) lack them."""
 
 TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXTS)
@@ -152,8 +153,8 @@ TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXT
     ("contact_email", "a service's e-mail address; {email}"),
     ("contact_web", "a service's website; {web}"),
     ("whisper", "heard by the info line agent before the call is bridged; {language}"),
-    ("sms_warning", "before a text message: it stays on the phone, and the key that sends it; "
-     "{confirm}"),
+    ("sms_warning", "before a text message: it stays on the phone (heard whole, no key cuts it)"),
+    ("sms_confirm", "after sms_warning: the key that sends the message; {confirm}"),
     ("sms_sent", "the text message was sent"),
     ("sms_failed", "the text message could not be sent"),
     ("sms_cancelled", "no text message was sent (another key, or silence)"),

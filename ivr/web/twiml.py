@@ -49,11 +49,13 @@ def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) ->
     then = turn.then
     if isinstance(then, Listen):
         url = links.step(then.state)
+        # Lines a key must not cut short (the text-message warning) go before the <Gather>.
+        _speak(response, turn.lines[: then.hear_first], menus, links, prompts)
         gather = response.gather(
             num_digits=1, timeout=then.timeout, finish_on_key="", action=url, method="POST",
             **_speech_attributes(then),
         )
-        _speak(gather, turn.lines, menus, links, prompts)
+        _speak(gather, turn.lines[then.hear_first :], menus, links, prompts)
         response.redirect(url, method="POST")
         return response
     _speak(response, turn.lines, menus, links, prompts)
