@@ -281,4 +281,3 @@ def _in_languages(menus: Menus, state: CallState, text_id: str) -> tuple[Line, .
     """A text in the caller's language, or in every language before one is chosen."""
     langs = [state.lang] if state.lang else list(menus.languages)
     return tuple(line for lang in langs for line in script.text(menus, text_id, lang))
-
