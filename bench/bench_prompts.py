@@ -2,9 +2,10 @@
 
 Prints: the time of a build with nothing to do against the time of loading the menus
 (aim: under 0.5 s), and the audio time before the language choice and to the end of the
-main menu, and until each language's option is said, read from espeak-ng renders of
-the shipped menus (aims: 12 s to the fi/sv/en options, 30 s to every offered
-language's). Renders into a temporary folder unless --dir names one already rendered.
+main menu, until each language's option is said, and to the info line's key, read from
+espeak-ng renders of the shipped menus (aims: 12 s to the fi/sv/en options, 30 s to every
+offered language's, 15 s after the language menu to the info line's key). Renders into a
+temporary folder unless --dir names one already rendered.
 
     .venv/bin/python bench/bench_prompts.py [--dir prompts-espeak] [--runs 20]
 """
@@ -106,6 +107,12 @@ def main() -> None:
         lines = script.language_menu(menus) + script.menu_prompt(menus, menus.call.main_menu, lang)
         seconds, missing = audio_seconds(folder, lines)
         print(f"audio to the end of the main menu in {lang} (espeak): {seconds:.1f} s")
+    for lang in menus.languages:
+        # Issue 14: the info line's key within 15 s of audio after the language menu.
+        key, _ = audio_seconds(folder, script.until_info_line_key(menus, lang))
+        after = key - to_choice
+        print(f"info_line_key {lang} (espeak): {key:.1f} s from the start, {after:.1f} s after "
+              f"the language menu (aim: under 15 s; {after / 15:.2f} x the aim)")
 
 
 if __name__ == "__main__":

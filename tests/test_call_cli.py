@@ -102,7 +102,8 @@ def test_bad_keys_and_unknown_languages_are_usage_errors():
     result = call("--keys", "1,x")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
-        "Error: Invalid value for --keys: 'x' is not phone keys (0-9, * and #; - for silence)")
+        "Error: Invalid value for --keys: 'x' is not phone keys (0-9, * and #; - for silence; "
+        "say:<words> to speak)")
     result = call("--lang", "de", "--keys", "1")
     assert result.exit_code == 2
     offered = ", ".join(language.code for language in MENUS.offered())
@@ -135,3 +136,16 @@ def test_interactive_ends_by_itself_when_the_call_ends():
     assert result.exit_code == 0
     assert result.output.endswith(
         "== call ended: told to dial the emergency number, then hung up (in main)\n")
+
+
+def test_say_items_speak_where_the_language_listens_for_speech(tmp_path):
+    from tests.speechmenus import write_speech_menus
+
+    menus = write_speech_menus(tmp_path)
+    result = call("--menus", str(menus), "--keys", "1,say:Turvakoti,say:kriisiapu", "--format",
+                  "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    said = [(e["text"], e["menu"]) for e in data["events"] if e["kind"] == "said"]
+    assert said == [("Turvakoti", "main"), ("kriisiapu", "needs_safety")]
+    assert data["waiting_in"] == "region"

@@ -102,8 +102,24 @@ def test_a_language_in_a_url_is_one_of_the_menus_or_none(value, lang):
 def test_the_state_never_carries_caller_data():
     assert set(CallState.__dataclass_fields__) == {
         "menu", "lang", "need", "region", "back", "silences", "wrong_keys", "silent_rounds",
-        "changed",
+        "changed", "texting",
     }
+
+
+def test_asking_to_confirm_a_text_message_round_trips_only_where_one_is_offered():
+    from ivr.menus.loader import parse_menus
+    from tests.speechmenus import sms_menus_text
+
+    sms = parse_menus(sms_menus_text())
+    state = CallState("services", "fi", "work", "oulu", ("main", "needs_exploitation", "region"),
+                      texting=True)
+    assert encode(state)["t"] == "1"
+    assert decode(encode(state), sms) == state
+    # The shipped menus offer no text message (as after an edit that took the option away
+    # during the call): the caller keeps the language and is told the menu changed.
+    assert decode(encode(state), MENUS) == CallState("main", "fi", changed=True)
+    assert decode({**encode(state), "t": "yes"}, sms) == CallState.start()
+    assert state.entering("main").texting is False
 
 
 def test_a_caller_in_a_renamed_menu_keeps_english_and_is_told_the_menu_changed(
@@ -118,7 +134,7 @@ def test_a_caller_in_a_renamed_menu_keeps_english_and_is_told_the_menu_changed(
     saved(menus_file, text[:menus_at] + renamed)
     answer = signed_post("/voice/step?m=region&l=en&n=work&b=main.needs_exploitation",
                          {"Digits": "1"}).get_data(as_text=True)
-    assert '">The menu has changed. Main menu. Choose the help you need.' in answer
+    assert '">The menu has changed. For the 24-hour info line, press 0.' in answer
     assert 'language="en-' in answer and 'language="fi-' not in answer
     assert 'action="https://ivr.example.org/voice/step?m=main&amp;l=en"' in answer
     needs = signed_post("/voice/step?m=main&l=en", {"Digits": "1"}).get_data(as_text=True)

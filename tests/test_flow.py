@@ -81,7 +81,9 @@ def test_choosing_english_leads_to_the_main_menu_in_english():
     main = CallState("main", "en")
     turn = next_turn(MENUS, START, Press("3"))
     assert turn == listen(main, *menu(main))
-    assert turn.lines[:2] == (
+    assert turn.lines[:4] == (
+        Line("For the 24-hour info line, press 0.", "en"),
+        Line("In an emergency, call 112.", "en"),
         Line("Main menu.", "en"),
         Line("Choose the help you need.", "en"),
     )
@@ -239,7 +241,7 @@ def test_a_failed_transfer_from_the_main_menu_does_not_say_the_global_keys_twice
     main = CallState("main", "en")
     turn = next_turn(MENUS, main, DialEnded("busy"))
     texts = [line.text for line in turn.lines]
-    assert texts.count("For the 24-hour info line, press 0.") == 1
+    assert texts.count("To repeat, press star.") == 1
 
 
 @pytest.mark.parametrize("choices", [{"need": "work"}, {"region": "oulu"}])

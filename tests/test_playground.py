@@ -153,7 +153,8 @@ def test_a_played_call_copies_as_a_scenario_that_parses_and_passes(settings):
                           ("0", "no-answer"), ("0", "completed")):
         client.post(call, json={"keys": keys, "outcome": outcome})
     text = client.get(call + "/scenario").get_data(as_text=True)
-    assert "- press: '3'\n    hears:\n      contains: Main menu.\n    menu: main\n" in text
+    assert ("- press: '3'\n    hears:\n      contains: For the 24-hour info line, press 0.\n"
+            "    menu: main\n") in text
     assert "outcome: no-answer" in text and "ends:\n    transferred: '+358295463177'" in text
     menus = load_menus(settings.menus_path)
     [scenario] = parse_scenarios(text, "copied.yaml", menus)

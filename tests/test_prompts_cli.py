@@ -74,6 +74,18 @@ def test_status_json_gives_the_seconds_to_each_languages_option(folder):
     assert report["languages"]["fi"]["rendered"] == N["fi"]
 
 
+def test_status_json_gives_the_seconds_to_the_info_line_key_after_the_language_menu(folder):
+    render(folder, "espeak", [language.code for language in MENUS.offered()])
+    result = run("status", "--dir", str(folder), "--engine", "espeak", "--format", "json")
+    report = json.loads(result.stdout)
+    menu = len(script.language_menu(MENUS))
+    for language in MENUS.offered():
+        lines = script.until_info_line_key(MENUS, language.code)
+        # Every fake render lasts SECONDS; the key is said early in the main menu (issue 14).
+        assert report["info_line_key"][language.code] == round(len(lines) * SECONDS, 1)
+        assert len(lines) - menu <= 2, language.code
+
+
 def test_status_reads_durations_from_the_files_not_the_manifest(folder):
     render(folder, "espeak", ["fi", "sv", "en"])
     longer = espeak_mp3("Tämä on paljon pidempi lause kuin tervetuloa.")

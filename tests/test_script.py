@@ -24,6 +24,8 @@ def test_the_language_menu_gives_each_language_its_112_notice_and_key_in_that_la
 
 def test_the_main_menu_names_each_option_before_its_key_and_says_the_global_keys():
     assert [line.text for line in script.menu_prompt(MENUS, "main", "en")] == [
+        "For the 24-hour info line, press 0.",
+        "In an emergency, call 112.",
         "Main menu.",
         "Choose the help you need.",
         "For safe housing, crisis support, or help for women and children, press 1.",

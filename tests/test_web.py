@@ -65,7 +65,8 @@ def test_a_call_starts_with_the_language_menu(signed_post):
 def test_choosing_swedish_gives_the_main_menu_in_swedish(signed_post):
     assert body(signed_post("/voice/step?m=language", {"Digits": "2"})) == gather(
         "m=main&l=sv",
-        f"<Say {SV}>Huvudmenyn. Välj vilken hjälp du behöver. "
+        f"<Say {SV}>Infotelefonen dygnet runt: tryck 0. I nödfall, ring 112. "
+        "Huvudmenyn. Välj vilken hjälp du behöver. "
         "Tryggt boende, krisstöd, kvinnor och barn: tryck 1. "
         "Juridisk hjälp, uppehållstillstånd, papperslösa och återresa: tryck 2. "
         "Utnyttjande i arbetet, sexuellt utnyttjande och hälsa: tryck 3. "
@@ -127,7 +128,8 @@ def test_a_busy_info_line_is_told_and_the_menu_comes_back(signed_post):
     assert body(response) == gather(
         "m=main&l=fi",
         f"<Say {FI}>Infopuhelin on nyt varattu. Voit yrittää uudelleen tai soittaa itse "
-        "numeroon 0 2 9, 5 4 6, 3 1 7 7. Päävalikko. Valitse, millaista apua tarvitset. "
+        "numeroon 0 2 9, 5 4 6, 3 1 7 7. Ympärivuorokautinen infopuhelin: paina 0. "
+        "Hätätilanteessa soita 112. Päävalikko. Valitse, millaista apua tarvitset. "
         "Turvallinen asuminen, kriisiapu, naiset ja lapset: paina 1. "
         "Oikeudellinen apu, oleskelu, paperittomat ja kotiinpaluu: paina 2. "
         "Hyväksikäyttö työssä, seksuaalinen hyväksikäyttö ja terveys: paina 3. "
@@ -249,7 +251,8 @@ def test_a_rendered_prompt_plays_from_the_audio_route(settings, monkeypatch):
     unsigned = dataclasses.replace(settings, auth_token=None, allow_unsigned=True)
     client = create_app(unsigned).test_client()
     text = body(client.post("/voice/step?m=language", data={"Digits": "3"}))
-    assert f'numDigits="1" timeout="6"><Play>{PUBLIC_URL}/audio/en-main-0123.mp3</Play>' in text
+    assert (f'numDigits="1" timeout="6"><Say {EN}>For the 24-hour info line, press 0. In an '
+            f"emergency, call 112.</Say><Play>{PUBLIC_URL}/audio/en-main-0123.mp3</Play>") in text
     assert f"<Say {EN}>Choose the help you need. For safe housing" in text
     assert client.get("/healthz").get_json()["prompts"] == {"version": "v1", "count": 1}
 

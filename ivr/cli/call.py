@@ -1,7 +1,9 @@
 """`ivr call`: a simulated call to the webhook, in the terminal; no network, no account.
 
 Keys for --keys are comma-separated, one item per prompt the caller answers; `-`, `.` or an
-empty item is silence: `--keys 1,-,3` presses 1, stays silent once, then presses 3.
+empty item is silence: `--keys 1,-,3` presses 1, stays silent once, then presses 3. An item
+`say:<words>` speaks instead (issue 14): `--keys 1,say:turvakoti` chooses Finnish, then says
+"turvakoti", heard only where the language has speech input on.
 With --url the call goes to a real server instead, signed with TWILIO_AUTH_TOKEN: the check
 after a deploy that the token, the public URL and the proxy all agree.
 """
@@ -32,6 +34,8 @@ from ivr.qa.transcript import render_event
 from ivr.qa.transcript import render_transcript
 
 SILENCE = ("", "-", ".")
+SAY = "say:"
+"""An item of --keys (or a line typed in a call) that is spoken words, not keys."""
 
 
 def parse_keys(value: str | None) -> list[str] | None:
@@ -39,16 +43,32 @@ def parse_keys(value: str | None) -> list[str] | None:
     if value is None:
         return None
     items = ["" if item.strip() in SILENCE else item.strip() for item in value.split(",")]
-    bad = [item for item in items if not set(item) <= set(KEYPAD)]
+    bad = [item for item in items if not set(item) <= set(KEYPAD) and not _spoken(item)]
     if bad:
         raise click.BadParameter(
-            f"{bad[0]!r} is not phone keys (0-9, * and #; - for silence)", param_hint="--keys"
+            f"{bad[0]!r} is not phone keys (0-9, * and #; - for silence; say:<words> to speak)",
+            param_hint="--keys",
         )
     return items
 
 
+def _spoken(item: str) -> bool:
+    return item.startswith(SAY) and bool(item[len(SAY):].strip())
+
+
+def _answer(phone: Call, item: str) -> None:
+    """Press the keys, say the words of a say: item, or stay silent for an empty one."""
+    if _spoken(item):
+        phone.say(item[len(SAY):].strip())
+    elif item:
+        phone.press(item)
+    else:
+        phone.silence()
+
+
 @click.command()
-@click.option("--keys", help="One-shot: the keys to press, e.g. 2,1,3,5 (- is silence).")
+@click.option("--keys", help="One-shot: the keys to press, e.g. 2,1,3,5 (- is silence, "
+              "say:<words> speaks).")
 @click.option("--lang", help="Choose this language first (presses its key).")
 @click.option("--outcome", type=click.Choice(OUTCOMES), default=None,
               help="How transfers end (default: completed; asked when interactive).")
@@ -61,9 +81,10 @@ def call(keys: str | None, lang: str | None, outcome: str | None, url: str | Non
     """Place a simulated call through the webhook (no network, no Twilio account).
 
     \b
-    Interactive by default: type keys and Enter; Enter alone is silence; q hangs up.
-    One-shot: --keys 2,1,-,3 presses 2 and 1, stays silent once, presses 3, and prints
-    the transcript (-, . or an empty item is silence).
+    Interactive by default: type keys and Enter; Enter alone is silence; say:<words>
+    speaks; q hangs up. One-shot: --keys 2,1,-,3 presses 2 and 1, stays silent once,
+    presses 3, and prints the transcript (-, . or an empty item is silence; an item
+    say:<words> is spoken, e.g. --keys 1,say:turvakoti).
     """
     presses = parse_keys(keys)
     if url is not None:
@@ -147,10 +168,10 @@ def _converse(phone: Call) -> None:
         line = line.strip()
         if line == "q":
             break
-        if not set(line) <= set(KEYPAD):
-            click.echo("  (phone keys only: 0-9, * and #)")
+        if not set(line) <= set(KEYPAD) and not _spoken(line):
+            click.echo("  (phone keys only: 0-9, * and #; or say:<words>)")
             continue
-        phone.press(line) if line else phone.silence()
+        _answer(phone, line)
 
 
 def _one_shot(phone: Call, presses: list[str]) -> None:
@@ -159,7 +180,7 @@ def _one_shot(phone: Call, presses: list[str]) -> None:
             rest = ",".join(k or "-" for k in presses[index:])
             click.echo(f"note: the call ended before these keys: {rest}", err=True)
             return
-        phone.press(keys) if keys else phone.silence()
+        _answer(phone, keys)
 
 
 def _finish(phone: Call, fmt: str, shown: bool) -> None:

@@ -172,6 +172,7 @@ def counts_by_language(plan: Plan, menus: Menus) -> dict[str, dict[str, int]]:
 @prompts.command()
 @_engine
 @_langs
+@shell.format_option
 @_where
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: the counts, recordings and language_choice "

@@ -61,11 +61,32 @@ class StatusReport:
         for language in menus.offered():
             lines.append(f"time to the end of the main menu in {language.code}: "
                          f"{self.timed(self._main_menu(language.code))}")
+        menu_seconds = self._total(script.language_menu(menus))
+        for lang, seconds in self.info_line_key().items():
+            said = "not all rendered" if seconds is None or menu_seconds is None else (
+                f"{seconds:.1f} s ({seconds - menu_seconds:.1f} s after the language menu)")
+            lines.append(f"time to the info line's key in {lang}: {said}")
         for lang, (done, needed) in self.recordings.items():
             offered = "offered" if lang in {x.code for x in menus.offered()} else "not offered"
             lines.append(f"{lang}: spoken only by recordings, {done} of {needed} sentences "
                          f"recorded; {offered} to callers")
         return lines
+
+    def _total(self, lines: list[Line]) -> float | None:
+        """Seconds of audio of these lines; None when one has none (no honest figure)."""
+        total = 0.0
+        for line in lines:
+            heard = self.seconds(line)
+            if heard is None:
+                return None
+            total += heard[0]
+        return round(total, 1)
+
+    def info_line_key(self) -> dict[str, float | None]:
+        """Per offered language: seconds from the start of the call until the info line's
+        key is first said (issue 14)."""
+        return {language.code: self._total(script.until_info_line_key(self.menus, language.code))
+                for language in self.menus.offered()}
 
     def as_json(self, engine: str, counts: dict[str, dict[str, int]]) -> dict[str, object]:
         offered = {language.code for language in self.menus.offered()}
@@ -73,6 +94,7 @@ class StatusReport:
             "engine": engine,
             "languages": counts,
             "language_choice": language_choice(self.menus, self.seconds),
+            "info_line_key": self.info_line_key(),
             "recorded_only": {
                 lang: {"recorded": done, "sentences": needed, "offered": lang in offered}
                 for lang, (done, needed) in self.recordings.items()

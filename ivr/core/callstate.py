@@ -39,6 +39,8 @@ class CallState:
     """Times max_silences was reached since the last key press: entering a menu keeps it."""
     changed: bool = False
     """The URL's state no longer fits the menus (edited during the call); never encoded."""
+    texting: bool = False
+    """The caller asked for the read-out by text message and is asked to confirm (issue 14)."""
 
     @classmethod
     def start(cls) -> CallState:
@@ -47,7 +49,7 @@ class CallState:
 
     def entering(self, menu: str) -> CallState:
         """This state moved to another menu: the retry counters start again."""
-        return replace(self, menu=menu, silences=0, wrong_keys=0)
+        return replace(self, menu=menu, silences=0, wrong_keys=0, texting=False)
 
 
 def encode(state: CallState) -> dict[str, str]:
@@ -63,6 +65,8 @@ def encode(state: CallState) -> dict[str, str]:
         params["w"] = str(state.wrong_keys)
     if state.silent_rounds:
         params["q"] = str(state.silent_rounds)
+    if state.texting:
+        params["t"] = "1"
     return params
 
 
@@ -84,6 +88,7 @@ def decode(params: Mapping[str, str], menus: Menus) -> CallState:
             silences=_count(params.get("s")),
             wrong_keys=_count(params.get("w")),
             silent_rounds=_count(params.get("q")),
+            texting=_flag(params.get("t")),
         )
     except ValueError:
         return CallState.start()
@@ -98,6 +103,12 @@ def decode(params: Mapping[str, str], menus: Menus) -> CallState:
 def decode_lang(value: str | None, menus: Menus) -> str | None:
     """A language code from a URL, or None when it is not one of the menus' languages."""
     return value if value in menus.languages else None
+
+
+def _flag(value: str | None) -> bool:
+    if value not in (None, "", "1"):
+        raise ValueError(value)
+    return value == "1"
 
 
 def _count(value: str | None) -> int:
@@ -133,4 +144,12 @@ def _valid(state: CallState, menus: Menus) -> bool:
         and (state.region is None or state.region in menus.regions)
         and len(set(state.back)) == len(state.back)
         and all(menu in menus.menus for menu in state.back)
+        and (not state.texting or _can_text(state, menus))
     )
+
+
+def _can_text(state: CallState, menus: Menus) -> bool:
+    """Only a read-out with an sms option, its need and region chosen, asks to confirm."""
+    menu = menus.menus[state.menu]
+    return (menu.readout and state.need is not None and state.region is not None
+            and any(option.action == "sms" for option in menu.options))

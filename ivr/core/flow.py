@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from dataclasses import replace
 
 from ivr.core import script
+from ivr.core import speechmatch
+from ivr.core import texting
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.callstate import LANGUAGE_PAGE
 from ivr.core.callstate import CallState
@@ -18,6 +20,7 @@ from ivr.core.model import Menus
 from ivr.core.phone import DIAL_ANSWERED
 from ivr.core.phone import KEYPAD
 from ivr.core.script import Line
+from ivr.core.speechmatch import SpeechListen
 
 DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer"}
 """What the caller is told after a transfer ends with this status; any other: dial_failed."""
@@ -53,7 +56,21 @@ class DialEnded:
     status: str
 
 
-Event = Arrive | Press | Silence | DialEnded
+@dataclass(frozen=True)
+class Spoke:
+    """The caller said something (Twilio's SpeechResult); matched to a key in speechmatch."""
+
+    words: str
+
+
+@dataclass(frozen=True)
+class TextSent:
+    """The web layer tried to send the text message a SendText asked for (issue 14)."""
+
+    ok: bool
+
+
+Event = Arrive | Press | Silence | DialEnded | Spoke | TextSent
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,10 @@ class Listen:
 
     state: CallState
     timeout: int
+    speech: SpeechListen | None = None
+    """How to listen for speech as well (None: keys only, the default)."""
+    hear_first: int = 0
+    """The turn's first lines are said before listening, so no key cuts them short."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,17 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class SendText:
+    """Send `body` by text message to the caller's phone, then answer TextSent in `state`.
+
+    The web layer does the sending (the core does no I/O); nothing is said before it.
+    """
+
+    body: str
+    state: CallState
+
+
+@dataclass(frozen=True)
 class Hangup:
     """End the call."""
 
@@ -86,7 +118,7 @@ class Turn:
     """What the caller hears, then what happens (Listen lets them barge in on the lines)."""
 
     lines: tuple[Line, ...]
-    then: Listen | Transfer | Hangup
+    then: Listen | Transfer | Hangup | SendText
 
 
 def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
@@ -98,6 +130,8 @@ def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
         return _changed(menus, state, event)
     if isinstance(event, Arrive):
         return _arrive(menus, state, event.lang)
+    if state.texting or isinstance(event, TextSent):
+        return texting.answer(menus, state, event)
     if isinstance(event, Silence):
         if is_language_menu(state.menu) and "language_other" in menus.texts:
             # The menu told a caller whose language is not offered to stay on the line:
@@ -107,6 +141,8 @@ def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
         return _retry(menus, state, silence=True)
     if isinstance(event, DialEnded):
         return _dial_ended(menus, state, event.status)
+    if isinstance(event, Spoke):
+        return _spoke(menus, state, event.words)
     if len(event.digits) != 1 or event.digits not in KEYPAD:
         return _retry(menus, state, silence=False)
     return _press(menus, state, event.digits)
@@ -133,6 +169,8 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
         return _transfer(menus, state, "transferring")
     if option.action == "emergency":
         return _emergency(menus, state)
+    if option.action == "sms":
+        return texting.ask(menus, state)
     assert option.goto is not None, f"option {key} of {state.menu} leads nowhere"
     chosen = replace(
         state, need=option.need or state.need, region=option.region or state.region
@@ -158,6 +196,14 @@ def _choose_language(menus: Menus, state: CallState, key: str) -> Turn:
     if first is None and key in script.language_pages(menus):
         return _menu_turn(menus, CallState(menu=LANGUAGE_PAGE + key))
     return _retry(menus, state, silence=False)
+
+
+def _spoke(menus: Menus, state: CallState, said: str) -> Turn:
+    """Words stand for the key they match; words matching none count as a wrong key."""
+    key = speechmatch.key_for(menus, state, said)
+    if key is None:
+        return _retry(menus, state, silence=False)
+    return _press(menus, state, key)
 
 
 def _goto(state: CallState, target: str) -> CallState:
@@ -199,7 +245,8 @@ def _menu_turn(
         state = _arrived(menus, state)
         need, region = (state.need, state.region) if readout else (None, None)
         lines = script.menu_prompt(menus, state.menu, _lang(menus, state), need, region)
-    return Turn(tuple(before) + tuple(lines), Listen(state, menus.call.timeout))
+    listen = Listen(state, menus.call.timeout, speechmatch.listening(menus, state))
+    return Turn(tuple(before) + tuple(lines), listen)
 
 
 def _arrived(menus: Menus, state: CallState) -> CallState:

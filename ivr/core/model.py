@@ -6,14 +6,19 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from types import MappingProxyType
 
 Texts = Mapping[str, str]
 """One text in every language: language code -> text."""
 
 GLOBAL_KEYS = ("repeat", "back", "info_line", "emergency")
-OPTION_ACTIONS = ("repeat", "info_line", "emergency")
+OPTION_ACTIONS = ("repeat", "info_line", "emergency", "sms")
 """What an option can do instead of a goto: the schema's choices, each handled in flow.py."""
+SMS_CONFIRM_KEY = "1"
+"""The key that confirms a text message after its warning; any other key cancels it."""
+SMS_TEXTS = ("sms_warning", "sms_confirm", "sms_sent", "sms_failed", "sms_cancelled")
+"""The texts an `action: sms` option needs (issue 14); optional without one."""
 PARTIAL_TEXTS = ("language_other", "whisper_no_language")
 """Texts written only in some languages: said in those (see docs/menus.md)."""
 WORD_IDS = ("dot", "at", "dash", "star", "hash")
@@ -22,6 +27,20 @@ WORD_IDS = ("dot", "at", "dash", "star", "hash")
 
 def frozen(mapping: Mapping[str, object]) -> Mapping[str, object]:
     return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class SpeechInput:
+    """Spoken answers in one language (issue 14): off unless menus.yaml sets them."""
+
+    language: str
+    """Twilio's recognition code for <Gather language>, e.g. fi-FI."""
+    info_line: tuple[str, ...]
+    """Words or phrases that work like the info line key ('help')."""
+    emergency: tuple[str, ...]
+    """Words or phrases that work like the emergency key."""
+    numbers: tuple[str, ...] = ()
+    """The words for the keys 0 to 9, in order ('yksi' is key 1); empty: digits only."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,8 @@ class Language:
     def spoken(self) -> bool:
         """Whether a speech engine speaks it; if not, only human recordings do (issue 10)."""
         return self.twilio_voice is not None
+    speech: SpeechInput | None = None
+    """Menus in this language also listen for speech; None: keys only (the default)."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +182,18 @@ class Menus:
     def greeting(self) -> tuple[str, ...]:
         """The languages said before a language is chosen (the 112 notice first)."""
         return tuple(lang.code for lang in self.offered() if lang.greets)
+
+    def offers_sms(self) -> bool:
+        """Some read-out has an `action: sms` option."""
+        return any(o.action == "sms" for m in self.menus.values() for o in m.options)
+
+    def without_sms(self) -> Menus:
+        """These menus with no `action: sms` option: where no text message can be sent."""
+        menus = {
+            menu_id: replace(menu, options=tuple(o for o in menu.options if o.action != "sms"))
+            for menu_id, menu in self.menus.items()
+        }
+        return replace(self, menus=frozen(menus))  # type: ignore[arg-type]
 
     def language_by_key(self, key: str) -> Language | None:
         """The offered language whose whole key path this is ("4", or "8 1")."""

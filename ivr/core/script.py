@@ -6,8 +6,10 @@ lines, so a recording is found for a sentence by its exact text and language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from ivr.core.model import SMS_CONFIRM_KEY
 from ivr.core.model import Menu
 from ivr.core.model import Menus
 from ivr.core.model import Option
@@ -93,6 +95,20 @@ def global_keys(menus: Menus, lang: str) -> list[Line]:
     return text(menus, "global_keys", lang, **keys)
 
 
+def first_keys(menus: Menus, lang: str) -> list[Line]:
+    """The main menu's first words: the info line's key and 112, before any need (issue 14).
+
+    A frightened caller who wants a person should not have to sit through the needs to
+    learn the key; 112 is said as the number itself, not as a key that leads to it.
+    """
+    if "info_line_first" not in menus.texts:
+        return []  # an older menus file: the global keys after the options still say it
+    key = key_name(menus, menus.call.keys.info_line, lang)
+    return text(menus, "info_line_first", lang, info_line=key) + text(
+        menus, "emergency_notice", lang
+    )
+
+
 def menu_options(menus: Menus, menu: Menu, lang: str) -> list[Line]:
     lines: list[Line] = []
     for option in menu.options:
@@ -103,15 +119,36 @@ def menu_options(menus: Menus, menu: Menu, lang: str) -> list[Line]:
     return lines
 
 
+def intro(menu: Menu, lang: str) -> list[Line]:
+    """The menu's own `say` sentences (none without one)."""
+    return _say(menu.say[lang], lang) if menu.say else []
+
+
 def menu_prompt(
     menus: Menus, menu_id: str, lang: str, need: str | None = None, region: str | None = None
 ) -> list[Line]:
     """What a menu says: its intro, the read-out if it has one, then its options."""
     menu = menus.menus[menu_id]
-    lines = _say(menu.say[lang], lang) if menu.say else []
+    lines = first_keys(menus, lang) if menu_id == menus.call.main_menu else []
+    lines += intro(menu, lang)
     if menu.readout and need is not None and region is not None:
         lines += readout(menus, lang, need, region)
     return lines + menu_options(menus, menu, lang)
+
+
+def until_info_line_key(menus: Menus, lang: str) -> list[Line]:
+    """The lines from the start of a call in `lang` to the first that says the info line's key.
+
+    The whole main menu when no line says it (a measurement then shows the worst case).
+    """
+    key = re.compile(rf"(?<!\w){re.escape(key_name(menus, menus.call.keys.info_line, lang))}"
+                     r"(?!\w)")
+    lines = language_menu(menus)
+    for line in menu_prompt(menus, menus.call.main_menu, lang):
+        lines.append(line)
+        if key.search(line.text):
+            break
+    return lines
 
 
 def service_lines(menus: Menus, service: Service, lang: str) -> list[Line]:
@@ -139,6 +176,16 @@ def readout(menus: Menus, lang: str, need: str, region: str) -> list[Line]:
     for service in menus.services_for(need, region):
         lines += service_lines(menus, service, lang)
     return lines
+
+
+def sms_lines(menus: Menus, lang: str) -> list[Line]:
+    """The sentences of the text-message offer (issue 14), where a read-out has one."""
+    if not menus.offers_sms():
+        return []
+    key = key_name(menus, SMS_CONFIRM_KEY, lang)
+    lines = text(menus, "sms_warning", lang) + text(menus, "sms_confirm", lang, confirm=key)
+    done = ("sms_sent", "sms_failed", "sms_cancelled")
+    return lines + [line for text_id in done for line in text(menus, text_id, lang)]
 
 
 def dial_retry(menus: Menus, lang: str) -> list[Line]:
@@ -192,6 +239,7 @@ def every_line(menus: Menus) -> list[Line]:
             lines += language_option(menus, lang, key)
         for text_id in fixed:
             lines += text(menus, text_id, lang)
+        lines += sms_lines(menus, lang)
         lines += dial_retry(menus, lang)
         lines += goodbye(menus, lang)
         lines += menu_changed(menus, lang)

@@ -20,6 +20,8 @@ from ivr.menus.numberchecks import check_numbers
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Path
 from ivr.menus.problems import suggest
+from ivr.menus.smschecks import check_sms
+from ivr.menus.speechchecks import check_speech
 from ivr.menus.textchecks import check_contacts
 from ivr.menus.textchecks import check_emergency_number
 from ivr.menus.textchecks import check_texts
@@ -267,11 +269,13 @@ def check_menus_data(m: Data, today: datetime.date,
         *check_ids(m),
         *check_languages(m),
         *check_voices(m),
+        *check_speech(m),
         *check_numbers(m, seeds),
         *check_call(m),
         *check_texts(m),
         *check_emergency_number(m),
         *check_options(m),
+        *check_sms(m),
         *check_menus(m),
         *check_services(m, today, seeds),
         *check_contacts(m),

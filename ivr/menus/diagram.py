@@ -41,7 +41,7 @@ def _edges(menus: Menus, lang: str) -> list[tuple[str, str, str]]:
 def _node_names(menus: Menus, lang: str) -> dict[str, str]:
     names = {LANGUAGE_MENU: "language choice"}
     for menu in menus.menus.values():
-        intro = script.menu_prompt(menus, menu.id, lang)[:1] if menu.say else []
+        intro = script.intro(menu, lang)[:1]
         readout = " + read-out of the services for the need and region" if menu.readout else ""
         names[menu.id] = menu.id + (f": {intro[0].text}" if intro else "") + readout
     names[INFO_LINE] = f"transfer to the 24/7 info line {menus.numbers.info_line}"

@@ -19,6 +19,7 @@ from ivr.core.model import Numbers
 from ivr.core.model import Option
 from ivr.core.model import Region
 from ivr.core.model import Service
+from ivr.core.model import SpeechInput
 from ivr.core.model import Texts
 from ivr.core.model import frozen
 from ivr.menus.checks import check_menus_data
@@ -123,6 +124,16 @@ def _language(code: str, d: Mapping[str, Any], greeters: Collection[str]) -> Lan
         translated_from=d.get("translated_from"),
         # A file that names no greeting language greets in all (three languages did).
         greets=not greeters or code in greeters,
+        speech=_speech(d["speech"]) if d.get("speech") else None,
+    )
+
+
+def _speech(d: Mapping[str, Any]) -> SpeechInput:
+    return SpeechInput(
+        language=str(d["language"]),
+        info_line=tuple(str(w) for w in d["words"]["info_line"]),
+        emergency=tuple(str(w) for w in d["words"]["emergency"]),
+        numbers=tuple(str(w) for w in d.get("numbers") or ()),
     )
 
 

@@ -94,6 +94,18 @@ LANGUAGE = _keys(
     ), "Twilio's own speech, used where a prompt has no recording (none: human recordings "
         "only)", required=False),
     Key("espeak", Text(), "espeak-ng voice for offline prompts, e.g. en-gb", required=False),
+    Key("speech", _keys(
+        Key("language", Text(), "Twilio's speech recognition code, e.g. fi-FI"),
+        Key("words", _keys(
+            Key("info_line", Items(item=Text(), what="words"),
+                "words or phrases that put the caller through, like the info line key"),
+            Key("emergency", Items(item=Text(), what="words"),
+                "words or phrases that give the emergency instructions, like its key"),
+        ), "spoken words that work like the global keys"),
+        Key("numbers", Items(item=Text(), what="words"), "the words for the keys 0 to 9, in "
+            "order, so 'one' works like key 1", required=False),
+    ), "menus in this language also listen for speech (Twilio charges for it; off when "
+        "absent)", required=False),
     Key("words", _keys(
         Key("dot", Text(), "'.' as said in web and e-mail addresses"),
         Key("at", Text(), "'@' as said in e-mail addresses"),
@@ -126,8 +138,9 @@ CALL = _keys(
     Key("keys", CALL_KEYS, "the global keys, which work in every menu"),
 )
 
-OPTIONAL_TEXTS = ("goodbye", "menu_changed")
-"""Texts added after menus files were written: without them the call still works (script.py)."""
+OPTIONAL_TEXTS = ("goodbye", "menu_changed", "info_line_first", "sms_warning", "sms_confirm",
+                  "sms_sent", "sms_failed", "sms_cancelled")
+"""Texts a call does without: older menus files (and the test ones) lack them."""
 TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXTS)
                 for text_id, doc in (
     ("emergency_notice", "first sentence of each language in the language menu"),
@@ -135,6 +148,8 @@ TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXT
     ("option", "how a menu option is said; {label} and {key}"),
     ("global_keys", "the global keys, said in the main menu; {repeat} {back} {info_line} "
      "{emergency}"),
+    ("info_line_first", "the main menu's first sentence: the info line's key, before the "
+     "needs (then emergency_notice); {info_line}"),
     ("no_input", "said after a silence"),
     ("wrong_key", "said after a key that is not a choice"),
     ("too_many_tries", "said before the transfer after too many silences or wrong keys"),
@@ -150,6 +165,11 @@ TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXT
     ("contact_email", "a service's e-mail address; {email}"),
     ("contact_web", "a service's website; {web}"),
     ("whisper", "heard by the info line agent before the call is bridged; {language}"),
+    ("sms_warning", "before a text message: it stays on the phone (heard whole, no key cuts it)"),
+    ("sms_confirm", "after sms_warning: the key that sends the message; {confirm}"),
+    ("sms_sent", "the text message was sent"),
+    ("sms_failed", "the text message could not be sent"),
+    ("sms_cancelled", "no text message was sent (another key, or silence)"),
     ("goodbye", "said before a silent call is hung up; {info_line}"),
     ("menu_changed", "said when the menus changed during the call, before the main menu"),
 )), Key("language_other", Texts(), "after the language options: a caller whose language is "

@@ -32,6 +32,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "global_keys": ("repeat", "back", "info_line", "emergency"),
     "dial_retry": ("info_line",),
     "goodbye": ("info_line",),
+    "info_line_first": ("info_line",),
+    "sms_confirm": ("confirm",),
     "services_intro": ("need", "region"),
     "contact_phone": ("phone",),
     "contact_email": ("email",),
@@ -41,7 +43,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "whisper_no_language": (),
 }
 # Without these the caller never hears which key to press or which number to call.
-REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry", "goodbye"}
+REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry", "goodbye",
+                         "info_line_first", "sms_confirm"}
 # gTTS sends text over 100 characters as several requests, with audible seams (reference §6.4).
 MAX_SENTENCE = 100
 # Texts that tell a caller in danger what to dial: each must say numbers.emergency.

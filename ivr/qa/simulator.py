@@ -45,7 +45,7 @@ class CallOver(Exception):
 
 
 class Call:
-    """One simulated call: start(), then press()/silence() while `waiting`, until `ended`."""
+    """One simulated call: start(), then press()/say()/silence() while `waiting`, until `ended`."""
 
     def __init__(
         self,
@@ -112,6 +112,19 @@ class Call:
         return self._drive(
             lambda: self._follow(gather.url, gather.method, {"Digits": digits}), first
         )
+
+    def say(self, words: str) -> list[Event]:
+        """The caller speaks into the waiting <Gather>; keys-only menus do not hear it."""
+        gather = self._need_gather()
+        first = len(self.transcript.events)
+        self._record(Event("said", text=words, menu=self.where))
+        if not gather.speech:
+            # Twilio ignores speech in a keys-only <Gather>: to it this is a silence.
+            note = "this menu listens for keys only, so the words were not heard"
+            self._record(Event("note", text=note, menu=self.where))
+            return self._drive(lambda: self._no_input(gather), first)
+        spoken = {"SpeechResult": words, "Confidence": "0.9"}
+        return self._drive(lambda: self._follow(gather.url, gather.method, spoken), first)
 
     def silence(self) -> list[Event]:
         """The caller says nothing until the <Gather> times out."""

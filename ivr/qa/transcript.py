@@ -13,7 +13,7 @@ from typing import Any
 
 @dataclass
 class Event:
-    """One thing on the call: heard, pressed, silence, pause, transfer or note."""
+    """One thing on the call: heard, pressed, said, silence, pause, transfer or note."""
 
     kind: str
     menu: str = ""
@@ -62,7 +62,7 @@ def hangup_ending(events: list[Event], emergency: Collection[str], verb: str | N
 
 def _heard_emergency(events: list[Event], emergency: Collection[str]) -> bool:
     for event in reversed(events):
-        if event.kind in ("pressed", "silence"):
+        if event.kind in ("pressed", "silence", "said"):
             return False
         # A <Say> may hold several sentences; the emergency sentence is one of them.
         if event.kind == "heard" and any(text in (event.text or "") for text in emergency):
@@ -89,6 +89,8 @@ def render_event(event: Event) -> list[str]:
         return [f"> press {event.keys}"]
     if event.kind == "silence":
         return [f"> silence ({event.seconds} s)"]
+    if event.kind == "said":
+        return [f'> say "{event.text}"']
     if event.kind == "pause":
         return [f"  [{event.menu}] (pause {event.seconds} s)"]
     if event.kind == "transfer":

@@ -25,6 +25,8 @@ class Gather:
     on_empty: bool
     rest: tuple[ET.Element, ...]
     doc_url: str
+    speech: bool = False
+    """input holds 'speech': Twilio sends what the caller says as SpeechResult."""
 
     @classmethod
     def read(cls, verb: ET.Element, rest: list[ET.Element], doc_url: str) -> Gather:
@@ -39,6 +41,7 @@ class Gather:
             on_empty=verb.get("actionOnEmptyResult", "false") == "true",
             rest=tuple(rest),
             doc_url=doc_url,
+            speech="speech" in verb.get("input", "dtmf").split(),
         )
 
     def collect(self, keys: str) -> tuple[str, str]:

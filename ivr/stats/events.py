@@ -49,6 +49,11 @@ def derive(menus: Menus, before: CallState, event: flow.Event, turn: flow.Turn
     lang = before.lang or ""
     if isinstance(event, flow.Silence):
         return (Count("silence", before.menu, lang=lang),) + _ran_out(before, turn)
+    if isinstance(event, flow.Spoke):
+        # Counted as spoken, never what was said (issue 14): where it led counts as a key.
+        return (Count("spoken", before.menu, lang=lang),) + _taken(menus, before, turn)
+    if isinstance(event, flow.TextSent):
+        return (Count("text_message", item="sent" if event.ok else "failed", lang=lang),)
     if _is_wrong_key(menus, before, event.digits, turn):
         return (Count("wrong_key", before.menu, lang=lang),) + _ran_out(before, turn)
     return (Count("option", before.menu, event.digits, lang=lang),) + _taken(menus, before, turn)

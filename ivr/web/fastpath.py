@@ -81,7 +81,7 @@ class FastPath:
         signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
         if not self.check.accepts_pairs(signature, environ["PATH_INFO"], query, pairs):
             return None  # Flask's check answers 403
-        fields = _first_values(pairs, ("Digits", "DialCallStatus", "To"))
+        fields = _first_values(pairs, ("Digits", "SpeechResult", "DialCallStatus", "To"))
         menus, prompts = self.ivr.store.snapshot()
         caller_id = self.ivr.settings.caller_id or webhook.helpline_number(fields.get("To", ""))
         event = webhook.event_for(endpoint, fields.get, menus)

@@ -1,9 +1,11 @@
 """Callers stay anonymous: no phone number or caller field reaches any log line.
 
 Besides the signature check, which hashes the whole form as Twilio signed it, the webhook
-reads Digits, DialCallStatus and To: the helpline's own number, which the info line is
-shown instead of the caller's and which is never logged. It never reads From, Caller or the
-other caller fields, and the call state in URLs holds only menu choices. This filter is the
+reads Digits, SpeechResult, DialCallStatus and To: the helpline's own number, which the info
+line is shown instead of the caller's and which is never logged. It reads From only to send
+a text message the caller confirmed (ivr/web/sms.py), never Caller or the other caller
+fields, and the call state in URLs holds only menu choices. What a caller said
+(SpeechResult) is masked like a caller field. This filter is the
 second line: it masks anything that looks like a phone number, and the value of any caller
 field, in every record it sees, including third-party ones (werkzeug's access log, gunicorn).
 """
@@ -36,8 +38,17 @@ _FIELDS = re.compile(
 )
 
 
+# What a caller said (issue 14) may hold spaces, so its value runs to the next field, quote
+# or line end rather than to the first space.
+SPOKEN_FIELDS = ("SpeechResult", "UnstableSpeechResult")
+_SPOKEN = re.compile(
+    r"\b(" + "|".join(SPOKEN_FIELDS) + r")(['\"]?\s*[=:]\s*['\"]?)([^&'\"\n}]+)",
+)
+
+
 def mask(text: str) -> str:
     """The text with phone-number-like strings and caller field values replaced."""
+    text = _SPOKEN.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
     text = _FIELDS.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
     return _PHONE.sub(MASK, text)
 

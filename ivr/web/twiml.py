@@ -19,6 +19,7 @@ from ivr.core import script
 from ivr.core.callstate import CallState
 from ivr.core.flow import Hangup
 from ivr.core.flow import Listen
+from ivr.core.flow import SendText
 from ivr.core.flow import Transfer
 from ivr.core.flow import Turn
 from ivr.core.model import Menus
@@ -48,10 +49,13 @@ def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) ->
     then = turn.then
     if isinstance(then, Listen):
         url = links.step(then.state)
+        # Lines a key must not cut short (the text-message warning) go before the <Gather>.
+        _speak(response, turn.lines[: then.hear_first], menus, links, prompts)
         gather = response.gather(
-            num_digits=1, timeout=then.timeout, finish_on_key="", action=url, method="POST"
+            num_digits=1, timeout=then.timeout, finish_on_key="", action=url, method="POST",
+            **_speech_attributes(then),
         )
-        _speak(gather, turn.lines, menus, links, prompts)
+        _speak(gather, turn.lines[then.hear_first :], menus, links, prompts)
         response.redirect(url, method="POST")
         return response
     _speak(response, turn.lines, menus, links, prompts)
@@ -59,7 +63,22 @@ def render_turn(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) ->
         _dial(response, then, links)
     elif isinstance(then, Hangup):
         response.hangup()
+    elif isinstance(then, SendText):
+        raise ValueError("a SendText turn is the web layer's to send, not to render")
     return response
+
+
+def _speech_attributes(listen: Listen) -> dict[str, str]:
+    """<Gather> attributes for speech as well as keys, where the language has it on.
+
+    Strings, not lists: twilio-python str()s any value (reference §1.0). speechTimeout auto
+    ends the answer at the caller's pause; Twilio allows auto only without speechModel
+    (error 13327), so no model is set and Twilio picks its default for the language.
+    """
+    if listen.speech is None:
+        return {}
+    return {"input": "dtmf speech", "language": listen.speech.language,
+            "hints": listen.speech.hints, "speech_timeout": "auto"}
 
 
 def render_whisper(

@@ -3,10 +3,11 @@
 URL contract (docs/deploy.md): POST /voice (a call comes in), POST /voice/step?<state>
 (Gather action and the Redirect after it: no Digits means silence), POST
 /voice/dial-done?<state> (Dial action), POST /voice/whisper?l=<lang> (the agent's side of a
-transfer), GET /healthz. Only Digits, DialCallStatus and To are ever read from the form.
-To is the number the caller dialled, the helpline's own Twilio number, never the caller's:
-it chooses the language of a number of its own (numbers.lines) and the caller ID shown to
-the info line.
+transfer), GET /healthz. Besides the signature check (the whole form, as Twilio signed it),
+only Digits, SpeechResult (never logged or kept), DialCallStatus and To are read from the
+form: To is the helpline's own number, shown to the info line instead of the caller's
+(ivr/web/privacy.py). From is read only when a caller confirms a text message, and only to
+send it (ivr/web/sms.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr.core import callstate
 from ivr.core import flow
+from ivr.core import speechmatch
 from ivr.core.callstate import CallState
 from ivr.core.model import Menus
 from ivr.core.phone import DIAL_STATUSES
@@ -40,6 +42,7 @@ from ivr.settings import Settings
 from ivr.stats import recorder
 from ivr.web import privacy
 from ivr.web import signature
+from ivr.web import sms
 from ivr.web import twiml
 from ivr.web.answercache import AnswerCache
 from ivr.web.bodylimit import BodyLimit
@@ -71,6 +74,12 @@ class WebhookContext:
         token, url = settings.auth_token, settings.public_base_url
         # create_app refuses a token without a public URL; no token: local development.
         self.check = signature.SignatureCheck(token, url) if token and url else None
+        self.sms = sms.TextSender.from_env()
+        """Sends the read-out by text message; None: the sms option is not offered."""
+
+    def offered(self, menus: Menus) -> Menus:
+        """The menus as callers get them: no sms option where no message can be sent."""
+        return menus if self.sms is not None or not menus.offers_sms() else menus.without_sms()
 
 
 class WebLinks:
@@ -221,6 +230,10 @@ def event_for(endpoint: str, field: Callable[[str], str | None], menus: Menus) -
         return flow.Arrive(menus.lines.get(helpline_number(field("To") or "") or ""))
     if endpoint == "voice.step":
         digits = field("Digits")
+        said = (field("SpeechResult") or "").strip()
+        if said and not digits:
+            # Only a <Gather input="dtmf speech"> sends it; matched to a key in the core.
+            return flow.Spoke(said[: speechmatch.MAX_SAID])
         if not digits:
             return flow.Silence()
         # The event, not the raw field, keys the cache: up to 64 KB of junk Digits are one
@@ -248,17 +261,31 @@ def _answer(endpoint: str) -> bytes:
     links = WebLinks(ivr.settings, _helpline_number())
     key = answer_key(menus, prompts, root, links.caller_id, endpoint, request.query_string,
                      event)
-    body = ivr.cache.get(key)
+    # What a caller said is never kept, not even as a cache key (issue 14).
+    body = None if isinstance(event, flow.Spoke) else ivr.cache.get(key)
     if body is None:
+        menus = ivr.offered(menus)
         start = endpoint == "voice.voice"
         state = CallState.start() if start else callstate.decode(request.args, menus)
 
         turn = flow.next_turn(menus, state, event)
+        if isinstance(turn.then, flow.SendText):
+            # Sent now, once: an answer that sends is never cached.
+            sent = _send_text(ivr, turn.then.body)
+            turn = flow.next_turn(menus, turn.then.state, flow.TextSent(sent))
+            ivr.stats.step(menus, request.query_string, event)
+            return _xml(twiml.render_turn(turn, menus, links, prompts))
         body = _xml(twiml.render_turn(turn, menus, links, prompts))
-        if len(request.query_string) <= MAX_CACHED_QUERY:
+        # What a caller said is never kept, not even as a cache key (issue 14).
+        if len(request.query_string) <= MAX_CACHED_QUERY and not isinstance(event, flow.Spoke):
             ivr.cache.put(key, body)
     ivr.stats.step(menus, request.query_string, event)
     return body
+
+
+def _send_text(ivr: WebhookContext, body: str) -> bool:
+    # The caller's number is read here only, for this one request (issue 14).
+    return ivr.sms is not None and ivr.sms.send(request.form.get("From", ""), body)
 
 
 @bp.post("/voice")
