@@ -15,7 +15,6 @@ from typing import TypeVar
 import click
 
 from ivr.cli import shell
-from ivr.cli.promptstatus import StatusReport
 from ivr.core.model import Menus
 from ivr.menus.problems import plural
 from ivr.prompts.build import Busy
@@ -30,6 +29,7 @@ from ivr.prompts.catalogue import ENGINES
 from ivr.prompts.catalogue import Job
 from ivr.prompts.catalogue import ManifestError
 from ivr.prompts.catalogue import Plan
+from ivr.prompts.status import StatusReport
 from ivr.prompts.tts import make_engine
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from ivr.menus.kinds import present
 from ivr.menus.languagechecks import check_language_data
 from ivr.menus.numberchecks import check_numbers
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import suggest
 from ivr.menus.smschecks import check_sms
 from ivr.menus.speechchecks import check_speech
@@ -37,7 +37,7 @@ def _section(m: Data, name: str) -> Data:
     return value if isinstance(value, dict) else {}
 
 
-def _reference(value: str, known: Data, what: str, path: Path) -> Iterator[Finding]:
+def _reference(value: str, known: Data, what: str, path: YamlPath) -> Iterator[Finding]:
     # An empty `known` means the whole section is missing or broken, already reported once.
     if known and value not in known:
         yield Finding(path, f"no {what} named '{value}'", suggest(value, known))
@@ -111,7 +111,7 @@ def check_options(m: Data) -> Iterator[Finding]:
             yield from _check_option(m, option, path)
 
 
-def _check_option(m: Data, option: Data, path: Path) -> Iterator[Finding]:
+def _check_option(m: Data, option: Data, path: YamlPath) -> Iterator[Finding]:
     if present(option, "goto") and present(option, "action"):
         yield Finding(path, "has both goto and action", "keep one: a key either leads to a "
                       "menu or does an action")
@@ -193,7 +193,7 @@ def check_services(m: Data, today: datetime.date,
 
 
 def _check_checked(checked: datetime.date | None, today: datetime.date,
-                   path: Path) -> Iterator[Finding]:
+                   path: YamlPath) -> Iterator[Finding]:
     if checked is None:
         return
     if checked > today:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ivr.core.phone import KEYPAD
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import suggest
 
 BAD = object()  # a value that failed its check; left out of the clean data
@@ -55,7 +55,7 @@ class Kind:
 
     name: str
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if self.accepts(value):
             return value, []
         return BAD, [self.wrong(value, path)]
@@ -63,7 +63,7 @@ class Kind:
     def accepts(self, value: Any) -> bool:
         return False
 
-    def wrong(self, value: Any, path: Path, hint: str | None = None) -> Finding:
+    def wrong(self, value: Any, path: YamlPath, hint: str | None = None) -> Finding:
         return Finding(path, f"expected {self.name}, got {describe(value)}", hint)
 
 
@@ -71,7 +71,7 @@ class Kind:
 class Text(Kind):
     name: str = "text"
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if isinstance(value, str) and value.strip():
             return value, []
         if isinstance(value, str):
@@ -83,7 +83,7 @@ class Text(Kind):
 class Phone(Text):
     name: str = "a phone number in quotes"
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if isinstance(value, int) and not isinstance(value, bool):
             # Unquoted, YAML reads +358... as a number and drops the plus.
             return BAD, [self.wrong(value, path, 'write it in quotes, with its +: "+358..."')]
@@ -103,7 +103,7 @@ class Number(Kind):
         ok = isinstance(value, int) and not isinstance(value, bool)
         return ok and self.low <= value <= self.high
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if isinstance(value, str) and value.isdigit():  # 010: see yamlsource, leading zero
             return BAD, [self.wrong(value, path, f"write it without the leading 0: "
                                     f"{value.lstrip('0') or '0'}")]
@@ -122,7 +122,7 @@ class Flag(Kind):
 class Day(Kind):
     name: str = "a date (YYYY-MM-DD)"
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if isinstance(value, datetime.date):
             return value, []
         try:
@@ -135,7 +135,7 @@ class Day(Kind):
 class PhoneKey(Kind):
     name: str = "one phone key: 0-9, * or #"
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9:
             return str(value), []  # `key: 1` unquoted means the key "1"
         if isinstance(value, str) and len(value) == 1 and value in KEYPAD:
@@ -153,7 +153,7 @@ class Choice(Kind):
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", "one of: " + ", ".join(self.values))
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if value in self.values:
             return value, []
         hint = suggest(value, self.values) if isinstance(value, str) else None
@@ -166,7 +166,7 @@ class Texts(Kind):
 
     name: str = "a text in each language (fi: ..., en: ...)"
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if not isinstance(value, dict):
             return BAD, [self.wrong(value, path)]
         clean, findings = {}, []
@@ -215,7 +215,7 @@ class Fields(Kind):
     def __post_init__(self) -> None:
         self.by_name.update({key.name: key for key in self.keys})
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if not isinstance(value, dict):
             return BAD, [self.wrong(value, path)]
         clean, findings, bad, meant = Clean(), [], set(), set()
@@ -240,7 +240,7 @@ class Fields(Kind):
                 findings.append(Finding(path, f"missing '{key.name}'", hint))
         return clean, findings
 
-    def unknown(self, name: str, path: Path) -> tuple[Finding, str | None]:
+    def unknown(self, name: str, path: YamlPath) -> tuple[Finding, str | None]:
         names = [key.name for key in self.keys]
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         hint = suggest(name, names) or "expected one of: " + ", ".join(names)
@@ -259,7 +259,7 @@ class Table(Kind):
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", f"a mapping of {self.what}")
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if not isinstance(value, dict):
             return BAD, [self.wrong(value, path)]
         if not value:
@@ -282,7 +282,7 @@ class Items(Kind):
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", f"a list of {self.what}")
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if not isinstance(value, list):
             return BAD, [self.wrong(value, path, "write it as [a, b] or one '- item' per line")]
         clean, findings = [], []
@@ -326,7 +326,7 @@ class OneOf(Kind):
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", " or ".join(kind.name for kind in self.kinds))
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         for kind in self.kinds:
             if SHAPES.get(type(kind), "scalar") == shape_of(value):
                 return kind.check(value, path)

@@ -19,7 +19,7 @@ from ivr.menus.kinds import Kind
 from ivr.menus.kinds import Text
 from ivr.menus.kinds import Texts
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 
 _HASH = re.compile(r"^[0-9a-f]{8}$")
 
@@ -41,7 +41,7 @@ class KeyPath(Kind):
 
     name: str = 'one key or two keys with a space between, e.g. "4" or "8 1"'
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9:
             return str(value), []
         parts = value.split(" ") if isinstance(value, str) else []
@@ -55,7 +55,7 @@ class KeyPath(Kind):
 class ReviewedTexts(Texts):
     """Texts whose translations may be `{text: ..., reviewed: <hash>}` mappings."""
 
-    def check(self, value: Any, path: Path) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if not isinstance(value, dict):
             return super().check(value, path)
         plain = {code: _text_of(text) for code, text in value.items()}
@@ -74,7 +74,7 @@ def _text_of(value: Any) -> Any:
     return value.get("text") if isinstance(value, dict) else value
 
 
-def _check_review(value: dict[str, Any], path: Path) -> tuple[str | None, list[Finding]]:
+def _check_review(value: dict[str, Any], path: YamlPath) -> tuple[str | None, list[Finding]]:
     findings = []
     for name in value:
         if name not in ("text", "reviewed"):

@@ -16,7 +16,7 @@ from ivr.menus.kinds import Texts
 from ivr.menus.langkinds import ReviewedText
 from ivr.menus.langkinds import source_hash
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import plural
 from ivr.menus.problems import suggest
 from ivr.menus.schema import MENUS
@@ -72,7 +72,7 @@ def check_engines(m: Data) -> Iterator[Finding]:
     """A spoken language has every engine and its words; translated_from is a language."""
     languages = _languages(m)
     for code, language in languages.items():
-        path: Path = ("languages", code)
+        path: YamlPath = ("languages", code)
         if is_spoken(language):
             for name in ENGINE_KEYS:
                 if name not in language and name not in getattr(language, "bad", ()):
@@ -110,7 +110,7 @@ def check_lines(m: Data) -> Iterator[Finding]:
     """numbers.lines: real numbers in international form, each leading to a language."""
     languages, numbers = _languages(m), _section(m, "numbers")
     for number, lang in _section(m, "numbers", "lines").items():
-        path: Path = ("numbers", "lines", number)
+        path: YamlPath = ("numbers", "lines", number)
         try:
             parsed = phonenumbers.parse(str(number), None)
             e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
@@ -130,7 +130,7 @@ def check_lines(m: Data) -> Iterator[Finding]:
             yield Finding(path, f"no language named '{lang}'", suggest(str(lang), languages))
 
 
-def _texts(m: Data) -> Iterator[tuple[Path, Data]]:
+def _texts(m: Data) -> Iterator[tuple[YamlPath, Data]]:
     for path, kind, texts in walk(MENUS, m):
         if isinstance(kind, Texts):
             yield path, texts

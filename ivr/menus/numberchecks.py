@@ -15,7 +15,7 @@ from typing import Any
 import phonenumbers
 
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import format_path
 from ivr.menus.seeds import published_numbers
 
@@ -23,7 +23,7 @@ Data = dict[str, Any]
 
 ASSISTANCE_SYSTEM = "assistance_system"
 """The id of the directory entry whose phone is the info line itself."""
-INFO_LINE: Path = ("numbers", "info_line")
+INFO_LINE: YamlPath = ("numbers", "info_line")
 
 
 def _e164(number: object) -> str | None:
@@ -55,7 +55,7 @@ def check_numbers(m: Data, seeds: Collection[str] | None = None) -> Iterator[Fin
     """The info line and every service phone are valid; the emergency number is one in FI."""
     section = m.get("numbers")
     numbers: Data = section if isinstance(section, dict) else {}
-    phones: list[tuple[Path, str | None]] = [(INFO_LINE, numbers.get("info_line"))]
+    phones: list[tuple[YamlPath, str | None]] = [(INFO_LINE, numbers.get("info_line"))]
     for index, service in enumerate(m.get("services") or []):
         contact = (service or {}).get("contact") or {}
         phones.append((("services", index, "contact", "phone"), contact.get("phone")))
@@ -70,7 +70,7 @@ def check_numbers(m: Data, seeds: Collection[str] | None = None) -> Iterator[Fin
     yield from check_info_line(m, seeds)
 
 
-def _assistance_phone(m: Data) -> tuple[Path, str] | None:
+def _assistance_phone(m: Data) -> tuple[YamlPath, str] | None:
     for index, service in enumerate(m.get("services") or []):
         if (service or {}).get("id") == ASSISTANCE_SYSTEM:
             phone = _e164(((service or {}).get("contact") or {}).get("phone"))

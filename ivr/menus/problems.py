@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-Path = tuple[str | int, ...]
+YamlPath = tuple[str | int, ...]
+"""Where a value is inside a YAML document: keys and list indexes, e.g. ("menus", "main")."""
 """Where a value sits in the data: ('menus', 'main', 'options', 2, 'goto')."""
 
 
@@ -40,7 +41,7 @@ class Problem:
 class Finding:
     """A problem before it has a place in a file: schema and checks yield these."""
 
-    path: Path
+    path: YamlPath
     message: str
     hint: str | None = None
     severity: str = "error"
@@ -49,12 +50,12 @@ class Finding:
 
 
 class Locator(Protocol):
-    def locate(self, path: Path) -> tuple[int, int]: ...
+    def locate(self, path: YamlPath) -> tuple[int, int]: ...
 
-    def locate_key(self, path: Path) -> tuple[int, int]: ...
+    def locate_key(self, path: YamlPath) -> tuple[int, int]: ...
 
 
-def format_path(path: Path) -> str:
+def format_path(path: YamlPath) -> str:
     """('menus', 'main', 'options', 2) -> 'menus.main.options[2]'."""
     text = ""
     for part in path:

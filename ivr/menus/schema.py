@@ -28,7 +28,7 @@ from ivr.menus.kinds import Text
 from ivr.menus.langkinds import KeyPath
 from ivr.menus.langkinds import ReviewedTexts as Texts
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 
 
 def check_shape(kind: Kind, data: Any) -> tuple[Any, list[Finding]]:
@@ -50,7 +50,7 @@ def iter_keys(kind: Kind, prefix: str = "") -> Iterator[tuple[str, Key]]:
         yield from iter_keys(kind.item, f"{prefix}[]")
 
 
-def walk(kind: Kind, data: Any, path: Path = ()) -> Iterator[tuple[Path, Kind, Any]]:
+def walk(kind: Kind, data: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, Kind, Any]]:
     """Every value of clean data with its path and kind (the checks find Texts this way)."""
     if data is None:
         return

@@ -18,7 +18,7 @@ from ivr.core.model import PARTIAL_TEXTS
 from ivr.core.speech import sentences
 from ivr.menus.kinds import Texts
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import suggest
 from ivr.menus.schema import MENUS
 from ivr.menus.schema import walk
@@ -75,13 +75,13 @@ def check_texts(m: Data) -> Iterator[Finding]:
             yield from _check_sentences(text, str(code), path + (code,))
 
 
-def _needs_every_text(path: Path, language: Any) -> bool:
+def _needs_every_text(path: YamlPath, language: Any) -> bool:
     partial = path[:1] == ("texts",) and path[1] in PARTIAL_TEXTS
     spoken = isinstance(language, dict) and ("gtts" in language or "twilio" in language)
     return spoken and not partial
 
 
-def _check_placeholders(text_id: str, text: str, path: Path) -> Iterator[Finding]:
+def _check_placeholders(text_id: str, text: str, path: YamlPath) -> Iterator[Finding]:
     allowed = PLACEHOLDERS.get(text_id, ())
     listed = ", ".join("{" + name + "}" for name in allowed) or "none"
     try:
@@ -98,7 +98,7 @@ def _check_placeholders(text_id: str, text: str, path: Path) -> Iterator[Finding
                 yield Finding(path, f"never says {{{name}}}", f"this text must use: {listed}")
 
 
-def _check_sentences(text: str, lang: str, path: Path) -> Iterator[Finding]:
+def _check_sentences(text: str, lang: str, path: YamlPath) -> Iterator[Finding]:
     for sentence in sentences(text, lang):
         if len(sentence) > MAX_SENTENCE:
             yield Finding(path, f"a sentence of {len(sentence)} characters: "
@@ -125,7 +125,7 @@ def check_contacts(m: Data) -> Iterator[Finding]:
     """Service e-mail and web addresses look like addresses: callers hear them read out."""
     for index, service in enumerate(m.get("services") or []):
         contact = (service or {}).get("contact") or {}
-        path: Path = ("services", index, "contact")
+        path: YamlPath = ("services", index, "contact")
         email, web = contact.get("email"), contact.get("web")
         if email is not None and not _EMAIL.match(email):
             yield Finding(path + ("email",), f"'{email}' is not an e-mail address",

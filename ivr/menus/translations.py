@@ -23,7 +23,7 @@ from ivr.menus.kinds import Texts
 from ivr.menus.langkinds import ReviewedText
 from ivr.menus.langkinds import source_hash
 from ivr.menus.loader import check_menus_text
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import format_path
 from ivr.menus.schema import MENUS
 from ivr.menus.schema import check_shape
@@ -43,7 +43,7 @@ class TranslationError(Exception):
 class Change:
     """One text to write: where, the new text, and whether a fluent speaker reviewed it."""
 
-    path: Path
+    path: YamlPath
     text: str
     reviewed: str | None
     line: int
@@ -170,7 +170,7 @@ def _scalar(change: Change) -> str:
     return f'{{text: {quoted}, reviewed: "{change.reviewed}"}}'
 
 
-def _node(root: yaml.Node, path: Path) -> tuple[yaml.Node | None, yaml.Node]:
+def _node(root: yaml.Node, path: YamlPath) -> tuple[yaml.Node | None, yaml.Node]:
     """The value node at `path` (None if its last key is missing) and its parent node."""
     node: yaml.Node = root
     for part in path[:-1]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import suggest
 
 Data = dict[str, Any]
@@ -152,7 +152,7 @@ def check_voices(m: Data) -> Iterator[Finding]:
     """Each language's Twilio language and voice, gTTS language and espeak voice are real."""
     section = m.get("languages")
     for code, language in (section if isinstance(section, dict) else {}).items():
-        path: Path = ("languages", code)
+        path: YamlPath = ("languages", code)
         twilio = (language or {}).get("twilio") or {}
         say = twilio.get("language")
         if say is not None and say not in SAY_LANGUAGES:
@@ -173,7 +173,7 @@ def check_voices(m: Data) -> Iterator[Finding]:
                           severity="warning")
 
 
-def _check_voice(voice: str, language: str | None, path: Path) -> Iterator[Finding]:
+def _check_voice(voice: str, language: str | None, path: YamlPath) -> Iterator[Finding]:
     hint = _voices_hint(language) if language else "use a Polly or Google voice"
     if voice in BASIC_VOICES:
         what = ("Twilio has removed the 'alice' voice" if voice == "alice" else

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from ivr.menus.problems import Path
 from ivr.menus.problems import Problem
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import format_path
 from ivr.menus.yamlhints import explain
 
@@ -38,18 +38,18 @@ class Marks:
     """Where each node of the data sits in the file: path -> (line, column), 1-based."""
 
     def __init__(self) -> None:
-        self._values: dict[Path, Mark] = {}
-        self._keys: dict[Path, Mark] = {}
-        self._scalars: set[Path] = set()
+        self._values: dict[YamlPath, Mark] = {}
+        self._keys: dict[YamlPath, Mark] = {}
+        self._scalars: set[YamlPath] = set()
 
-    def add(self, path: Path, node: yaml.Node, key: yaml.Node | None = None) -> None:
+    def add(self, path: YamlPath, node: yaml.Node, key: yaml.Node | None = None) -> None:
         self._values[path] = _mark(node)
         if key is not None:
             self._keys[path] = _mark(key)
         if isinstance(node, yaml.ScalarNode):
             self._scalars.add(path)
 
-    def locate(self, path: Path) -> Mark:
+    def locate(self, path: YamlPath) -> Mark:
         """The node at `path` (a scalar's value, a collection's key), or its nearest ancestor."""
         while path:
             if path in self._values:
@@ -58,7 +58,7 @@ class Marks:
             path = path[:-1]
         return self._values.get((), (1, 1))
 
-    def locate_key(self, path: Path) -> Mark:
+    def locate_key(self, path: YamlPath) -> Mark:
         """The key that names `path` in its mapping (for unknown or duplicate keys)."""
         return self._keys.get(path) or self.locate(path)
 
@@ -79,7 +79,7 @@ class _Composer:
         self.open: set[int] = set()  # collections being walked: an alias to one is a loop
         self.budget = MAX_NODES
 
-    def value(self, node: yaml.Node, path: Path) -> Any:
+    def value(self, node: yaml.Node, path: YamlPath) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise _TooManyNodes
@@ -113,7 +113,7 @@ class _Composer:
             # e.g. 2026-13-01 looks like a date but is not one: keep the text for the schema.
             return node.value
 
-    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+    def mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -134,7 +134,7 @@ class _Composer:
                 self.cut_by_comment(value_node, path + (key,))
         return result
 
-    def cut_by_comment(self, node: yaml.ScalarNode, path: Path) -> None:
+    def cut_by_comment(self, node: yaml.ScalarNode, path: YamlPath) -> None:
         """`en: Press # to go back.` is the text 'Press': a ' #' starts a comment (item 11).
 
         Only a '#' right after one space is suspect: comments are written apart from values.
@@ -152,7 +152,7 @@ class _Composer:
             f"the text ends at ' #': YAML reads '{rest[1:].strip()}' as a comment",
             f"if the # belongs to the text, put the whole text in quotes: {fix}"))
 
-    def key(self, node: yaml.Node, path: Path) -> str:
+    def key(self, node: yaml.Node, path: YamlPath) -> str:
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
             return str(node.value)
         raw = node.value if isinstance(node, yaml.ScalarNode) else "..."
@@ -160,7 +160,7 @@ class _Composer:
         self.error(node, path, f"key {raw} is not text", hint)
         return str(raw)
 
-    def error(self, node: yaml.Node, path: Path, message: str, hint: str | None) -> None:
+    def error(self, node: yaml.Node, path: YamlPath, message: str, hint: str | None) -> None:
         line, column = _mark(node)
         where = format_path(path)
         self.problems.append(Problem(self.filename, line, column, "error", where, message, hint))

@@ -14,8 +14,8 @@ from typing import Any
 from ivr.core.model import Menus
 from ivr.menus.kinds import BAD
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path as KeyPath
 from ivr.menus.problems import Problem
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import place
 from ivr.menus.problems import sort_problems
 from ivr.menus.yamlsource import Marks
@@ -104,7 +104,7 @@ def parse_scenarios(text: str, filename: str, menus: Menus | None = None) -> lis
     findings: list[Finding] = []
     scenarios = []
     for index, item in enumerate(items):
-        path: KeyPath = (index,) if root is not None else ()
+        path: YamlPath = (index,) if root is not None else ()
         clean, found = SCENARIO.check(item, path)
         if clean is not BAD:
             found += check_scenario(clean, path, menus)
@@ -121,7 +121,7 @@ def parse_scenarios(text: str, filename: str, menus: Menus | None = None) -> lis
 # -- building the values once the data is known to be right ----------------------------------
 
 
-def _build(data: dict[str, Any], path: KeyPath, filename: str, marks: Marks) -> Scenario:
+def _build(data: dict[str, Any], path: YamlPath, filename: str, marks: Marks) -> Scenario:
     steps = tuple(
         _build_step(step, marks.locate(path + ("steps", i))[0])
         for i, step in enumerate(data["steps"])

@@ -28,7 +28,7 @@ from ivr.menus.kinds import Phone
 from ivr.menus.kinds import PhoneKey
 from ivr.menus.kinds import Text
 from ivr.menus.problems import Finding
-from ivr.menus.problems import Path as KeyPath
+from ivr.menus.problems import YamlPath
 from ivr.menus.problems import suggest
 
 ACTIONS = ("press", "silence", "say")
@@ -39,7 +39,7 @@ END_WORDS = ("emergency", "hangup", "dead_end", "transferred")
 class OneKey(PhoneKey):
     """One key per step: every menu listens for one key (numDigits=1), the rest is lost."""
 
-    def check(self, value: Any, path: KeyPath) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         if isinstance(value, int) and not isinstance(value, bool) and value > 9:
             value = str(value)  # press: 12 unquoted is the number twelve: meant as keys
         if isinstance(value, str) and len(value) > 1 and set(value) <= set(KEYPAD):
@@ -55,7 +55,7 @@ class OneKey(PhoneKey):
 class Ending(Choice):
     """The word a scenario ends with; the mapping form is the other way to say it."""
 
-    def check(self, value: Any, path: KeyPath) -> tuple[Any, list[Finding]]:
+    def check(self, value: Any, path: YamlPath) -> tuple[Any, list[Finding]]:
         clean, findings = super().check(value, path)
         if findings and findings[0].hint is None:
             hint = f"one of: {', '.join(self.values)}, or in_menu: <menu id>"
@@ -91,7 +91,7 @@ SCENARIO = Fields(keys=(
 ), name="a scenario: a mapping with name, steps and ends")
 
 
-def check_scenario(clean: dict[str, Any], path: KeyPath, menus: Menus | None) -> Iterator[Finding]:
+def check_scenario(clean: dict[str, Any], path: YamlPath, menus: Menus | None) -> Iterator[Finding]:
     """What the shape cannot say: one action per step, one ending, ids the menus have."""
     if clean.get("lang") is not None:
         yield from _known_language(clean["lang"], path + ("lang",), menus)
@@ -107,7 +107,7 @@ def check_scenario(clean: dict[str, Any], path: KeyPath, menus: Menus | None) ->
             yield from _known_menu(ends["in_menu"], path + ("ends", "in_menu"), menus)
 
 
-def _check_step(step: dict[str, Any], path: KeyPath, menus: Menus | None) -> Iterator[Finding]:
+def _check_step(step: dict[str, Any], path: YamlPath, menus: Menus | None) -> Iterator[Finding]:
     actions = [key for key in ACTIONS if key in step or key in getattr(step, "bad", ())]
     if len(actions) > 1:
         yield Finding(path, f"one action per step, not {' and '.join(actions)}", "split the step")
@@ -118,14 +118,14 @@ def _check_step(step: dict[str, Any], path: KeyPath, menus: Menus | None) -> Ite
         yield from _known_menu(step["menu"], path + ("menu",), menus)
 
 
-def _known_language(code: str, path: KeyPath, menus: Menus | None) -> Iterator[Finding]:
+def _known_language(code: str, path: YamlPath, menus: Menus | None) -> Iterator[Finding]:
     offered = [lang.code for lang in menus.offered()] if menus is not None else None
     if offered is not None and code not in offered:  # a caller can choose only these
         hint = suggest(code, offered) or f"one of: {', '.join(offered)}"
         yield Finding(path, f"unknown language '{code}'", hint)
 
 
-def _known_menu(menu: str, path: KeyPath, menus: Menus | None) -> Iterator[Finding]:
+def _known_menu(menu: str, path: YamlPath, menus: Menus | None) -> Iterator[Finding]:
     if menus is None:
         return
     pages = [LANGUAGE_PAGE + key for key in language_pages(menus)]
