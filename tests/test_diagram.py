@@ -139,3 +139,11 @@ def test_the_graph_of_the_shipped_menus_has_every_option_and_no_loose_node():
         kinds = [e.kind for e in graph.edges]
         assert kinds.count("silence") == kinds.count("wrong_key") == 1
         assert kinds.count("limit") == 2 and kinds.count("outcome") == 4
+
+
+def test_a_picture_into_a_missing_folder_is_one_line_and_exit_1(tmp_path):
+    out = tmp_path / "no" / "such" / "flow.svg"
+    result = run(SMALL, "--format", "svg", "-o", str(out))
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {out}: cannot write it (No such file or directory; check the folder "
+           "exists and is writable)\n")

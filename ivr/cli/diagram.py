@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 import graphviz
 
-from ivr.atomicfile import write_atomic
 from ivr.cli.shell import load_menus_file
 from ivr.cli.shell import menus_path
+from ivr.cli.shell import write_output
 from ivr.console.graph import render_graph
 from ivr.menus.diagram import Graph
 from ivr.menus.diagram import build_graph
@@ -39,7 +39,7 @@ def diagram(path: Path | None, fmt: str, lang: str | None, output: Path | None) 
     else:
         data = _picture(build_graph(menus, lang), fmt, output)
     if output is not None:
-        write_atomic(output, data)
+        write_output(output, data)
     else:
         sys.stdout.buffer.write(data)
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ivr.atomicfile import write_atomic
 from ivr.cli import shell
 from ivr.web.twiml import render_fallback
 
@@ -34,13 +33,7 @@ def fallback(menus_path: Path | None, output: Path | None, caller_id: str | None
         _warn_unless_anonymous(caller_id)
         return
     # Write to a temp file and rename: a web server must never serve half a document.
-    try:
-        write_atomic(output, xml.encode("utf-8"))
-    except OSError as error:
-        raise click.ClickException(
-            f"{output}: cannot write it ({error.strerror}; check the folder exists and is "
-            "writable)"
-        ) from None
+    shell.write_output(output, xml.encode("utf-8"))
     click.echo(f"wrote {output} (menus version {menus.version})", err=True)
     _warn_unless_anonymous(caller_id)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from ivr.atomicfile import write_atomic
 from ivr.core.model import Menus
 from ivr.menus import loader
 from ivr.menus.problems import Problem
@@ -34,6 +35,17 @@ format_option = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="json prints only JSON.",
 )
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a command's output file whole (temp file, then rename), or one line saying why
+    it cannot be written; an existing file is left as it was."""
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise click.ClickException(
+            f"{path}: cannot write it ({error.strerror}; check the folder exists and is "
+            "writable)") from None
 
 
 def settings() -> Settings:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ivr.atomicfile import write_atomic
 from ivr.cli import shell
 from ivr.stats import report
 from ivr.stats.store import StoreUnavailable
@@ -49,11 +48,7 @@ def report_command(start: datetime.datetime | None, end: datetime.datetime | Non
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except OSError as error:
-        raise click.ClickException(f"{output}: cannot write it ({error.strerror}; check the "
-                                   "folder exists and is writable)") from None
+    shell.write_output(output, text.encode("utf-8"))
     click.echo(f"wrote {output} ({first} to {last})", err=True)
 
 

@@ -37,10 +37,7 @@ def export(lang: str, output: Path | None, menus_path: Path | None) -> None:
     if output is None:
         click.echo(po, nl=False)
         return
-    try:
-        write_atomic(output, po.encode("utf-8"))
-    except OSError as error:
-        raise click.ClickException(f"{output}: cannot write it ({error.strerror})") from None
+    shell.write_output(output, po.encode("utf-8"))
     click.echo(f"wrote {output} ({lang}); open it in Poedit or upload it to Weblate", err=True)
 
 
