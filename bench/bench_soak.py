@@ -7,15 +7,20 @@ Two gunicorn hosts (the shipped gunicorn.conf.py), each in its own network names
 (else on 127.0.0.2 and .3), behind the shipped nginx site with a certificate made for the
 run, serve one menus.yaml. Callers place whole calls (signed, as Twilio would) for the
 whole time; meanwhile the file is edited in turn validly (a text changes) and brokenly (a
-YAML error, put right again after a while). Prints the errors (must be 0: any non-200, any
-answer that is not TwiML, any call that does not end as its keys say), p50/p99 of the
-requests, and the resident memory of every worker at the start and the end. Nothing leaves
-this machine.
+YAML error, put right again after a while). Both hosts count statistics into one
+PostgreSQL database started for the run (Debian's postgresql), as production does, unless
+--stats-url names another store. Prints the errors (must be 0: any non-200, any answer that
+is not TwiML, any call that does not end as its keys say), p50/p99 of the requests, the
+resident memory of every worker at the start and the end, and whether the statistics
+counted every call once (after both hosts stop, which stores their last counts). Nothing
+leaves this machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime
 import os
 import random
 import shutil
@@ -38,8 +43,10 @@ from ivr.qa.scenarios import simulation_app  # noqa: E402
 from ivr.qa.simulator import DEFAULT_CALLED  # noqa: E402
 from ivr.qa.simulator import DEFAULT_CALLER  # noqa: E402
 from ivr.qa.simulator import Call  # noqa: E402
+from ivr.stats.report import report_data  # noqa: E402
 from tests import gunicornproc  # noqa: E402
 from tests import multihost  # noqa: E402
+from tests import pgserver  # noqa: E402
 
 TOKEN = "soak-token-0123456789"
 # (keys, how the call must end): the read-out then the info line; the emergency key.
@@ -71,6 +78,8 @@ class Soak:
         self.samples: list[float] = []
         self.calls = 0
         self.errors: list[str] = []
+        self.late: list[str] = []
+        """Edits after which a host's /healthz did not say what it should within 10 s."""
         self.lock = threading.Lock()
 
     def caller(self, seed: int) -> None:
@@ -135,35 +144,53 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--callers", type=int, default=8, help="calls in progress at once")
     parser.add_argument("--edit-every", type=float, default=20.0, help="seconds between edits")
-    parser.add_argument("--stats-url", default=os.environ.get("IVR_STATS_URL"),
-                        help="IVR_STATS_URL for both hosts (statistics on); default: as set")
+    parser.add_argument("--stats-url", help="the statistics store of both hosts (default: a "
+                        "PostgreSQL started for the run; off: no counting)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="soak-ivr-"))
     hosts, spaces = multihost.make_hosts(2)
     balancer = multihost.Balancer(hosts, folder)
     os.environ["REQUESTS_CA_BUNDLE"] = str(balancer.cert)
     env = gunicornproc.webhook_env(folder, TOKEN, balancer.url, IVR_RELOAD_INTERVAL="1")
-    if args.stats_url:
-        env["IVR_STATS_URL"] = args.stats_url
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, folder, ignore_errors=True)
+        if spaces is not None:
+            stack.callback(spaces.close)
+        store = args.stats_url
+        if store is None:
+            server = stack.enter_context(multihost.statistics_server(hosts))
+            store = pgserver.new_database(server, "ivr_stats")
         for host in hosts:
-            host.start(env, folder / f"{host.name}.log")
+            stack.callback(host.stop)
+        stack.callback(balancer.stop)
+        for host in hosts:
+            reach = multihost.url_for(host, store) if store.startswith("postgresql") else store
+            host.start({**env, "IVR_STATS_URL": reach}, folder / f"{host.name}.log")
         for host in hosts:
             host.wait()
         balancer.start()
-        return run(args, hosts, balancer, folder, "namespaces" if spaces else "loopback")
-    finally:
-        balancer.stop()
+        where = "namespaces" if spaces else "loopback"
+        failed = run(args, hosts, balancer, folder / "menus.yaml", where)
         for host in hosts:
-            host.stop()
-        if spaces is not None:
-            spaces.close()
-        shutil.rmtree(folder, ignore_errors=True)
+            host.stop()  # a normal stop: every worker stores what it counted
+        if store != "off":
+            counted = counted_calls(store)
+            print(f"statistics ({'PostgreSQL' if args.stats_url is None else store}): "
+                  f"{counted} calls counted, {failed.calls} placed")
+            failed.errors += [] if counted == failed.calls else ["statistics miscounted"]
+        return 1 if failed.errors or failed.late else 0
+    raise AssertionError("unreachable")  # for mypy: an ExitStack may swallow exceptions
+
+
+def counted_calls(url: str) -> int:
+    today = datetime.datetime.now(datetime.UTC).date()
+    # A soak across midnight (UTC) counts into two days.
+    return int(report_data(url, today - datetime.timedelta(days=1), today, 1)["calls"])
 
 
 def run(args: argparse.Namespace, hosts: list[multihost.Host], balancer: multihost.Balancer,
-        folder: Path, where: str) -> int:
-    menus = folder / "menus.yaml"
+        menus: Path, where: str) -> Soak:
+    """The soak itself; prints what it saw and returns it (errors, late edits)."""
     original = menus.read_text(encoding="utf-8")
     soak = Soak(balancer.url, args.seconds)
     pids = {host.name: host.worker_pids() for host in hosts}
@@ -180,16 +207,15 @@ def run(args: argparse.Namespace, hosts: list[multihost.Host], balancer: multiho
     end_rss = {name: rss_kib(p) for name, p in pids.items()}
     samples = sorted(soak.samples)
     print(f"soak: {len(hosts)} hosts ({where}) behind nginx, {args.callers} callers, "
-          f"statistics {'on' if args.stats_url else 'off'}, "
           f"{args.seconds:g} s; menus edits: {sum(e.startswith('valid') for e in edits)} valid, "
           f"{sum(e.startswith('broken') for e in edits)} broken")
     print(f"calls {soak.calls}, requests {len(samples)} ({len(samples) / args.seconds:.0f}/s), "
           f"errors {len(soak.errors)}")
-    late = [edit for edit in edits if "healthz" in edit]
-    took = [float(edit.split()[1]) for edit in edits if edit not in late]
+    soak.late = [edit for edit in edits if "healthz" in edit]
+    took = [float(edit.split()[1]) for edit in edits if edit not in soak.late]
     print(f"healthz after each edit: {len(took)} of {len(edits)} as expected on both hosts, "
           f"within {max(took, default=0):.1f} s")
-    for edit in late:
+    for edit in soak.late:
         print(f"  edit: {edit}")
     for error in soak.errors[:10]:
         print(f"  error: {error}")
@@ -201,7 +227,7 @@ def run(args: argparse.Namespace, hosts: list[multihost.Host], balancer: multiho
         mib = [f"{a / 1024:.1f} -> {b / 1024:.1f}" for a, b in
                zip(start_rss[name], end_rss[name], strict=False)]
         print(f"{name} worker RSS MiB (start -> end): {', '.join(mib)}")
-    return 1 if soak.errors or late else 0
+    return soak
 
 
 if __name__ == "__main__":

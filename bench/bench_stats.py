@@ -1,13 +1,12 @@
 """What the statistics cost a call, and how long the report over a year takes.
 
 Run: .venv/bin/python bench/bench_stats.py [--requests 3000] [--calls 100000] [--html FILE]
-     [--seconds 10] [--workers 2]
 
 1. The recorder's cost per step (its memo hit, the counts added under the lock), against
    a bare dict increment and against a whole signed webhook step, in the same run.
 2. The signed read-out step through the real webhook with statistics off and on (a SQLite
    file), each as a throughput ratio against a bare Flask endpoint serving the same TwiML,
-   in-process and under gunicorn.
+   in-process. Under gunicorn and wrk, bench/bench_webhook.py runs both beside the floor.
 3. A synthetic year of --calls calls (random walks through the real engine, counted as the
    webhook counts them), stored in SQLite, then `report_data` and the HTML report timed.
 """
@@ -17,18 +16,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
-import http.client
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import timeit
-import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -41,9 +35,7 @@ from bench_webhook import PUBLIC  # noqa: E402
 from bench_webhook import STEP  # noqa: E402
 from bench_webhook import TOKEN  # noqa: E402
 from bench_webhook import bare_app  # noqa: E402
-from bench_webhook import free_port  # noqa: E402
 from bench_webhook import settings  # noqa: E402
-from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
@@ -62,40 +54,6 @@ from ivr.web import create_app  # noqa: E402
 ROUNDS = 10
 YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 OUTCOMES = (["completed"] * 70 + ["busy"] * 12 + ["no-answer"] * 12 + ["failed"] * 6)
-
-
-def throughput(call: Callable[[], int], seconds: float, threads: int) -> float:
-    """Requests answered per second by `threads` callers during `seconds`."""
-    done = [0] * threads
-    stop = time.perf_counter() + seconds
-
-    def run(i: int) -> None:
-        while time.perf_counter() < stop:
-            assert call() == 200
-            done[i] += 1
-
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return sum(done) / seconds
-
-
-def http_call(port: int, headers: dict[str, str]) -> Callable[[], int]:
-    """One signed read-out step over HTTP to a server on loopback."""
-    body = urllib.parse.urlencode(FORM)
-    sent = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
-
-    def call() -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("POST", STEP, body, sent)
-        response = connection.getresponse()
-        response.read()
-        connection.close()
-        return response.status
-
-    return call
 
 
 def per_call(call: Callable[[], object], n: int) -> float:
@@ -153,62 +111,6 @@ def webhook_ratios(n: int, folder: Path, recorder_step: float) -> None:
           "machine is larger than the difference)")
     share = recorder_step / medians["ivr, statistics off"]
     print(f"  the recorder's own cost is {100 * share:.2f} % of a signed step")
-
-
-def ivr_app_with_stats() -> Flask:
-    """The signed webhook counting into $BENCH_STATS_URL (for gunicorn)."""
-    return create_app(dataclasses.replace(settings(signed=True),
-                                          stats_url=os.environ["BENCH_STATS_URL"]))
-
-
-def start_gunicorn(target: str, workers: int, env: dict[str, str], log: Path
-                   ) -> tuple[subprocess.Popen[bytes], int]:
-    # From the repository root, where Settings() finds menus.yaml (bench_webhook's own
-    # starter runs in bench/, where the IVR apps fail to boot: no menus.yaml there).
-    port = free_port()
-    command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers),
-               "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT),
-               "--pythonpath", str(ROOT / "bench"), target]
-    process = subprocess.Popen(command, env=env, stderr=log.open("ab"))
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"gunicorn {target} did not start; see {log}")
-
-
-def under_gunicorn(seconds: float, workers: int, folder: Path) -> None:
-    """Throughput of bare Flask, and of the webhook with statistics off and on, alike."""
-    signature = RequestValidator(TOKEN).compute_signature(PUBLIC + STEP, FORM)
-    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
-    signed = {**form_type, "X-Twilio-Signature": signature}
-    env = {**os.environ, "BENCH_STATS_URL": f"sqlite:///{folder / 'gunicorn.sqlite3'}"}
-    targets = {"bare Flask": ("bench_webhook:bare_app()", form_type),
-               "ivr, statistics off": ("bench_webhook:ivr_app()", signed),
-               "ivr, statistics on": ("bench_stats:ivr_app_with_stats()", signed)}
-    log = folder / "gunicorn.log"
-    servers = {name: start_gunicorn(target, workers, env, log)
-               for name, (target, _) in targets.items()}
-    rates: dict[str, list[float]] = {name: [] for name in targets}
-    try:
-        for _ in range(ROUNDS):
-            for name, (_, headers) in targets.items():
-                call = http_call(servers[name][1], headers)
-                rates[name].append(throughput(call, seconds / ROUNDS, threads=workers * 2))
-    finally:
-        for process, _ in servers.values():
-            process.terminate()
-            process.wait(timeout=30)
-    medians = {name: statistics.median(r) for name, r in rates.items()}
-    print(f"\nsigned read-out step under gunicorn ({workers} sync workers, new connection per "
-          "request):")
-    for name, rate in medians.items():
-        print(f"  {name:22} {rate:7.0f} req/s  throughput vs bare Flask "
-              f"{rate / medians['bare Flask']:.2f}x")
 
 
 def synthetic_year(menus: Menus, calls: int, seed: int = 11) -> dict[datetime.date, Counter[Count]]:
@@ -300,17 +202,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000, help="requests per webhook run")
     parser.add_argument("--calls", type=int, default=100_000, help="calls in the synthetic year")
     parser.add_argument("--html", type=Path, help="also write the synthetic year's HTML report")
-    parser.add_argument("--seconds", type=float, default=10.0,
-                        help="length of the gunicorn throughput runs (0: skip them)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = parser.parse_args()
     menus = load_menus(ROOT / "menus.yaml")
     with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmp:
         folder = Path(tmp)
         step = recorder_cost(menus, args.requests, folder)
         webhook_ratios(args.requests, folder, step)
-        if args.seconds > 0:
-            under_gunicorn(args.seconds, args.workers, folder)
         report_timing(menus, args.calls, folder, args.html)
     return 0
 

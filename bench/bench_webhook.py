@@ -8,6 +8,7 @@ check, engine and rendering (or the render cache). Measured in-process (Flask te
 and under gunicorn with the shipped gunicorn.conf.py, loaded by wrk (needs Debian's wrk),
 in rounds that alternate between the servers. "twilio decorator" is the floor plus the
 signature check Twilio documents for Flask (validate over request.url and request.form).
+"ivr" counts statistics as shipped (a SQLite file, or --stats-url); "ivr, stats off" does not.
 """
 
 from __future__ import annotations
@@ -224,19 +225,21 @@ def under_gunicorn(seconds: float, workers: int, rounds: int, connections: int,
         "IVR_MENUS": str(tmp / "menus.yaml"),
         "IVR_PROMPTS_DIR": str(tmp / "prompts"),
     }
-    if stats_url is not None:
-        env["IVR_STATS_URL"] = stats_url  # statistics on (ivr/stats), else as the caller has it
+    # Statistics on, as shipped: stats.sqlite3 beside the menus, or the given store.
+    counting = {**env, "IVR_STATS_URL": stats_url or f"sqlite:///{tmp / 'stats.sqlite3'}"}
     signed = f'wrk.headers["X-Twilio-Signature"] = "{signature}"'
     targets = {
-        "floor": ("bench_webhook:bare_app()", ""),
-        "twilio decorator": ("bench_webhook:bare_app(True)", signed),
-        "ivr": ("bench_webhook:ivr_app()", signed),
+        "floor": ("bench_webhook:bare_app()", "", env),
+        "twilio decorator": ("bench_webhook:bare_app(True)", signed, env),
+        "ivr": ("bench_webhook:ivr_app()", signed, counting),
+        "ivr, stats off": ("bench_webhook:ivr_app()", signed, {**env, "IVR_STATS_URL": "off"}),
     }
     scripts = {}
-    for name, (_, header) in targets.items():
-        scripts[name] = tmp / f"{name.replace(' ', '-')}.lua"
+    for name, (_, header, _) in targets.items():
+        scripts[name] = tmp / f"{name.replace(' ', '-').replace(',', '')}.lua"
         scripts[name].write_text(WRK_SCRIPT.format(body=BODY, signature=header))
-    servers = {name: start_gunicorn(target, workers, env) for name, (target, _) in targets.items()}
+    servers = {name: start_gunicorn(target, workers, server_env)
+               for name, (target, _, server_env) in targets.items()}
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in targets}
     try:
         for name in targets:  # warm up: imports, caches, first connections
@@ -269,7 +272,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=6, help="alternating wrk rounds")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
-    parser.add_argument("--stats-url", help="IVR_STATS_URL for the servers (statistics on)")
+    parser.add_argument("--stats-url", help="the store ivr counts into (IVR_STATS_URL; "
+                        "default: a SQLite file beside the menus, as shipped)")
     parser.add_argument("--skip-in-process", action="store_true")
     args = parser.parse_args()
 
@@ -283,16 +287,16 @@ def main() -> int:
         for name in ("ivr", "ivr (no cache)"):
             print(f"  p50 ratio {name} / bare: {local[name][0] / local['bare'][0]:.2f}x")
 
-    stats = os.environ.get("IVR_STATS_URL") if args.stats_url is None else args.stats_url
+    store = args.stats_url or "stats.sqlite3 beside the menus"
     print(f"\ngunicorn -w {args.workers} (gunicorn.conf.py: gthread), wrk -c{args.connections}, "
-          f"{args.rounds} alternating rounds; statistics {'on' if stats else 'off'}")
+          f"{args.rounds} alternating rounds; ivr counts into {store}")
     served = under_gunicorn(args.seconds, args.workers, args.rounds, args.connections,
                             args.stats_url)
     for name, (rate, p50, p99, rss) in served.items():
         print(f"  {name:16} {rate:7.0f} req/s  p50 {p50 * 1e3:6.2f} ms  p99 {p99 * 1e3:6.2f} ms"
               f"  worker peak RSS {rss / 1024:5.1f} MiB")
     floor = served["floor"]
-    for name in ("ivr", "twilio decorator"):
+    for name in ("ivr", "ivr, stats off", "twilio decorator"):
         rate, p50, p99, rss = served[name]
         print(f"  {name} / floor: throughput {rate / floor[0]:.2f}x (aim >= 0.80x), "
               f"p50 {p50 / floor[1]:.2f}x (aim <= 1.25x), p99 {p99 / floor[2]:.2f}x, "

@@ -56,6 +56,9 @@ class Settings:
     stats_url: str | None = None
     """SQLAlchemy URL of the anonymous statistics store (docs/statistics.md); None: no
     counting. From the environment the default is stats.sqlite3 beside the menus file."""
+    stats_flush_seconds: float = 30.0
+    """How often each worker adds its counts to the store: a crashed worker loses at most
+    this many seconds of counts; a normal stop loses none."""
     allow_unsigned: bool = False
     """Answer unsigned requests when there is no auth token: local development only."""
 
@@ -87,6 +90,8 @@ class Settings:
                                "a user name without ':' or spaces"),
             stats_url=_read(env, "IVR_STATS_URL", _default_stats_url(menus_path), _stats_url,
                             "a SQLAlchemy URL such as postgresql+psycopg://host/ivr, or off"),
+            stats_flush_seconds=_read(env, "IVR_STATS_FLUSH_SECONDS", 30.0, _flush_seconds,
+                                      "seconds from 0.1 to 3600, such as 30"),
             allow_unsigned=_read(env, "IVR_ALLOW_UNSIGNED", False, _flag, "1 or 0"),
         )
 
@@ -114,6 +119,11 @@ def _hops(value: str) -> int:
 def _seconds(value: str) -> float:
     seconds = float(value)
     return seconds if 0 <= seconds < 86400 else _no(value)
+
+
+def _flush_seconds(value: str) -> float:
+    seconds = float(value)
+    return seconds if 0.1 <= seconds <= 3600 else _no(value)
 
 
 def _user(value: str) -> str:

@@ -2,11 +2,13 @@
 
 Everything stays on this machine: namespaces made here with veth pairs (addresses in
 10.64.0.0/10 that exist only on those links), or 127.0.0.2 and 127.0.0.3 where namespaces
-cannot be made. Used by tests/test_multihost.py and bench/bench_soak.py.
+cannot be made; PostgreSQL for their statistics listens on this side of each link. Used by
+tests/test_multihost.py and bench/bench_soak.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -16,7 +18,10 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from tests import gunicornproc
+from tests import pgserver
 from tests.gunicornproc import ROOT
 
 SITE = ROOT / "deploy" / "nginx-ivr.conf"
@@ -32,6 +37,8 @@ class Host:
     port: int = PORT
     """8000 in a namespace of its own; on a shared loopback address, any free port."""
     prefix: list[str] = field(default_factory=list)
+    gateway: str = "127.0.0.1"
+    """This machine's address as the host reaches it (a database here listens on it)."""
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -84,7 +91,8 @@ class Namespaces:
                 _run(*inside, "ip", "addr", "add", f"{theirs}/30", "dev", f"{name}1")
                 _run(*inside, "ip", "link", "set", f"{name}1", "up")
                 _run(*inside, "ip", "link", "set", "lo", "up")
-                self.hosts.append(Host(f"host-{chr(97 + i)}", theirs, prefix=inside))
+                self.hosts.append(Host(f"host-{chr(97 + i)}", theirs, prefix=inside,
+                                       gateway=ours))
         except (OSError, subprocess.SubprocessError):
             self.close()
             raise
@@ -187,3 +195,15 @@ def wait_for_log(balancer: Balancer, count: int, seconds: float = 5) -> None:
     deadline = time.monotonic() + seconds
     while len(balancer.log()) < count and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def statistics_server(hosts: list[Host]) -> contextlib.AbstractContextManager[str]:
+    """PostgreSQL on this machine, listening where every host can reach it (and on loopback)."""
+    listen = list(dict.fromkeys(["127.0.0.1", *(host.gateway for host in hosts)]))
+    return pgserver.running_server(listen, [host.address for host in hosts])
+
+
+def url_for(host: Host, database_url: str) -> str:
+    """The database's URL as `host` reaches it: through its gateway."""
+    return sa.engine.make_url(database_url).set(host=host.gateway).render_as_string(
+        hide_password=False)

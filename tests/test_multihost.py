@@ -2,13 +2,19 @@
 
 Each host is a separate gunicorn (the shipped gunicorn.conf.py) in its own network
 namespace; nginx balances them round robin, so consecutive steps of a call land on
-different hosts, as they may on Twilio. Bounded: a few calls, a minute at most.
+different hosts, as they may on Twilio. Both count statistics into one PostgreSQL database
+on this machine, reached through each namespace's link. Bounded: a few calls, a minute at
+most.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import subprocess
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,10 +30,14 @@ from ivr.qa.simulator import DEFAULT_CALLED
 from ivr.qa.simulator import DEFAULT_CALLER
 from ivr.qa.simulator import Call
 from ivr.qa.simulator import place_call
+from ivr.settings import Settings
+from ivr.stats.report import report_data
+from ivr.web import create_app
 from tests import gunicornproc
 from tests import multihost
 from tests.conftest import AUTH_TOKEN
 from tests.conftest import ROOT
+from tests.pgserver import new_database
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,6 +45,9 @@ pytestmark = [
 ]
 # English, safe housing, the capital region: the read-out, then the info line.
 KEYS = ["3", "1", "1", "1", "3"]
+# For the statistics: that call, the emergency key in English, a Finnish read-out.
+COUNTED = [KEYS, ["3", "9"], ["1", "2", "1", "4", "3"]]
+FLUSH_SECONDS = "0.5"
 
 
 @pytest.fixture(scope="module")
@@ -54,26 +67,34 @@ def hosts(folder):
 
 
 @pytest.fixture(scope="module")
+def statistics(hosts):
+    """One PostgreSQL database for both hosts' statistics (its URL from this machine)."""
+    with multihost.statistics_server(hosts) as server:
+        yield new_database(server, "ivr_stats")
+
+
+@pytest.fixture(scope="module")
 def balancer(hosts, folder):
     balancer = multihost.Balancer(hosts, folder)
     yield balancer
     balancer.stop()
 
 
-def host_env(folder: Path, host: multihost.Host, public_url: str) -> dict[str, str]:
-    """Each host's own environment: its own copy of the menus, the one public URL.
-
-    Extend here what every host needs (a statistics database, say).
-    """
+def host_env(folder: Path, host: multihost.Host, public_url: str, statistics: str
+             ) -> dict[str, str]:
+    """Each host's own environment: its own copy of the menus, the one public URL, the one
+    statistics database (flushed often, so a report need not wait for a stop)."""
     own = folder / host.name
     own.mkdir(exist_ok=True)
-    return gunicornproc.webhook_env(own, AUTH_TOKEN, public_url)
+    return gunicornproc.webhook_env(own, AUTH_TOKEN, public_url,
+                                    IVR_STATS_URL=multihost.url_for(host, statistics),
+                                    IVR_STATS_FLUSH_SECONDS=FLUSH_SECONDS)
 
 
 @pytest.fixture(scope="module")
-def running(hosts, balancer, folder):
+def running(hosts, balancer, folder, statistics):
     for host in hosts:
-        host.start(host_env(folder, host, balancer.url), folder / f"{host.name}.log")
+        host.start(host_env(folder, host, balancer.url, statistics), folder / f"{host.name}.log")
     for host in hosts:
         host.wait()
     balancer.start()
@@ -90,6 +111,53 @@ def remote_call(url: str) -> Call:
     menus = app_menus(simulation_app(ROOT / "menus.yaml"))
     client = HttpCallClient(AUTH_TOKEN, DEFAULT_CALLER, DEFAULT_CALLED)
     return Call(None, listener_for(menus), client=client, base_url=url)
+
+
+def place_remote_calls(url: str, calls: list[list[str]]) -> None:
+    for keys in calls:
+        phone = remote_call(url)
+        phone.start(url + "/voice")
+        for key in keys:
+            phone.press(key)
+        assert phone.transcript.ending is not None, keys
+
+
+def figures(data: dict[str, object], path: tuple[object, ...] = ()) -> Counter[tuple[object, ...]]:
+    """Every count in a report, by where it sits (lists of rows keyed by their labels)."""
+    found: Counter[tuple[object, ...]] = Counter()
+    if isinstance(data, dict):
+        labels = tuple(v for k, v in data.items() if isinstance(v, str) and k != "from")
+        for key, value in data.items():
+            if isinstance(value, bool) or key in ("min_count", "left_percent"):
+                continue
+            if isinstance(value, int):
+                found[(*path, *labels, key)] += value
+            elif isinstance(value, dict | list):
+                found.update(figures(value, (*path, key)))  # type: ignore[arg-type]
+    elif isinstance(data, list):
+        for row in data:
+            found.update(figures(row, path))
+    return found
+
+
+def in_process_figures(calls: list[list[str]], folder: Path) -> Counter[tuple[object, ...]]:
+    """The counts of the same calls on one app with a store of its own."""
+    url = f"sqlite:///{folder / 'one-host.sqlite3'}"
+    app = create_app(Settings(menus_path=ROOT / "menus.yaml", stats_url=url,
+                              allow_unsigned=True))
+    for keys in calls:
+        phone = place_call(app)
+        phone.start()
+        for key in keys:
+            phone.press(key)
+    assert app.extensions["ivr"].stats.flush()
+    today = datetime.datetime.now(datetime.UTC).date()
+    return figures(report_data(url, today, today, 1))
+
+
+def today_figures(url: str) -> Counter[tuple[object, ...]]:
+    today = datetime.datetime.now(datetime.UTC).date()
+    return figures(report_data(url, today, today, 1))
 
 
 def expected_transcript() -> dict[str, object]:
@@ -120,6 +188,29 @@ def test_consecutive_steps_of_a_call_land_on_different_hosts(running, hosts):
     assert len(upstreams) == 8
     assert {u for u in upstreams} == {h.upstream for h in hosts}
     assert all(a != b for a, b in zip(upstreams, upstreams[1:], strict=False)), upstreams
+
+
+def test_the_statistics_of_both_hosts_add_up_in_one_report(running, hosts, statistics,
+                                                          folder):
+    time.sleep(float(FLUSH_SECONDS) * 2)  # what earlier tests' calls counted is stored
+    before = today_figures(statistics)
+    start = len(running.log())
+    place_remote_calls(running.url, COUNTED)
+    multihost.wait_for_log(running, start + 8 + 3 + 8)
+    served = Counter(u for u in running.upstreams(start))
+    assert set(served) == {h.upstream for h in hosts} and min(served.values()) >= 9, served
+    expected = in_process_figures(COUNTED, folder)
+    assert expected[("calls",)] == 3 and expected[("languages", "fi")] == 1
+    deadline = time.monotonic() + 20
+    while (added := today_figures(statistics) - before) != expected:
+        assert time.monotonic() < deadline, (added, expected)
+        time.sleep(0.2)
+    # The same figures from the command line, as an operator reads them.
+    today = f"{datetime.datetime.now(datetime.UTC).date():%Y-%m-%d}"
+    result = CliRunner().invoke(cli, ["stats", "report", "--store", statistics, "--from", today,
+                                      "--to", today, "--min-count", "1"])
+    assert result.exit_code == 0, result.output
+    assert figures(json.loads(result.output)) - before == expected
 
 
 def test_calls_go_on_through_the_other_host_when_one_dies(running, hosts):

@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import logging
 import sqlite3
+import time
 
 import pytest
 
@@ -167,6 +168,18 @@ def test_a_store_that_is_down_is_logged_once_and_the_calls_go_on(settings, tmp_p
     assert (data["calls"], data["languages"]) == (1, {"fi": 1})  # nothing lost meanwhile
 
 
+def test_at_exit_a_store_that_fails_gets_more_tries(settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(recorder, "_start_flusher", lambda: None)
+    folder = tmp_path / "not-yet"
+    url = f"sqlite:///{folder / 'stats.sqlite3'}"
+    app = create_app(dataclasses.replace(settings, stats_url=url))
+    place_call(app).start()
+    # The store comes back while the exiting worker waits before its second try.
+    monkeypatch.setattr(recorder.time, "sleep", lambda seconds: folder.mkdir(exist_ok=True))
+    recorder._flush_at_exit()
+    assert report_data(url, TODAY, TODAY, 1)["calls"] == 1
+
+
 def test_an_unreachable_postgresql_does_not_stop_the_server_starting(settings, caplog):
     url = "postgresql+psycopg://ivr:secret@127.0.0.1:1/ivr"
     with caplog.at_level(logging.ERROR, logger="ivr.stats"):
@@ -215,3 +228,36 @@ def test_calls_on_the_qa_playground_are_not_counted(settings, tmp_path):
                                          stats_url=sqlite_url(tmp_path)))
     assert isinstance(app.extensions["ivr"].stats, recorder.NoRecorder)
     assert not (tmp_path / "stats.sqlite3").exists()
+
+
+def test_counts_reach_the_store_every_flush_interval_while_the_server_runs(menus_file,
+                                                                          monkeypatch):
+    monkeypatch.setenv("IVR_MENUS", str(menus_file))
+    monkeypatch.setenv("IVR_ALLOW_UNSIGNED", "1")
+    monkeypatch.setenv("IVR_STATS_FLUSH_SECONDS", "0.2")
+    settings = Settings.from_env()
+    assert settings.stats_flush_seconds == 0.2
+    app = create_app(settings)
+    call = place_call(app)
+    call.start()
+    call.press("2")
+    # Nobody flushes by hand: the process's flusher thread does, well within 30 s.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        data = report_data(settings.stats_url, TODAY, TODAY, 1)
+        if data["calls"] == 1:
+            break
+        time.sleep(0.1)
+    assert (data["calls"], data["languages"]) == (1, {"sv": 1})
+
+
+@pytest.mark.parametrize("value", ["0", "0.05", "3601", "soon"])
+def test_a_flush_interval_out_of_range_is_refused_by_name(monkeypatch, value):
+    from ivr.settings import SettingsError
+
+    monkeypatch.setenv("IVR_STATS_FLUSH_SECONDS", value)
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env()
+    assert str(error.value) == (
+        f"IVR_STATS_FLUSH_SECONDS={value!r} is not seconds from 0.1 to 3600, such as 30 "
+        "(fix or unset IVR_STATS_FLUSH_SECONDS)")

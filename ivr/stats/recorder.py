@@ -1,7 +1,8 @@
 """The in-process side of the statistics: count a step in microseconds, store it later.
 
 A step adds its Counts to a dict under a lock; one background thread per process adds the
-dict to the store every FLUSH_SECONDS (and at exit), dated by the day of the flush. The
+dict to the store every flush_seconds (IVR_STATS_FLUSH_SECONDS, 30 by default; the
+shortest of the process's recorders) and at exit, dated by the day of the flush. The
 store being down never reaches a call: the counts wait in memory, and the failure is
 logged once (and its end once) however long it lasts.
 """
@@ -13,6 +14,7 @@ import datetime
 import logging
 import os
 import threading
+import time
 import weakref
 from urllib.parse import parse_qsl
 
@@ -29,6 +31,8 @@ from ivr.stats.events import Count
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 30.0
+EXIT_TRIES = 3
+EXIT_RETRY_SECONDS = 1.0
 MEMO_SIZE = 4096
 """Steps remembered per process: a menu has a few hundred distinct (state, key) steps."""
 MAX_MEMO_QUERY = 256
@@ -38,8 +42,9 @@ MAX_MEMO_QUERY = 256
 class Recorder:
     """Counts steps for one store URL; `flush` writes them (the flusher thread calls it)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, flush_seconds: float = FLUSH_SECONDS) -> None:
         self.url = url
+        self.flush_seconds = flush_seconds
         self._lock = threading.Lock()
         self._pending: dict[Count, int] = {}
         self._memo: dict[tuple[object, ...], tuple[Count, ...]] = {}
@@ -48,6 +53,7 @@ class Recorder:
         self._failing = False
         self._derive_failed = False
         _RECORDERS.add(self)
+        _wake.set()  # the flusher may be sleeping out a longer interval than ours
         self._open()
 
     def step(self, menus: Menus, query: bytes, event: flow.Event) -> None:
@@ -136,8 +142,8 @@ class Recorder:
         self._failing = True
         reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
         log.error("statistics store %s is unavailable (%s: %s); calls go on, counts wait in "
-                  "memory and are retried every %.0f s", self._shown_url(),
-                  type(error).__name__, reason[:300], FLUSH_SECONDS)
+                  "memory and are retried every %g s", self._shown_url(),
+                  type(error).__name__, reason[:300], self.flush_seconds)
 
     def _shown_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
@@ -160,9 +166,10 @@ class NoRecorder:
         """Count nothing."""
 
 
-def open_recorder(url: str | None) -> Recorder | NoRecorder:
+def open_recorder(url: str | None, flush_seconds: float = FLUSH_SECONDS
+                  ) -> Recorder | NoRecorder:
     """The recorder for the store at `url` (None: counting is off)."""
-    return NoRecorder() if url is None else Recorder(url)
+    return NoRecorder() if url is None else Recorder(url, flush_seconds)
 
 
 def _today() -> datetime.date:
@@ -173,7 +180,7 @@ def _today() -> datetime.date:
 _RECORDERS: weakref.WeakSet[Recorder] = weakref.WeakSet()
 _flusher: threading.Thread | None = None
 _flusher_lock = threading.Lock()
-_stop = threading.Event()
+_wake = threading.Event()
 
 
 def _start_flusher() -> None:
@@ -185,8 +192,15 @@ def _start_flusher() -> None:
 
 
 def _flush_loop() -> None:
-    while not _stop.wait(FLUSH_SECONDS):
+    while True:
+        _wake.wait(_interval())
+        _wake.clear()
         flush_all()
+
+
+def _interval() -> float:
+    return min((recorder.flush_seconds for recorder in list(_RECORDERS)),
+               default=FLUSH_SECONDS)
 
 
 def flush_all() -> None:
@@ -196,11 +210,20 @@ def flush_all() -> None:
 
 
 def _after_fork_in_child() -> None:
-    global _flusher, _flusher_lock
-    _flusher, _flusher_lock = None, threading.Lock()
+    global _flusher, _flusher_lock, _wake
+    _flusher, _flusher_lock, _wake = None, threading.Lock(), threading.Event()
     for recorder in list(_RECORDERS):
         recorder.after_fork()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
-atexit.register(flush_all)
+def _flush_at_exit() -> None:
+    # The last chance for these counts: a store that hiccups (a restart, a lock timeout)
+    # gets a few more tries, bounded well inside gunicorn's graceful timeout.
+    for _ in range(EXIT_TRIES):
+        if all([recorder.flush() for recorder in list(_RECORDERS)]):
+            return
+        time.sleep(EXIT_RETRY_SECONDS)
+
+
+atexit.register(_flush_at_exit)

@@ -109,7 +109,9 @@ def add(engine: Engine, day: datetime.date, added: Mapping[Count, int]) -> None:
     """Add these counts to the day's rows, in one transaction."""
     if not added:
         return
-    rows = [{"day": day, **key._asdict(), "count": n} for key, n in added.items()]
+    # In key order: PostgreSQL locks each row an upsert meets, and two workers' flushes
+    # meeting the same rows in different orders deadlock (one fails, and at exit is lost).
+    rows = [{"day": day, **key._asdict(), "count": n} for key, n in sorted(added.items())]
     insert = (postgresql.insert(counts) if engine.dialect.name == "postgresql"
               else sqlite.insert(counts))
     statement = insert.on_conflict_do_update(
