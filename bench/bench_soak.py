@@ -202,6 +202,12 @@ def run(args: argparse.Namespace, hosts: list[multihost.Host], balancer: multiho
                                     balancer.url))
     for thread in [*threads, editor]:
         thread.start()
+    # The largest worker's RSS at each tenth of the run: growth that levels off is a cache
+    # filling; growth that keeps on is a leak.
+    timeline = []
+    for tenth in range(1, 11):
+        time.sleep(max(0.0, soak.stop_at - args.seconds * (1 - tenth / 10) - time.monotonic()))
+        timeline.append(max(size for p in pids.values() for size in rss_kib(p)))
     for thread in [*threads, editor]:
         thread.join()
     end_rss = {name: rss_kib(p) for name, p in pids.items()}
@@ -227,6 +233,8 @@ def run(args: argparse.Namespace, hosts: list[multihost.Host], balancer: multiho
         mib = [f"{a / 1024:.1f} -> {b / 1024:.1f}" for a, b in
                zip(start_rss[name], end_rss[name], strict=False)]
         print(f"{name} worker RSS MiB (start -> end): {', '.join(mib)}")
+    print("largest worker RSS MiB at each tenth of the run: "
+          + " ".join(f"{size / 1024:.1f}" for size in timeline))
     return soak
 
 

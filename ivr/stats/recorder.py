@@ -204,7 +204,7 @@ def _interval() -> float:
 
 
 def flush_all() -> None:
-    """Flush every recorder of this process (the thread's round, and at exit)."""
+    """Flush every recorder of this process (the flusher thread's round)."""
     for recorder in list(_RECORDERS):
         recorder.flush()
 
