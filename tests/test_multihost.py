@@ -15,6 +15,7 @@ import os
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,7 @@ from tests import gunicornproc
 from tests import multihost
 from tests.conftest import AUTH_TOKEN
 from tests.conftest import ROOT
+from tests.conftest import saved
 from tests.pgserver import new_database
 
 pytestmark = [
@@ -211,6 +213,53 @@ def test_the_statistics_of_both_hosts_add_up_in_one_report(running, hosts, stati
                                       "--to", today, "--min-count", "1"])
     assert result.exit_code == 0, result.output
     assert figures(json.loads(result.output)) - before == expected
+
+
+def live_versions(url: str, asks: int = 8) -> set[str]:
+    """The menus versions /healthz reports over `asks` requests (round robin: both hosts)."""
+    return {requests.get(url + "/healthz", timeout=10).json()["menus_version"]
+            for _ in range(asks)}
+
+
+def wait_for(url: str, wanted: Callable[[set[str]], bool]) -> set[str]:
+    deadline = time.monotonic() + 20
+    while not wanted(versions := live_versions(url)):
+        assert time.monotonic() < deadline, versions
+        time.sleep(0.2)
+    return versions
+
+
+def test_an_edit_that_reaches_one_host_first_leaves_every_call_whole(running, hosts, folder):
+    """Each host serves its own copy of menus.yaml, and an edit is copied to one host, then
+    the other (docs/deploy.md, "Publishing an edit"): calls meanwhile meet both versions."""
+    copies = [folder / host.name / "menus.yaml" for host in hosts]
+    original = copies[0].read_text(encoding="utf-8")
+    edited = original.replace("en: Main menu. Choose", "en: Main menu, edited. Choose")
+    assert edited != original
+    (before,) = wait_for(running.url, lambda versions: len(versions) == 1)
+    try:
+        saved(copies[0], edited)
+        both = wait_for(running.url, lambda versions: len(versions) == 2)
+        heard = []
+        for parity in range(2):  # a request in between: the other host answers each step
+            if parity:
+                requests.get(running.url + "/healthz", timeout=10)
+            phone = remote_call(running.url)
+            phone.start(running.url + "/voice")
+            for keys in KEYS:
+                phone.press(keys)
+            ending = phone.transcript.ending
+            assert ending is not None and ending.kind == "transferred"
+            heard.append(phone.transcript.as_dict())
+        said = json.dumps(heard, ensure_ascii=False)
+        assert "Main menu, edited. Choose" in said and "Main menu. Choose" in said
+        saved(copies[1], edited)
+        (after,) = wait_for(running.url, lambda versions: len(versions) == 1)
+        assert after != before and after in both
+    finally:
+        for copy in copies:
+            saved(copy, original)
+        wait_for(running.url, lambda versions: versions == {before})
 
 
 def test_calls_go_on_through_the_other_host_when_one_dies(running, hosts):
