@@ -55,3 +55,22 @@ def test_the_store_refuses_what_validate_refuses_with_the_same_problems(live, ca
 def test_the_golden_cases_include_refusals_that_need_the_seeds():
     # The server once skipped the check of `source` against seeds/ that validate makes.
     assert {"source_no_seed_file", "source_seed_file_typo"} <= set(CASES)
+
+
+def test_a_refused_edit_goes_live_once_the_seed_file_it_names_is_copied(live, caplog):
+    """An operator publishes menus.yaml before the new seed file it names (rsync sends
+    menus.yaml first): refused, rightly; then the seed arrives and the same file goes live."""
+    version = live.menus().version
+    saved(live.menus_path, (BAD / "source_no_seed_file.yaml").read_text(encoding="utf-8"))
+    assert (live.health()["status"], live.menus().version) == ("stale", version)
+    assert live.health()["status"] == "stale"  # the same file is not reparsed for nothing
+    seed = live.menus_path.parent / "seeds" / "999.txt"
+    seed.write_text("A seed document.\n", encoding="utf-8")
+    health = live.health()
+    assert (health["status"], health["last_reload_error"]) == ("ok", None)
+    assert health["menus_version"] != version
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="ivr.web.menustore"):
+        seed.unlink()
+        assert live.health()["status"] == "ok"  # a live version is not rechecked for seeds
+    assert caplog.records == []

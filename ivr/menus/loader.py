@@ -32,6 +32,9 @@ from ivr.menus.schema import check_shape
 from ivr.menus.seeds import read_seeds
 from ivr.menus.yamlsource import parse_yaml
 
+SEEDS_FOLDER = "seeds"
+"""The folder beside the menus file whose documents sources and the info line must match."""
+
 
 class InvalidMenus(Exception):
     """The menus file has errors; `problems` holds every one of them."""
@@ -77,7 +80,7 @@ def check_menus_file(
     """The menus in the text of the file at `path`, checked against the seeds/ beside it."""
     # The one check `validate` and the live server both run (issue 8 item 7): sources and
     # the info line's number against the seed documents (item 9).
-    return check_menus_text(text, str(path), today, read_seeds(path.parent / "seeds"))
+    return check_menus_text(text, str(path), today, read_seeds(path.parent / SEEDS_FOLDER))
 
 
 def _echo(finding: Finding, shape: list[Finding]) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ivr.core.model import Menus
 from ivr.core.recorded import fully_recorded
+from ivr.menus.loader import SEEDS_FOLDER
 from ivr.menus.loader import InvalidMenus
 from ivr.prompts.index import PromptIndex
 from ivr.web.menufile import SETTLE
@@ -81,6 +82,7 @@ class MenuStore:
         self.last_reload_error: str | None = None
         self._failed_digest: str | None = None
         self._menus_stamp: Stamp | None = None
+        self._seeds_stamp = stamp(self.menus_path.parent / SEEDS_FOLDER)
         self._menus = self._start()
         self.loaded_at = _now()
         self._prompts_stamp = stamp(self._manifest)
@@ -177,8 +179,14 @@ class MenuStore:
 
     def _reload_menus(self) -> None:
         current = stamp(self.menus_path)
-        if current == self._menus_stamp:
+        # While an edit is refused, a change in seeds/ (the source it named, copied after
+        # it) is reason to check the same file again; otherwise only the file's own stamp.
+        seeds = stamp(self.menus_path.parent / SEEDS_FOLDER)
+        if current == self._menus_stamp and (
+            self.last_reload_error is None or seeds == self._seeds_stamp
+        ):
             return
+        self._seeds_stamp = seeds
         try:
             version = read_version(self.menus_path)
         except OSError as error:
