@@ -74,3 +74,16 @@ def test_a_refused_edit_goes_live_once_the_seed_file_it_names_is_copied(live, ca
         seed.unlink()
         assert live.health()["status"] == "ok"  # a live version is not rechecked for seeds
     assert caplog.records == []
+
+
+def test_a_refused_edit_goes_live_once_a_seed_it_checks_against_is_corrected(live):
+    """The info line's number must match the assistance system's seed: here the seed is
+    corrected in place (same file, new text) after the edit was refused for it."""
+    seed = live.menus_path.parent / "seeds" / "001_c7b0a8f03332007c.txt"
+    good = seed.read_text(encoding="utf-8")
+    seed.write_text(good.replace("029 546 3177", "029 546 0000"), encoding="utf-8")
+    saved(live.menus_path, live.menus_path.read_text(encoding="utf-8") + "\n# an edit\n")
+    assert live.health()["status"] == "stale"
+    with open(seed, "w", encoding="utf-8") as in_place:
+        in_place.write(good)
+    assert live.health()["status"] == "ok"

@@ -43,6 +43,15 @@ def stamp(path: Path) -> Stamp | None:
     return Stamp(info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size)
 
 
+def folder_stamp(folder: Path) -> tuple[tuple[str, Stamp | None], ...]:
+    """The stamps of the folder and of every file in it (a handful of seed documents)."""
+    try:
+        names = sorted(entry.name for entry in folder.iterdir())
+    except OSError:
+        return ()
+    return (("", stamp(folder)), *((name, stamp(folder / name)) for name in names))
+
+
 def last_good_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.last-good")
 

@@ -28,6 +28,7 @@ from ivr.web.menufile import LastGood
 from ivr.web.menufile import Settling
 from ivr.web.menufile import Stamp
 from ivr.web.menufile import check_version
+from ivr.web.menufile import folder_stamp
 from ivr.web.menufile import read_version
 from ivr.web.menufile import stamp
 
@@ -82,7 +83,7 @@ class MenuStore:
         self.last_reload_error: str | None = None
         self._failed_digest: str | None = None
         self._menus_stamp: Stamp | None = None
-        self._seeds_stamp = stamp(self.menus_path.parent / SEEDS_FOLDER)
+        self._seeds_stamp = folder_stamp(self.menus_path.parent / SEEDS_FOLDER)
         self._menus = self._start()
         self.loaded_at = _now()
         self._prompts_stamp = stamp(self._manifest)
@@ -181,7 +182,7 @@ class MenuStore:
         current = stamp(self.menus_path)
         # While an edit is refused, a change in seeds/ (the source it named, copied after
         # it) is reason to check the same file again; otherwise only the file's own stamp.
-        seeds = stamp(self.menus_path.parent / SEEDS_FOLDER)
+        seeds = folder_stamp(self.menus_path.parent / SEEDS_FOLDER)
         if current == self._menus_stamp and (
             self.last_reload_error is None or seeds == self._seeds_stamp
         ):
