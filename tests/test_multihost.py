@@ -50,6 +50,8 @@ KEYS = ["3", "1", "1", "1", "3"]
 # For the statistics: that call, the emergency key in English, a Finnish read-out.
 COUNTED = [KEYS, ["3", "9"], ["1", "2", "1", "4", "3"]]
 FLUSH_SECONDS = "0.5"
+RELOAD_SETTLED = 0.5
+"""Longer than the hosts' IVR_RELOAD_INTERVAL (0.2 s, tests/gunicornproc.py)."""
 
 
 @pytest.fixture(scope="module")
@@ -192,10 +194,21 @@ def test_consecutive_steps_of_a_call_land_on_different_hosts(running, hosts):
     assert all(a != b for a, b in zip(upstreams, upstreams[1:], strict=False)), upstreams
 
 
+def settled_figures(url: str) -> Counter[tuple[object, ...]]:
+    """Today's figures once two reads a few flushes apart agree (earlier calls are in)."""
+    deadline = time.monotonic() + 20
+    last = today_figures(url)
+    while True:
+        time.sleep(float(FLUSH_SECONDS) * 3)
+        now = today_figures(url)
+        if now == last or time.monotonic() > deadline:
+            return now
+        last = now
+
+
 def test_the_statistics_of_both_hosts_add_up_in_one_report(running, hosts, statistics,
                                                           folder):
-    time.sleep(float(FLUSH_SECONDS) * 2)  # what earlier tests' calls counted is stored
-    before = today_figures(statistics)
+    before = settled_figures(statistics)
     start = len(running.log())
     place_remote_calls(running.url, COUNTED)
     multihost.wait_for_log(running, start + 8 + 3 + 8)
@@ -240,6 +253,9 @@ def test_an_edit_that_reaches_one_host_first_leaves_every_call_whole(running, ho
     try:
         saved(copies[0], edited)
         both = wait_for(running.url, lambda versions: len(versions) == 2)
+        # Each worker reloads at its first request once its check interval (0.2 s) is
+        # over: after this, every worker of host A answers in the new version.
+        time.sleep(RELOAD_SETTLED)
         heard = []
         for parity in range(2):  # a request in between: the other host answers each step
             if parity:
@@ -260,6 +276,7 @@ def test_an_edit_that_reaches_one_host_first_leaves_every_call_whole(running, ho
         for copy in copies:
             saved(copy, original)
         wait_for(running.url, lambda versions: versions == {before})
+        time.sleep(RELOAD_SETTLED)  # and no worker is left answering in the edited version
 
 
 def test_calls_go_on_through_the_other_host_when_one_dies(running, hosts):
