@@ -55,6 +55,8 @@ def test_a_full_state_round_trips():
         {"m": "main", "l": "fi", "s": "x"},
         {"m": "main", "l": "fi", "w": "100"},
         {"m": "main", "l": "fi", "w": "١"},
+        {"m": "main", "l": "fi", "x": "100"},
+        {"m": "main", "l": "fi", "x": "-1"},
         {"m": "language", "l": "fi"},
         {"m": "language", "b": "main"},
     ],
@@ -89,6 +91,17 @@ def test_the_counters_take_0_to_99_and_an_empty_one_is_0():
     )
 
 
+def test_the_texts_a_call_sent_ride_in_every_url_the_language_menu_included():
+    state = CallState("main", "fi", texts=2)
+    assert encode(state) == {"m": "main", "l": "fi", "x": "2"}
+    assert decode(encode(state), MENUS) == state
+    assert decode({"m": "language", "x": "3"}, MENUS) == CallState(texts=3)
+    assert state.entering("region").texts == 2
+    # A menu gone from the menus: the caller is told, and the count is kept.
+    assert decode({"m": "nope", "l": "fi", "x": "1"}, MENUS) == CallState(
+        "main", "fi", changed=True, texts=1)
+
+
 def test_a_changed_state_is_never_written_into_a_url():
     changed = CallState("main", "en", silent_rounds=1, changed=True)
     assert encode(changed) == {"m": "main", "l": "en", "q": "1"}
@@ -102,7 +115,7 @@ def test_a_language_in_a_url_is_one_of_the_menus_or_none(value, lang):
 def test_the_state_never_carries_caller_data():
     assert set(CallState.__dataclass_fields__) == {
         "menu", "lang", "need", "region", "back", "silences", "wrong_keys", "silent_rounds",
-        "changed", "texting",
+        "changed", "texting", "texts",
     }
 
 

@@ -199,3 +199,49 @@ def test_the_warning_is_heard_whole_before_the_call_listens(tmp_path):
             "puhelimen, voi lukea sen.</Say><Gather ") in text
     assert (f"<Say {voice}>Lähetä viesti: paina 1. Peru: paina mitä tahansa muuta "
             "näppäintä.</Say></Gather>") in text
+
+
+def heard(events):
+    return " ".join(event.text or "" for event in events if event.kind == "heard")
+
+
+def test_a_call_sends_at_most_max_texts_even_through_the_language_menu(tmp_path):
+    from ivr.core.model import MAX_TEXTS_PER_CALL
+    from ivr.qa.simulator import place_call
+
+    fake = FakeTwilioApi()
+    phone = place_call(sms_app(tmp_path, fake))
+    phone.start()
+    to_the_readout = ["1", "2", "3", "6"]  # Finnish, legal advice, returning home, Oulu
+    for keys in to_the_readout:
+        phone.press(keys)
+    back = SMS_MENUS.call.keys.back
+    for sent in range(MAX_TEXTS_PER_CALL):
+        assert "Lähetä viesti: paina 1." in heard(phone.press("4"))
+        assert "Viesti on lähetetty." in heard(phone.press("1"))
+        if sent == 0:
+            # All the way back to the language menu, and down again: a fresh start there
+            # must not be a fresh count of texts.
+            for _ in range(3):
+                phone.press(back)
+            in_language_menu = phone.press(back)
+            assert [e.menu for e in in_language_menu if e.kind == "heard"][0] == "language"
+            for keys in to_the_readout:
+                phone.press(keys)
+    refused = heard(phone.press("4"))
+    assert "Viestiä ei voitu lähettää." in refused and "Lähetä viesti" not in refused
+    assert phone.waiting and len(fake.requests) == MAX_TEXTS_PER_CALL
+
+
+def test_a_confirmation_past_the_limit_sends_nothing():
+    """Only a URL we never give (made by hand) confirms with the limit reached."""
+    from dataclasses import replace
+
+    from ivr.core.model import MAX_TEXTS_PER_CALL
+
+    full = replace(READOUT, texts=MAX_TEXTS_PER_CALL)
+    assert not next_turn(SMS_MENUS, full, Press("4")).then.state.texting
+    turn = next_turn(SMS_MENUS, replace(full, texting=True), Press("1"))
+    assert not isinstance(turn.then, SendText)
+    assert next_turn(SMS_MENUS, replace(full, texts=MAX_TEXTS_PER_CALL - 1), Press("4")
+                     ).then.state.texting

@@ -41,6 +41,9 @@ class CallState:
     """The URL's state no longer fits the menus (edited during the call); never encoded."""
     texting: bool = False
     """The caller asked for the read-out by text message and is asked to confirm (issue 14)."""
+    texts: int = 0
+    """Text messages sent in this call (model.MAX_TEXTS_PER_CALL at most); every state of
+    the call carries it, the language menu included."""
 
     @classmethod
     def start(cls) -> CallState:
@@ -67,6 +70,8 @@ def encode(state: CallState) -> dict[str, str]:
         params["q"] = str(state.silent_rounds)
     if state.texting:
         params["t"] = "1"
+    if state.texts:
+        params["x"] = str(state.texts)
     return params
 
 
@@ -89,15 +94,17 @@ def decode(params: Mapping[str, str], menus: Menus) -> CallState:
             wrong_keys=_count(params.get("w")),
             silent_rounds=_count(params.get("q")),
             texting=_flag(params.get("t")),
+            texts=_count(params.get("x")),
         )
     except ValueError:
         return CallState.start()
     if _valid(state, menus):
         return state
     if state.menu == LANGUAGE_MENU or state.lang not in menus.languages:
-        return CallState.start()
+        return CallState(texts=state.texts)
     main = menus.call.main_menu
-    return CallState(main, state.lang, silent_rounds=state.silent_rounds, changed=True)
+    return CallState(main, state.lang, silent_rounds=state.silent_rounds, changed=True,
+                     texts=state.texts)
 
 
 def decode_lang(value: str | None, menus: Menus) -> str | None:

@@ -17,6 +17,9 @@ OPTION_ACTIONS = ("repeat", "info_line", "emergency", "sms")
 """What an option can do instead of a goto: the schema's choices, each handled in flow.py."""
 SMS_CONFIRM_KEY = "1"
 """The key that confirms a text message after its warning; any other key cancels it."""
+MAX_TEXTS_PER_CALL = 3
+"""Text messages one call can send: enough for the contacts of three needs, and a bound on
+what a caller who keeps confirming costs the helpline (its Twilio account pays each)."""
 SMS_TEXTS = ("sms_warning", "sms_confirm", "sms_sent", "sms_failed", "sms_cancelled")
 """The texts an `action: sms` option needs (issue 14); optional without one."""
 PARTIAL_TEXTS = ("language_other", "whisper_no_language")

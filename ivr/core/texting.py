@@ -14,6 +14,7 @@ from ivr.core import script
 from ivr.core import speechmatch
 from ivr.core import textmessage
 from ivr.core.callstate import CallState
+from ivr.core.model import MAX_TEXTS_PER_CALL
 from ivr.core.model import SMS_CONFIRM_KEY
 from ivr.core.model import Menus
 
@@ -21,8 +22,11 @@ from ivr.core.model import Menus
 def ask(menus: Menus, state: CallState) -> flow.Turn:
     """The warning that the message stays on the phone, and the key that confirms it.
 
-    The warning is heard whole (no key cuts it short); only the question listens.
+    The warning is heard whole (no key cuts it short); only the question listens. A call
+    that has sent its MAX_TEXTS_PER_CALL hears that the message could not be sent.
     """
+    if state.texts >= MAX_TEXTS_PER_CALL:
+        return _after_text(menus, state, "sms_failed")
     lang = flow._lang(menus, state)
     warning = script.text(menus, "sms_warning", lang)
     key = script.key_name(menus, SMS_CONFIRM_KEY, lang)
@@ -37,11 +41,14 @@ def answer(menus: Menus, state: CallState, event: flow.Event) -> flow.Turn:
     """The answer to the warning (or to the sending): send, cancel, or a global key."""
     asked = replace(state, texting=False)
     if isinstance(event, flow.TextSent):
-        return _after_text(menus, asked, "sms_sent" if event.ok else "sms_failed")
+        if not event.ok:
+            return _after_text(menus, asked, "sms_failed")
+        return _after_text(menus, replace(asked, texts=asked.texts + 1), "sms_sent")
     key = event.digits if isinstance(event, flow.Press) else None
     if isinstance(event, flow.Spoke):
         key = speechmatch.key_for(menus, asked, event.words)
-    if key == SMS_CONFIRM_KEY and asked.need is not None and asked.region is not None:
+    if (key == SMS_CONFIRM_KEY and asked.need is not None and asked.region is not None
+            and asked.texts < MAX_TEXTS_PER_CALL):
         body = textmessage.message(menus, flow._lang(menus, asked), asked.need, asked.region)
         return flow.Turn((), flow.SendText(body, asked))
     if key is not None and key in (menus.call.keys.info_line, menus.call.keys.emergency):
