@@ -77,35 +77,36 @@ def test_the_core_imports_with_flask_click_and_twilio_unimportable():
     assert int(result.stdout.split()[0]) >= 10
 
 
-def test_a_production_app_loads_no_qa_module(tmp_path):
+def in_a_fresh_python(tmp_path, *steps: str) -> str:
+    """What `steps` print in a new interpreter; `make_app(**settings)` builds a production
+    app on the shipped menus there."""
     code = (
         "import sys\n"
         "from ivr.settings import Settings\n"
         "from ivr.web import create_app\n"
-        f"create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
-        f"                    prompts_dir={str(tmp_path)!r}, allow_unsigned=True))\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('ivr.qa', 'ivr.cli'))))\n"
+        "def make_app(**settings):\n"
+        f"    create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
+        f"                        prompts_dir={str(tmp_path)!r}, allow_unsigned=True,\n"
+        "                        **settings))\n"
+        + "".join(f"{step}\n" for step in steps)
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    return result.stdout.strip()
+
+
+def test_a_production_app_loads_no_qa_module(tmp_path):
+    printed = in_a_fresh_python(
+        tmp_path, "make_app()",
+        "print(sorted(m for m in sys.modules if m.startswith(('ivr.qa', 'ivr.cli'))))")
+    assert printed == "[]"
 
 
 def test_a_production_app_without_the_console_password_loads_no_console_module(tmp_path):
-    code = (
-        "import sys\n"
-        "from ivr.settings import Settings\n"
-        "from ivr.web import create_app\n"
-        f"create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
-        f"                    prompts_dir={str(tmp_path)!r}, allow_unsigned=True))\n"
-        "before = sorted(m for m in sys.modules if m.startswith('ivr.console'))\n"
-        f"create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
-        f"                    prompts_dir={str(tmp_path)!r}, console_password='pw',\n"
-        "                    allow_unsigned=True))\n"
-        "print(before, 'ivr.console.pages' in sys.modules)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[] True"
+    printed = in_a_fresh_python(
+        tmp_path, "make_app()",
+        "before = sorted(m for m in sys.modules if m.startswith('ivr.console'))",
+        "make_app(console_password='pw')",
+        "print(before, 'ivr.console.pages' in sys.modules)")
+    assert printed == "[] True"
