@@ -83,7 +83,8 @@ class MenuStore:
         self.last_reload_error: str | None = None
         self._failed_digest: str | None = None
         self._menus_stamp: Stamp | None = None
-        self._seeds_stamp = folder_stamp(self.menus_path.parent / SEEDS_FOLDER)
+        self._seeds = self.menus_path.parent / SEEDS_FOLDER
+        self._seeds_stamp = folder_stamp(self._seeds)
         self._menus = self._start()
         self.loaded_at = _now()
         self._prompts_stamp = stamp(self._manifest)
@@ -180,14 +181,9 @@ class MenuStore:
 
     def _reload_menus(self) -> None:
         current = stamp(self.menus_path)
-        # While an edit is refused, a change in seeds/ (the source it named, copied after
-        # it) is reason to check the same file again; otherwise only the file's own stamp.
-        seeds = folder_stamp(self.menus_path.parent / SEEDS_FOLDER)
-        if current == self._menus_stamp and (
-            self.last_reload_error is None or seeds == self._seeds_stamp
-        ):
+        if current == self._menus_stamp and not self._seeds_changed_while_refused():
             return
-        self._seeds_stamp = seeds
+        self._seeds_stamp = folder_stamp(self._seeds)  # before the check reads them
         try:
             version = read_version(self.menus_path)
         except OSError as error:
@@ -216,6 +212,13 @@ class MenuStore:
         log.info("menus reloaded from %s: version %s", self.menus_path, menus.version)
         self.last_good.save(version.raw)
         self._warn(warnings)
+
+    def _seeds_changed_while_refused(self) -> bool:
+        # While an edit is refused, a change in seeds/ (the source it named, copied after
+        # it) is reason to check the same file again. A live version is not rechecked, so
+        # the folder is listed only while the server is stale.
+        return (self.last_reload_error is not None
+                and folder_stamp(self._seeds) != self._seeds_stamp)
 
     def _warn(self, warnings: list[str]) -> None:
         # Valid is not the same as safe: 112 forwarding switched on, or a directory entry
