@@ -50,6 +50,11 @@ class CallState:
         """The start of every call: the language menu."""
         return cls()
 
+    def fresh(self, menu: str = LANGUAGE_MENU, lang: str | None = None) -> CallState:
+        """A new start at `menu` in the same call: of this state only what counts for the
+        whole call is kept (the texts sent)."""
+        return CallState(menu=menu, lang=lang, texts=self.texts)
+
     def entering(self, menu: str) -> CallState:
         """This state moved to another menu: the retry counters start again."""
         return replace(self, menu=menu, silences=0, wrong_keys=0, texting=False)
@@ -101,10 +106,9 @@ def decode(params: Mapping[str, str], menus: Menus) -> CallState:
     if _valid(state, menus):
         return state
     if state.menu == LANGUAGE_MENU or state.lang not in menus.languages:
-        return CallState(texts=state.texts)
-    main = menus.call.main_menu
-    return CallState(main, state.lang, silent_rounds=state.silent_rounds, changed=True,
-                     texts=state.texts)
+        return state.fresh()
+    return replace(state.fresh(menus.call.main_menu, state.lang),
+                   silent_rounds=state.silent_rounds, changed=True)
 
 
 def decode_lang(value: str | None, menus: Menus) -> str | None:

@@ -184,7 +184,7 @@ def _arrive(menus: Menus, state: CallState, lang: str | None) -> Turn:
     # A number of its own: its language's main menu, after the 112 notice in it. The
     # language menu stays one key away (back, from the main menu).
     notice = script.text(menus, "emergency_notice", lang)
-    return _menu_turn(menus, CallState(menu=menus.call.main_menu, lang=lang), tuple(notice))
+    return _menu_turn(menus, state.fresh(menus.call.main_menu, lang), tuple(notice))
 
 
 def _choose_language(menus: Menus, state: CallState, key: str) -> Turn:
@@ -192,10 +192,9 @@ def _choose_language(menus: Menus, state: CallState, key: str) -> Turn:
     path = key if first is None else f"{first} {key}"
     language = menus.language_by_key(path)
     if language is not None:
-        return _menu_turn(menus, CallState(menu=menus.call.main_menu, lang=language.code,
-                                           texts=state.texts))
+        return _menu_turn(menus, state.fresh(menus.call.main_menu, language.code))
     if first is None and key in script.language_pages(menus):
-        return _menu_turn(menus, CallState(menu=LANGUAGE_PAGE + key, texts=state.texts))
+        return _menu_turn(menus, state.fresh(LANGUAGE_PAGE + key))
     return _retry(menus, state, silence=False)
 
 
@@ -220,13 +219,12 @@ def _goto(state: CallState, target: str) -> CallState:
 
 
 def _back(menus: Menus, state: CallState) -> Turn:
-    # A fresh start in the language menu, but the texts sent stay counted (texting.py).
     if is_language_menu(state.menu):
-        return _menu_turn(menus, CallState(texts=state.texts))
+        return _menu_turn(menus, state.fresh())
     if state.back:
         return _menu_turn(menus, replace(state, back=state.back[:-1]).entering(state.back[-1]))
     if state.menu == menus.call.main_menu:
-        return _menu_turn(menus, CallState(texts=state.texts))
+        return _menu_turn(menus, state.fresh())
     return _menu_turn(menus, state.entering(menus.call.main_menu))
 
 
@@ -256,7 +254,7 @@ def _arrived(menus: Menus, state: CallState) -> CallState:
     menu = menus.menus[state.menu]
     if menu.readout and (state.need is None or state.region is None):
         # A read-out needs both choices; without them the main menu is the way on.
-        return CallState(menu=menus.call.main_menu, lang=state.lang, texts=state.texts)
+        return state.fresh(menus.call.main_menu, state.lang)
     if state.menu == menus.call.main_menu:
         return replace(state, need=None, region=None)
     # Dropping what is about to be chosen again keeps one state per place in the menus,
