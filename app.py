@@ -2,7 +2,7 @@
 
 import sys
 
-from ivr.web import create_app
+from ivr.app import create_app
 from ivr.web.factory import UnsafeSettings
 
 try:

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import timeit
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +40,10 @@ from bench_webhook import settings  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
+from ivr.app import create_app  # noqa: E402
+from ivr.core import callstate  # noqa: E402
 from ivr.core import flow  # noqa: E402
+from ivr.core import turns  # noqa: E402
 from ivr.core.callstate import CallState  # noqa: E402
 from ivr.core.model import Menus  # noqa: E402
 from ivr.menus.loader import load_menus  # noqa: E402
@@ -49,7 +53,6 @@ from ivr.stats import recorder  # noqa: E402
 from ivr.stats import store  # noqa: E402
 from ivr.stats.events import Count  # noqa: E402
 from ivr.stats.report import report_data  # noqa: E402
-from ivr.web import create_app  # noqa: E402
 
 ROUNDS = 10
 YEAR = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
@@ -64,22 +67,24 @@ def per_call(call: Callable[[], object], n: int) -> float:
 def recorder_cost(menus: Menus, n: int, folder: Path) -> float:
     rec = recorder.Recorder(f"sqlite:///{folder / 'micro.sqlite3'}")
     query = STEP.split("?", 1)[1].encode()
-    event = flow.Press("1")
-    rec.step(menus, query, event)  # the first step derives; the rest are memo hits
+    event = turns.Press("1")
+    before = callstate.decode(dict(urllib.parse.parse_qsl(query.decode())), menus)
+    turn = flow.next_turn(menus, before, event)
+    counts = events.derive(menus, before, event, turn)
     pending: dict[Count, int] = {}
     key = Count("option", "region", "1", lang="fi")
 
     def bare_increment() -> None:
         pending[key] = pending.get(key, 0) + 1
 
-    step = per_call(lambda: rec.step(menus, query, event), n * 20)
+    step = per_call(lambda: rec.add(counts), n * 20)
     base = per_call(bare_increment, n * 20)
-    print(f"recorder.step (read-out step, 4 counts): {step * 1e6:6.2f} us per step")
+    print(f"recorder.add (read-out step, {len(counts)} counts): {step * 1e6:6.2f} us per step")
     print(f"  a bare dict increment:               {base * 1e6:6.2f} us "
           f"(recorder = {step / base:.1f}x)")
-    derive = per_call(lambda: rec._derive(menus, query, event), max(n // 5, 50))
-    print(f"  deriving a step it has not seen:     {derive * 1e6:6.1f} us (once per "
-          "distinct step and menus version)")
+    derive = per_call(lambda: events.derive(menus, before, event, turn), max(n // 5, 50))
+    print(f"  deriving a step's counts:            {derive * 1e6:6.1f} us (with its answer, "
+          "once per distinct step and menus version)")
     return step
 
 
@@ -116,14 +121,14 @@ def webhook_ratios(n: int, folder: Path, recorder_step: float) -> None:
 def synthetic_year(menus: Menus, calls: int, seed: int = 11) -> dict[datetime.date, Counter[Count]]:
     """Counts of `calls` random calls through the engine, spread over YEAR."""
     rng = random.Random(seed)
-    memo: dict[tuple[CallState, flow.Event], tuple[flow.Turn, tuple[Count, ...]]] = {}
+    memo: dict[tuple[CallState, turns.Event], tuple[turns.Turn, tuple[Count, ...]]] = {}
     days = [YEAR[0] + datetime.timedelta(days=d) for d in range(365)]
     weights = [1.3 if day.weekday() < 5 else 0.7 for day in days]
     per_day: dict[datetime.date, Counter[Count]] = {day: Counter() for day in days}
     for day in rng.choices(days, weights, k=calls):
         counted = per_day[day]
         state: CallState = CallState.start()
-        event: flow.Event = flow.Arrive()
+        event: turns.Event = turns.Arrive()
         for _ in range(25):
             key = (state, event)
             if key not in memo:
@@ -131,10 +136,10 @@ def synthetic_year(menus: Menus, calls: int, seed: int = 11) -> dict[datetime.da
                 memo[key] = (turn, events.derive(menus, state, event, turn))
             turn, found = memo[key]
             counted.update(found)
-            if isinstance(turn.then, flow.Hangup):
+            if isinstance(turn.then, turns.Hangup):
                 break
-            if isinstance(turn.then, flow.Transfer):
-                state, event = turn.then.state, flow.DialEnded(rng.choice(OUTCOMES))
+            if isinstance(turn.then, turns.Transfer):
+                state, event = turn.then.state, turns.DialEnded(rng.choice(OUTCOMES))
                 continue
             state = turn.then.state
             next_event = _caller(menus, state, rng)
@@ -144,22 +149,22 @@ def synthetic_year(menus: Menus, calls: int, seed: int = 11) -> dict[datetime.da
     return per_day
 
 
-def _caller(menus: Menus, state: CallState, rng: random.Random) -> flow.Event | None:
+def _caller(menus: Menus, state: CallState, rng: random.Random) -> turns.Event | None:
     """What a random caller does next (None: hangs up); the capital region is likeliest."""
     roll = rng.random()
     if state.menu == "language":
-        return flow.Silence() if roll < 0.03 else flow.Press(rng.choices("123", [55, 15, 30])[0])
+        return turns.Silence() if roll < 0.03 else turns.Press(rng.choices("123", [55, 15, 30])[0])
     menu = menus.menus[state.menu]
     if menu.readout:
-        return None if roll < 0.6 else flow.Press(rng.choice("12012*"))
+        return None if roll < 0.6 else turns.Press(rng.choice("12012*"))
     if roll < 0.05:
         return None
     if roll < 0.12:
-        return flow.Silence()
+        return turns.Silence()
     if roll < 0.17:
-        return flow.Press(rng.choice("88#0*9"))
+        return turns.Press(rng.choice("88#0*9"))
     keys = [option.key for option in menu.options]
-    return flow.Press(rng.choices(keys, [1 / (i + 1) for i in range(len(keys))])[0])
+    return turns.Press(rng.choices(keys, [1 / (i + 1) for i in range(len(keys))])[0])
 
 
 def report_timing(menus: Menus, calls: int, folder: Path, html_out: Path | None) -> None:

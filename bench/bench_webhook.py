@@ -37,8 +37,8 @@ from flask import request  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
+from ivr.app import create_app  # noqa: E402
 from ivr.settings import Settings  # noqa: E402
-from ivr.web import create_app  # noqa: E402
 
 TOKEN = "bench-token"
 PUBLIC = "https://ivr.example.org"

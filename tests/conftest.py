@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from twilio.request_validator import RequestValidator
 
+from ivr.app import create_app
 from ivr.settings import Settings
-from ivr.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"

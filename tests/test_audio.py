@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from ivr.app import create_app
 from ivr.core import script
 from ivr.menus.loader import load_menus
 from ivr.prompts.catalogue import ManifestError
 from ivr.prompts.index import PromptIndex
 from ivr.settings import Settings
 from ivr.web import audio
-from ivr.web import create_app
 from ivr.web.menustore import MenuStore
 from tests.promptfakes import MP3
 from tests.promptfakes import render

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from ivr.app import create_app
 from ivr.settings import Settings
 from ivr.settings import SettingsError
-from ivr.web import create_app
 from tests.conftest import saved
 
 PASSWORD = "a long console passphrase"
@@ -150,7 +150,8 @@ def test_the_caller_page_runs_the_path_and_shows_it_as_ivr_call_does(console):
     assert "$ ivr call --lang en --keys 0 --outcome busy\n" in html
     assert "== still on the line, waiting for a key in main" in html
     bad = page(console, "/console/caller?keys=1,x")
-    assert "&#39;x&#39; is not one phone key (0-9, * or #; - for silence)" in bad
+    assert ("&#39;x&#39; is not phone keys (0-9, * and #; - for silence; "
+            "say:&lt;words&gt; to speak)") in bad
 
 
 def test_statistics_are_not_offered_while_counting_is_off(console):

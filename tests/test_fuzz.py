@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from ivr.app import create_app
 from ivr.menus.loader import load_menus
 from ivr.settings import Settings
-from ivr.web import create_app
 from tests.conftest import AUTH_TOKEN
 from tests.conftest import CALL_FIELDS
 from tests.conftest import PUBLIC_URL

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from ivr.cli import cli
 from ivr.core import script
 from ivr.core.callstate import CallState
-from ivr.core.flow import Press
 from ivr.core.flow import next_turn
+from ivr.core.turns import Press
 from ivr.menus.langkinds import source_hash
 from ivr.menus.loader import check_menus_text
 from ivr.menus.loader import parse_menus
@@ -149,7 +149,7 @@ def test_a_recorded_only_language_is_offered_once_every_sentence_is_recorded(
     files = record_everything(settings.prompts_dir, menus, "so")
     first = next(iter(files))
     (settings.prompts_dir / first).unlink()  # one missing: still not offered
-    from ivr.web import create_app
+    from ivr.app import create_app
     from tests.conftest import AUTH_TOKEN  # noqa: F401 - the signed_post app is built below
 
     app = create_app(settings)

@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from ivr.web import create_app
+from ivr.app import create_app
 from ivr.web import menufile
 from ivr.web.menustore import MenusUnavailable
 from tests.conftest import AUTH_TOKEN

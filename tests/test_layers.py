@@ -83,7 +83,7 @@ def in_a_fresh_python(tmp_path, *steps: str) -> str:
     code = (
         "import sys\n"
         "from ivr.settings import Settings\n"
-        "from ivr.web import create_app\n"
+        "from ivr.app import create_app\n"
         "def make_app(**settings):\n"
         f"    create_app(Settings(menus_path={str(ROOT / 'menus.yaml')!r},\n"
         f"                        prompts_dir={str(tmp_path)!r}, allow_unsigned=True,\n"

@@ -24,6 +24,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from ivr.app import create_app
 from ivr.cli import cli
 from ivr.qa.httpclient import HttpCallClient
 from ivr.qa.listener import listener_for
@@ -36,7 +37,6 @@ from ivr.qa.simulator import place_call
 from ivr.settings import Settings
 from ivr.stats.report import render_csv
 from ivr.stats.report import report_data
-from ivr.web import create_app
 from tests import gunicornproc
 from tests import multihost
 from tests.conftest import AUTH_TOKEN

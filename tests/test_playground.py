@@ -8,13 +8,13 @@ import wave
 
 import pytest
 
+from ivr.app import create_app
 from ivr.core import script
 from ivr.menus.loader import load_menus
 from ivr.prompts.catalogue import Entry
 from ivr.prompts.catalogue import Manifest
 from ivr.prompts.catalogue import recording_name
 from ivr.prompts.catalogue import render_manifest
-from ivr.web import create_app
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
 
@@ -126,8 +126,8 @@ def test_silence_junk_and_unknown_calls(playground):
 def test_an_open_playground_on_a_signed_server_is_logged_loudly(tmp_path, caplog):
     import dataclasses
 
+    from ivr.app import create_app
     from ivr.settings import Settings
-    from ivr.web import create_app
 
     settings = dataclasses.replace(Settings(), prompts_dir=tmp_path, auth_token="token",
                                    public_base_url="https://ivr.example.org",

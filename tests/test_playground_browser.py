@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from ivr.app import create_app
 from ivr.core import script
 from ivr.menus.loader import load_menus
 from ivr.qa.scenariofile import parse_scenarios
 from ivr.qa.scenarios import run_scenario
-from ivr.web import create_app
 from tests.conftest import ROOT
 from tests.test_playground import recorded_language_menu
 

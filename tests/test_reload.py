@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from ivr.web import create_app
+from ivr.app import create_app
 from ivr.web.menustore import MenuStore
 from ivr.web.menustore import MenusUnavailable
 from tests.conftest import saved

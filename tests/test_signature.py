@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 from twilio.request_validator import RequestValidator
 
-from ivr.web import create_app
+from ivr.app import create_app
 from ivr.web.factory import UnsafeSettings
 from tests.conftest import CALL_FIELDS
 from tests.conftest import PUBLIC_URL

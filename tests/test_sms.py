@@ -11,9 +11,9 @@ from twilio.http.response import Response
 
 from ivr.core import textmessage
 from ivr.core.callstate import CallState
-from ivr.core.flow import Press
-from ivr.core.flow import SendText
 from ivr.core.flow import next_turn
+from ivr.core.turns import Press
+from ivr.core.turns import SendText
 from ivr.menus.loader import check_menus_text
 from ivr.qa.scenarios import app_menus
 from ivr.qa.scenarios import load_scenarios

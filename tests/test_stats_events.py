@@ -5,11 +5,11 @@ import dataclasses
 import pytest
 
 from ivr.core.callstate import CallState
-from ivr.core.flow import Arrive
-from ivr.core.flow import DialEnded
-from ivr.core.flow import Press
-from ivr.core.flow import Silence
 from ivr.core.flow import next_turn
+from ivr.core.turns import Arrive
+from ivr.core.turns import DialEnded
+from ivr.core.turns import Press
+from ivr.core.turns import Silence
 from ivr.menus.loader import load_menus
 from ivr.stats.events import Count
 from ivr.stats.events import derive

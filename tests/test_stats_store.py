@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from ivr.app import create_app
 from ivr.stats import store
 from ivr.stats.events import Count
 from ivr.stats.report import report_data
-from ivr.web import create_app
 from tests.conftest import ROOT
 from tests.pgserver import postgres_server  # noqa: F401 - the fixtures, by name
 from tests.pgserver import postgres_url  # noqa: F401

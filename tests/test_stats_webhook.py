@@ -10,12 +10,12 @@ import time
 
 import pytest
 
+from ivr.app import create_app
 from ivr.core import flow
 from ivr.qa.simulator import place_call
 from ivr.settings import Settings
 from ivr.stats import recorder
 from ivr.stats.report import report_data
-from ivr.web import create_app
 from tests.conftest import CALL_FIELDS
 from tests.conftest import CALLER
 
@@ -223,11 +223,16 @@ def test_a_stats_url_that_is_no_url_is_refused_by_name(monkeypatch):
         "postgresql+psycopg://host/ivr, or off (fix or unset IVR_STATS_URL)")
 
 
-def test_calls_on_the_qa_playground_are_not_counted(settings, tmp_path):
+def test_calls_on_the_qa_playground_are_not_counted_but_real_calls_are(settings, tmp_path):
     app = create_app(dataclasses.replace(settings, playground=True,
                                          stats_url=sqlite_url(tmp_path)))
-    assert isinstance(app.extensions["ivr"].stats, recorder.NoRecorder)
-    assert not (tmp_path / "stats.sqlite3").exists()
+    client = app.test_client()
+    played = client.post("/playground/api/call").get_json()
+    for key in "1111":
+        client.post(f"/playground/api/call/{played['id']}", json={"keys": key})
+    assert report(app)["calls"] == 0, "the keypad's calls go to a twin that counts nothing"
+    place_call(app).start()
+    assert report(app)["calls"] == 1
 
 
 def test_counts_reach_the_store_every_flush_interval_while_the_server_runs(menus_file,

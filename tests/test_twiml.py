@@ -2,11 +2,11 @@
 
 from ivr.core.callstate import CallState
 from ivr.core.callstate import encode
-from ivr.core.flow import Hangup
-from ivr.core.flow import Listen
-from ivr.core.flow import Transfer
-from ivr.core.flow import Turn
 from ivr.core.script import Line
+from ivr.core.turns import Hangup
+from ivr.core.turns import Listen
+from ivr.core.turns import Transfer
+from ivr.core.turns import Turn
 from ivr.menus.loader import load_menus
 from ivr.prompts.index import PromptIndex
 from ivr.web.twiml import render_apology

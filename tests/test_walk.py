@@ -18,13 +18,13 @@ from ivr.core import script
 from ivr.core.callstate import CallState
 from ivr.core.callstate import decode
 from ivr.core.callstate import encode
-from ivr.core.flow import DialEnded
-from ivr.core.flow import Hangup
-from ivr.core.flow import Listen
-from ivr.core.flow import Press
-from ivr.core.flow import Silence
-from ivr.core.flow import Transfer
 from ivr.core.flow import next_turn
+from ivr.core.turns import DialEnded
+from ivr.core.turns import Hangup
+from ivr.core.turns import Listen
+from ivr.core.turns import Press
+from ivr.core.turns import Silence
+from ivr.core.turns import Transfer
 from ivr.menus.loader import load_menus
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
@@ -128,8 +128,8 @@ def walk(tmp_path_factory):
     # fixtures in conftest.
     import shutil
 
+    from ivr.app import create_app
     from ivr.settings import Settings
-    from ivr.web import create_app
     from tests.conftest import AUTH_TOKEN
     from tests.conftest import CALL_FIELDS
     from tests.conftest import sign

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from ivr.app import create_app
 from ivr.core import flow
 from ivr.core import script
 from ivr.menus.loader import load_menus
-from ivr.web import create_app
 from ivr.web import twiml
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT

@@ -12,7 +12,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from ivr.web import create_app
+from ivr.app import create_app
 from ivr.web.answercache import ENTRY_OVERHEAD
 from ivr.web.answercache import AnswerCache
 from tests.conftest import CALL_FIELDS
@@ -56,12 +56,12 @@ def test_the_cache_is_bounded_in_bytes(app, signed_post):
 
 def test_the_cache_counts_keys_and_answers_and_drops_the_oldest_first():
     small = AnswerCache(max_bytes=1_500)
-    small.put(("a",), b"x" * 300)
-    small.put(("b",), b"y" * 300)
+    small.put(("a",), b"x" * 300, 300)
+    small.put(("b",), b"y" * 300, 300)
     assert (small.get(("a",)), small.get(("b",))) == (b"x" * 300, b"y" * 300)
-    small.put(("c",), b"z" * 300)
+    small.put(("c",), b"z" * 300, 300)
     assert (small.get(("a",)), small.get(("c",))) == (None, b"z" * 300)
-    small.put(("k" * 2_000,), b"")
+    small.put(("k" * 2_000,), b"", 0)
     assert small.get(("k" * 2_000,)) is None, "a key alone over the bound is not kept"
     assert small.size == 2 * (300 + len(repr(("b",))) + ENTRY_OVERHEAD)
 

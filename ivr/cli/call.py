@@ -19,10 +19,15 @@ from ivr.cli import shell
 from ivr.cli.shell import format_option
 from ivr.cli.shell import menus_option
 from ivr.cli.shell import open_simulation
-from ivr.core.model import Menus
-from ivr.core.phone import KEYPAD
 from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
 from ivr.qa.httpclient import HttpCallClient
+from ivr.qa.keypath import Answer
+from ivr.qa.keypath import BadPath
+from ivr.qa.keypath import answer
+from ivr.qa.keypath import choose_language
+from ivr.qa.keypath import parse_answer
+from ivr.qa.keypath import parse_path
+from ivr.qa.keypath import walk
 from ivr.qa.listener import listener_for
 from ivr.qa.scenarios import app_menus
 from ivr.qa.simulator import DEFAULT_CALLED
@@ -30,40 +35,19 @@ from ivr.qa.simulator import DEFAULT_CALLER
 from ivr.qa.simulator import Call
 from ivr.qa.simulator import place_call
 from ivr.qa.transcript import Event
+from ivr.qa.transcript import closing_line
 from ivr.qa.transcript import render_event
 from ivr.qa.transcript import render_transcript
 
-SILENCE = ("", "-", ".")
-SAY = "say:"
-"""An item of --keys (or a line typed in a call) that is spoken words, not keys."""
 
-
-def parse_keys(value: str | None) -> list[str] | None:
-    """'2,1,-,3' -> ['2', '1', '', '3'] ('' is silence)."""
+def parse_keys(value: str | None) -> list[Answer] | None:
+    """'2,1,-,3' -> press 2, press 1, silence, press 3 (the grammar of ivr/qa/keypath.py)."""
     if value is None:
         return None
-    items = ["" if item.strip() in SILENCE else item.strip() for item in value.split(",")]
-    bad = [item for item in items if not set(item) <= set(KEYPAD) and not _spoken(item)]
-    if bad:
-        raise click.BadParameter(
-            f"{bad[0]!r} is not phone keys (0-9, * and #; - for silence; say:<words> to speak)",
-            param_hint="--keys",
-        )
-    return items
-
-
-def _spoken(item: str) -> bool:
-    return item.startswith(SAY) and bool(item[len(SAY):].strip())
-
-
-def _answer(phone: Call, item: str) -> None:
-    """Press the keys, say the words of a say: item, or stay silent for an empty one."""
-    if _spoken(item):
-        phone.say(item[len(SAY):].strip())
-    elif item:
-        phone.press(item)
-    else:
-        phone.silence()
+    try:
+        return parse_path(value)
+    except BadPath as bad:
+        raise click.BadParameter(str(bad), param_hint="--keys") from None
 
 
 @click.command()
@@ -101,9 +85,7 @@ def call(keys: str | None, lang: str | None, outcome: str | None, url: str | Non
     phone = place_call(app, outcome=outcome or "completed", choose_outcome=chooser,
                        on_event=_echo if show else None)
     phone.start()
-    for key in menus.languages[lang].keys if lang is not None else ():
-        if phone.waiting:
-            phone.press(key)
+    choose_language(phone, menus, lang)
     if interactive:
         _converse(phone)
     else:
@@ -111,7 +93,7 @@ def call(keys: str | None, lang: str | None, outcome: str | None, url: str | Non
     _finish(phone, fmt, show)
 
 
-def _remote(url: str, presses: list[str] | None, lang: str | None, outcome: str,
+def _remote(url: str, presses: list[Answer] | None, lang: str | None, outcome: str,
             menus_path: Path | None, fmt: str) -> None:
     """The same call against a real server; the local menus name what is heard."""
     import requests
@@ -127,7 +109,10 @@ def _remote(url: str, presses: list[str] | None, lang: str | None, outcome: str,
     phone = Call(None, listener, client=client, base_url=url, outcome=outcome)
     try:
         phone.start(url.rstrip("/") + "/voice")
-        _choose_language(phone, menus, lang)
+        if lang is not None and lang not in menus.languages:
+            raise click.BadParameter(f"{lang!r}; one of: {', '.join(menus.languages)}",
+                                     param_hint="--lang")
+        choose_language(phone, menus, lang)
         _one_shot(phone, presses or [])
     except requests.RequestException as error:
         raise click.ClickException(f"cannot reach {url}: {error}") from None
@@ -136,16 +121,6 @@ def _remote(url: str, presses: list[str] | None, lang: str | None, outcome: str,
         click.echo("note: 403 means the server refused the signature: TWILIO_AUTH_TOKEN here and "
                    "there, or its IVR_PUBLIC_URL and --url, differ", err=True)
     _finish(phone, fmt, shown=False)
-
-
-def _choose_language(phone: Call, menus: Menus, lang: str | None) -> None:
-    if lang is None:
-        return
-    if lang not in menus.languages:
-        raise click.BadParameter(f"{lang!r}; one of: {', '.join(menus.languages)}",
-                                 param_hint="--lang")
-    if phone.waiting:
-        phone.press(menus.languages[lang].key)
 
 
 def _echo(event: Event) -> None:
@@ -165,22 +140,21 @@ def _converse(phone: Call) -> None:
                                 default="", show_default=False)
         except click.Abort:
             break
-        line = line.strip()
-        if line == "q":
+        if line.strip() == "q":
             break
-        if not set(line) <= set(KEYPAD) and not _spoken(line):
-            click.echo("  (phone keys only: 0-9, * and #; or say:<words>)")
+        try:
+            given = parse_answer(line)
+        except BadPath as bad:
+            click.echo(f"  ({bad})")
             continue
-        _answer(phone, line)
+        answer(phone, given)
 
 
-def _one_shot(phone: Call, presses: list[str]) -> None:
-    for index, keys in enumerate(presses):
-        if not phone.waiting:
-            rest = ",".join(k or "-" for k in presses[index:])
-            click.echo(f"note: the call ended before these keys: {rest}", err=True)
-            return
-        _answer(phone, keys)
+def _one_shot(phone: Call, presses: list[Answer]) -> None:
+    rest = walk(phone, presses)
+    if rest:
+        left = ",".join(given.written() for given in rest)
+        click.echo(f"note: the call ended before these keys: {left}", err=True)
 
 
 def _finish(phone: Call, fmt: str, shown: bool) -> None:
@@ -190,12 +164,10 @@ def _finish(phone: Call, fmt: str, shown: bool) -> None:
         data["waiting_in"] = phone.where if phone.waiting else None
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     elif shown:
-        click.echo(render_transcript(transcript).splitlines()[-1].replace(
-            "still on the line, waiting for a key", f"you hung up in {phone.where}"))
+        click.echo(closing_line(transcript, phone.where if phone.waiting else None,
+                                hung_up=True))
     else:
-        text = render_transcript(transcript)
-        if phone.waiting:
-            text = text.replace("waiting for a key", f"waiting for a key in {phone.where}")
-        click.echo(text, nl=False)
+        click.echo(render_transcript(transcript, phone.where if phone.waiting else None),
+                   nl=False)
     if transcript.ending is not None and transcript.ending.kind in ("error", "loop"):
         raise SystemExit(1)

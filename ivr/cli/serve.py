@@ -37,7 +37,7 @@ def serve(host: str, port: int, debug: bool) -> None:
 
     For production run gunicorn behind a TLS proxy (docs/deploy.md, gunicorn.conf.py).
     """
-    from ivr.web import create_app
+    from ivr.app import create_app
 
     settings = shell.settings()
     shell.load_menus_file(settings.menus_path)

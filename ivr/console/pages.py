@@ -8,6 +8,7 @@ forms need no CSRF token.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import graphviz
 from flask import Blueprint
@@ -30,6 +31,8 @@ from ivr.console.stats import stats_enabled
 from ivr.core.model import Menus
 from ivr.core.phone import TRANSFER_OUTCOMES
 from ivr.menus.diagram import build_graph
+from ivr.qa.keypath import BadPath
+from ivr.qa.keypath import parse_path
 from ivr.settings import Settings
 from ivr.web.menustore import MenuStore
 
@@ -54,8 +57,9 @@ class _Pictures:
             return self._drawn[key]
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Register /console/ (the factory calls this only when the console has a password)."""
+def init_app(app: Flask, settings: Settings, twin: Callable[[], Flask]) -> None:
+    """Register /console/ (ivr/app.py calls this only when the console has a password);
+    `twin` gives the webhook's twin that "what a caller hears" calls."""
     assert settings.console_password, "the console is never served without a password"
     password, user = settings.console_password, settings.console_user
     bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
@@ -83,7 +87,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     bp.add_url_rule("/diagram", "diagram", lambda: _diagram_page(pictures))
     bp.add_url_rule("/diagram.<fmt>", "picture", lambda fmt: _picture(pictures, fmt))
     bp.add_url_rule("/texts", "texts", _texts_page)
-    bp.add_url_rule("/caller", "caller", _caller_page)
+    bp.add_url_rule("/caller", "caller", lambda: _caller_page(twin))
     bp.add_url_rule("/stats", "stats", lambda: _stats_page(settings))
     app.register_blueprint(bp)
 
@@ -161,7 +165,7 @@ def _texts_page() -> str:
                            only=only, counts=counts, statuses=texts.STATUSES)
 
 
-def _caller_page() -> str:
+def _caller_page(twin: Callable[[], Flask]) -> str:
     menus = _store().menus()
     lang = request.args.get("lang", "")
     path = request.args.get("keys", "")
@@ -169,13 +173,12 @@ def _caller_page() -> str:
     heard, error = None, None
     if "keys" in request.args:
         try:
-            keys = caller.parse_path(path)
+            answers = parse_path(path)
             if outcome not in TRANSFER_OUTCOMES:
-                raise caller.BadPath(f"{outcome!r} is not a transfer outcome")
-            language = menus.languages.get(lang)
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
-            heard = caller.hear_path(app, language.keys if language else (), keys, outcome)
-        except caller.BadPath as bad:
+                raise BadPath(f"{outcome!r} is not a transfer outcome")
+            chosen = lang if lang in menus.languages else None
+            heard = caller.hear_path(twin(), chosen, answers, outcome)
+        except BadPath as bad:
             error = str(bad)
     return render_template("console_caller.html", menus=menus, lang=lang, path=path,
                            outcome=outcome, outcomes=TRANSFER_OUTCOMES, heard=heard, error=error)

@@ -1,13 +1,12 @@
 """The statistics page: the charts of ivr.stats for a chosen period, when counting is on.
 
-ivr.stats.report and .html are imported only when the page is asked for: they bring
-matplotlib, which no webhook worker needs.
+ivr.stats.report and .html are imported only when the page is asked for (inside
+render_stats, not at the top): they bring matplotlib, which no webhook worker needs.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 from html import escape
 
 from ivr.settings import Settings
@@ -33,9 +32,12 @@ def period(start: str | None, end: str | None) -> tuple[datetime.date, datetime.
 def render_stats(settings: Settings, start: datetime.date, end: datetime.date,
                  min_count: int) -> str:
     """The statistics sections as HTML, or one line saying why there are none."""
-    report = importlib.import_module("ivr.stats.report")
-    html = importlib.import_module("ivr.stats.html")
-    store = importlib.import_module("ivr.stats.store")
+    from ivr.stats import html
+    from ivr.stats import report
+    from ivr.stats import store
+
+    if settings.stats_url is None:
+        return '<p class="notice">No statistics: counting is off (IVR_STATS_URL=off).</p>'
     try:
         data = report.report_data(settings.stats_url, start, end, min_count)
     except store.StoreUnavailable as error:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import phonenumbers
 
 from ivr.core.model import Menus
+from ivr.menus.problems import Problem
 from ivr.prompts.build import load_manifest
 from ivr.prompts.build import present_files
 from ivr.prompts.catalogue import HUMAN
@@ -18,14 +18,7 @@ from ivr.prompts.catalogue import best_file
 from ivr.prompts.catalogue import catalogue
 from ivr.web.menustore import MenuStore
 
-_PLACE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
 KINDS = (HUMAN, "gtts", "espeak", "none")
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    text: str
 
 
 @dataclass(frozen=True)
@@ -38,17 +31,10 @@ class PromptRow:
     """Sentences a caller hears as audio (espeak only when offline prompts are allowed)."""
 
 
-def rejected_edit(store: MenuStore) -> list[Problem]:
-    """The problems of the last edit of menus.yaml that did not go live, with their lines."""
-    reason = store.last_reload_error
-    if reason is None:
-        return []
-    problems = []
-    for text in reason.splitlines():
-        found = _PLACE.match(text)
-        problems.append(Problem(int(found["line"]) if found else None, text))
-    # What stopped the edit first; the warnings it also had (unreviewed texts...) after.
-    return sorted(problems, key=lambda problem: ": warning: " in problem.text)
+def rejected_edit(store: MenuStore) -> tuple[Problem, ...]:
+    """The problems of the last edit of menus.yaml that did not go live: what stopped it
+    first, then the warnings it also had (unreviewed texts...)."""
+    return store.rejected
 
 
 def prompt_rows(menus: Menus, prompts_dir: Path, allow_offline: bool) -> list[PromptRow]:

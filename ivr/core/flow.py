@@ -1,124 +1,40 @@
 """The call engine: from the menus, where the caller is and what they did, what happens next.
 
-Pure: no web, no TwiML. twiml.py renders a Turn; web.py turns requests into events.
+Pure: no web, no TwiML. The events and turns are in ivr.core.turns; ivr.web turns requests
+into events and turns into TwiML.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from dataclasses import replace
 
 from ivr.core import script
-from ivr.core import speechmatch
 from ivr.core import texting
-from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.callstate import LANGUAGE_PAGE
 from ivr.core.callstate import CallState
 from ivr.core.callstate import is_language_menu
 from ivr.core.callstate import page_key
+from ivr.core.menuturns import caller_lang
+from ivr.core.menuturns import caller_langs
+from ivr.core.menuturns import in_languages
+from ivr.core.menuturns import menu_turn
 from ivr.core.model import Menus
 from ivr.core.phone import DIAL_ANSWERED
 from ivr.core.phone import KEYPAD
 from ivr.core.script import Line
-from ivr.core.speechmatch import SpeechListen
+from ivr.core.turns import Arrive
+from ivr.core.turns import DialEnded
+from ivr.core.turns import Event
+from ivr.core.turns import Hangup
+from ivr.core.turns import Press
+from ivr.core.turns import Silence
+from ivr.core.turns import Spoke
+from ivr.core.turns import TextSent
+from ivr.core.turns import Transfer
+from ivr.core.turns import Turn
 
 DIAL_TEXTS = {"busy": "dial_busy", "no-answer": "dial_no_answer"}
 """What the caller is told after a transfer ends with this status; any other: dial_failed."""
-
-
-@dataclass(frozen=True)
-class Arrive:
-    """The caller arrives in the state's menu (start of a call).
-
-    `lang`: the language of the number they dialled (numbers.lines), which skips the
-    language menu; None starts with the language menu.
-    """
-
-    lang: str | None = None
-
-
-@dataclass(frozen=True)
-class Press:
-    """The caller pressed something; anything but one phone key is a wrong key."""
-
-    digits: str
-
-
-@dataclass(frozen=True)
-class Silence:
-    """The menu's time for a key ran out."""
-
-
-@dataclass(frozen=True)
-class DialEnded:
-    """A transfer ended with Twilio's DialCallStatus."""
-
-    status: str
-
-
-@dataclass(frozen=True)
-class Spoke:
-    """The caller said something (Twilio's SpeechResult); matched to a key in speechmatch."""
-
-    words: str
-
-
-@dataclass(frozen=True)
-class TextSent:
-    """The web layer tried to send the text message a SendText asked for (issue 14)."""
-
-    ok: bool
-
-
-Event = Arrive | Press | Silence | DialEnded | Spoke | TextSent
-
-
-@dataclass(frozen=True)
-class Listen:
-    """Wait for one key; both a key and silence come back as a step from `state`."""
-
-    state: CallState
-    timeout: int
-    speech: SpeechListen | None = None
-    """How to listen for speech as well (None: keys only, the default)."""
-    hear_first: int = 0
-    """The turn's first lines are said before listening, so no key cuts them short."""
-
-
-@dataclass(frozen=True)
-class Transfer:
-    """Put the caller through to `number`; if the transfer fails, continue from `state`."""
-
-    number: str
-    state: CallState
-    timeout: int
-    whisper_lang: str | None
-    """The caller's language, told to the answering agent first ("": the caller chose no
-    language, which the agent is told; None: no whisper)."""
-
-
-@dataclass(frozen=True)
-class SendText:
-    """Send `body` by text message to the caller's phone, then answer TextSent in `state`.
-
-    The web layer does the sending (the core does no I/O); nothing is said before it.
-    """
-
-    body: str
-    state: CallState
-
-
-@dataclass(frozen=True)
-class Hangup:
-    """End the call."""
-
-
-@dataclass(frozen=True)
-class Turn:
-    """What the caller hears, then what happens (Listen lets them barge in on the lines)."""
-
-    lines: tuple[Line, ...]
-    then: Listen | Transfer | Hangup | SendText
 
 
 def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
@@ -130,8 +46,10 @@ def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
         return _changed(menus, state, event)
     if isinstance(event, Arrive):
         return _arrive(menus, state, event.lang)
-    if state.texting or isinstance(event, TextSent):
-        return texting.answer(menus, state, event)
+    if isinstance(event, TextSent):
+        return texting.sent(menus, state, event.ok)
+    if state.texting:
+        return _texting(menus, state, event)
     if isinstance(event, Silence):
         if is_language_menu(state.menu) and "language_other" in menus.texts:
             # The menu told a caller whose language is not offered to stay on the line:
@@ -142,10 +60,25 @@ def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
     if isinstance(event, DialEnded):
         return _dial_ended(menus, state, event.status)
     if isinstance(event, Spoke):
-        return _spoke(menus, state, event.words)
+        # Words stand for the key they matched; words matching none count as a wrong key.
+        if event.key is None:
+            return _retry(menus, state, silence=False)
+        return _press(menus, state, event.key)
     if len(event.digits) != 1 or event.digits not in KEYPAD:
         return _retry(menus, state, silence=False)
     return _press(menus, state, event.digits)
+
+
+def _texting(menus: Menus, state: CallState, event: Event) -> Turn:
+    """The answer to the text-message warning: the info line and emergency keys work here
+    as everywhere; anything else is the texting module's."""
+    asked = replace(state, texting=False)
+    key = event.digits if isinstance(event, Press) else None
+    if isinstance(event, Spoke):
+        key = event.key
+    if key is not None and key in (menus.call.keys.info_line, menus.call.keys.emergency):
+        return _press(menus, asked, key)
+    return texting.answer(menus, asked, key)
 
 
 def _press(menus: Menus, state: CallState, key: str) -> Turn:
@@ -155,7 +88,7 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
     if key == keys.info_line:
         return _transfer(menus, state, "transferring")
     if key == keys.repeat:
-        return _menu_turn(menus, state.entering(state.menu))
+        return menu_turn(menus, state.entering(state.menu))
     if key == keys.back:
         return _back(menus, state)
     if is_language_menu(state.menu):
@@ -164,7 +97,7 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
     if option is None:
         return _retry(menus, state, silence=False)
     if option.action == "repeat":
-        return _menu_turn(menus, state.entering(state.menu))
+        return menu_turn(menus, state.entering(state.menu))
     if option.action == "info_line":
         return _transfer(menus, state, "transferring")
     if option.action == "emergency":
@@ -175,16 +108,16 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
     chosen = replace(
         state, need=option.need or state.need, region=option.region or state.region
     )
-    return _menu_turn(menus, _goto(chosen, option.goto))
+    return menu_turn(menus, _goto(chosen, option.goto))
 
 
 def _arrive(menus: Menus, state: CallState, lang: str | None) -> Turn:
     if lang is None or lang not in [language.code for language in menus.offered()]:
-        return _menu_turn(menus, state)  # (a recorded-only language not recorded yet)
+        return menu_turn(menus, state)  # (a recorded-only language not recorded yet)
     # A number of its own: its language's main menu, after the 112 notice in it. The
     # language menu stays one key away (back, from the main menu).
     notice = script.text(menus, "emergency_notice", lang)
-    return _menu_turn(menus, state.fresh(menus.call.main_menu, lang), tuple(notice))
+    return menu_turn(menus, state.fresh(menus.call.main_menu, lang), tuple(notice))
 
 
 def _choose_language(menus: Menus, state: CallState, key: str) -> Turn:
@@ -192,18 +125,10 @@ def _choose_language(menus: Menus, state: CallState, key: str) -> Turn:
     path = key if first is None else f"{first} {key}"
     language = menus.language_by_key(path)
     if language is not None:
-        return _menu_turn(menus, state.fresh(menus.call.main_menu, language.code))
+        return menu_turn(menus, state.fresh(menus.call.main_menu, language.code))
     if first is None and key in script.language_pages(menus):
-        return _menu_turn(menus, state.fresh(LANGUAGE_PAGE + key))
+        return menu_turn(menus, state.fresh(LANGUAGE_PAGE + key))
     return _retry(menus, state, silence=False)
-
-
-def _spoke(menus: Menus, state: CallState, said: str) -> Turn:
-    """Words stand for the key they match; words matching none count as a wrong key."""
-    key = speechmatch.key_for(menus, state, said)
-    if key is None:
-        return _retry(menus, state, silence=False)
-    return _press(menus, state, key)
 
 
 def _goto(state: CallState, target: str) -> CallState:
@@ -220,50 +145,12 @@ def _goto(state: CallState, target: str) -> CallState:
 
 def _back(menus: Menus, state: CallState) -> Turn:
     if is_language_menu(state.menu):
-        return _menu_turn(menus, state.fresh())
+        return menu_turn(menus, state.fresh())
     if state.back:
-        return _menu_turn(menus, replace(state, back=state.back[:-1]).entering(state.back[-1]))
+        return menu_turn(menus, replace(state, back=state.back[:-1]).entering(state.back[-1]))
     if state.menu == menus.call.main_menu:
-        return _menu_turn(menus, state.fresh())
-    return _menu_turn(menus, state.entering(menus.call.main_menu))
-
-
-def _menu_turn(
-    menus: Menus, state: CallState, before: tuple[Line, ...] = (), readout: bool = True
-) -> Turn:
-    """The menu of `state` (its intro, read-out and options), listening for a key.
-
-    With readout=False a read-out menu says only its options: after a silence, a wrong key
-    or a failed transfer the caller needs the keys, not two minutes of services again.
-    """
-    first = page_key(state.menu)
-    if state.menu == LANGUAGE_MENU:
-        lines = script.language_menu(menus)
-    elif first is not None:
-        lines = script.language_page(menus, first)
-    else:
-        state = _arrived(menus, state)
-        need, region = (state.need, state.region) if readout else (None, None)
-        lines = script.menu_prompt(menus, state.menu, _lang(menus, state), need, region)
-    listen = Listen(state, menus.call.timeout, speechmatch.listening(menus, state))
-    return Turn(tuple(before) + tuple(lines), listen)
-
-
-def _arrived(menus: Menus, state: CallState) -> CallState:
-    """The state as it is in its menu: choices that menu is about to ask again are dropped."""
-    menu = menus.menus[state.menu]
-    if menu.readout and (state.need is None or state.region is None):
-        # A read-out needs both choices; without them the main menu is the way on.
-        return state.fresh(menus.call.main_menu, state.lang)
-    if state.menu == menus.call.main_menu:
-        return replace(state, need=None, region=None)
-    # Dropping what is about to be chosen again keeps one state per place in the menus,
-    # and URLs short.
-    if any(option.need for option in menu.options):
-        state = replace(state, need=None)
-    if any(option.region for option in menu.options):
-        state = replace(state, region=None)
-    return state
+        return menu_turn(menus, state.fresh())
+    return menu_turn(menus, state.entering(menus.call.main_menu))
 
 
 def _retry(menus: Menus, state: CallState, silence: bool) -> Turn:
@@ -276,9 +163,10 @@ def _retry(menus: Menus, state: CallState, silence: bool) -> Turn:
     if reached and silence:
         return _silent_round(menus, state)
     if reached:
-        return _transfer(menus, state, "too_many_tries")
+        return replace(_transfer(menus, state, "too_many_tries"), wrong_key=True)
     text_id = "no_input" if silence else "wrong_key"
-    return _menu_turn(menus, counted, _in_languages(menus, state, text_id), readout=False)
+    return menu_turn(menus, counted, in_languages(menus, state, text_id), readout=False,
+                     wrong_key=not silence)
 
 
 def _silent_round(menus: Menus, state: CallState, text_id: str = "too_many_tries") -> Turn:
@@ -290,7 +178,7 @@ def _silent_round(menus: Menus, state: CallState, text_id: str = "too_many_tries
     """
     rounds = state.silent_rounds + 1
     if rounds >= menus.call.max_silent_rounds:
-        langs = _langs(menus, state)
+        langs = caller_langs(menus, state)
         return Turn(tuple(line for lang in langs for line in script.goodbye(menus, lang)), Hangup())
     return _transfer(menus, replace(state, silent_rounds=rounds), text_id)
 
@@ -299,10 +187,11 @@ def _changed(menus: Menus, state: CallState, event: Event) -> Turn:
     """The menus changed under a live call: its key meant something else, so the caller is
     told and hears the main menu in their language (a finished transfer still ends)."""
     main = replace(state, changed=False)
-    notice = tuple(script.menu_changed(menus, _lang(menus, state)))
+    notice = tuple(script.menu_changed(menus, caller_lang(menus, state)))
     if isinstance(event, DialEnded):
         return _dial_ended(menus, main, event.status, notice)
-    return _menu_turn(menus, main, notice)
+    # A key whose menu changed under the call was none of this menu's.
+    return menu_turn(menus, main, notice, wrong_key=isinstance(event, Press))
 
 
 def _transfer(menus: Menus, state: CallState, text_id: str) -> Turn:
@@ -313,18 +202,18 @@ def _transfer(menus: Menus, state: CallState, text_id: str) -> Turn:
     then = Transfer(
         menus.numbers.info_line, back_to, menus.call.dial_timeout, state.lang or unchosen
     )
-    return Turn(_in_languages(menus, state, text_id), then)
+    return Turn(in_languages(menus, state, text_id), then)
 
 
 def _emergency(menus: Menus, state: CallState) -> Turn:
     if menus.call.emergency_forwarding:
         # Only on an explicit operator setting (validate warns): see docs/deploy.md.
-        lines = _in_languages(menus, state, "emergency")
+        lines = in_languages(menus, state, "emergency")
         then = Transfer(
             menus.numbers.emergency, state.entering(state.menu), menus.call.dial_timeout, None
         )
         return Turn(lines, then)
-    once = _in_languages(menus, state, "emergency")
+    once = in_languages(menus, state, "emergency")
     return Turn(once + once, Hangup())
 
 
@@ -335,25 +224,11 @@ def _dial_ended(
         return Turn((), Hangup())
     # Anything else (busy, no-answer, failed, canceled, or a status we do not know) means
     # the caller is still on the line and must not be left in silence.
-    told = _in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
-    told += tuple(line for lang in _langs(menus, state) for line in script.dial_retry(menus, lang))
+    told = in_languages(menus, state, DIAL_TEXTS.get(status, "dial_failed"))
+    told += tuple(line for lang in caller_langs(menus, state)
+                  for line in script.dial_retry(menus, lang))
     told += notice
     if state.lang and state.menu != menus.call.main_menu:
         # "Try again" needs its key, and only the main menu says the global keys itself.
         told += tuple(script.global_keys(menus, state.lang))
-    return _menu_turn(menus, state.entering(state.menu), told, readout=False)
-
-
-def _lang(menus: Menus, state: CallState) -> str:
-    return state.lang or menus.call.default_language
-
-
-def _langs(menus: Menus, state: CallState) -> list[str]:
-    """The caller's language, or the greeting languages before one is chosen."""
-    return [state.lang] if state.lang else list(menus.greeting())
-
-
-def _in_languages(menus: Menus, state: CallState, text_id: str) -> tuple[Line, ...]:
-    """A text in the caller's language, or in the greeting languages before one is chosen."""
-    langs = _langs(menus, state)
-    return tuple(line for lang in langs for line in script.text(menus, text_id, lang))
+    return menu_turn(menus, state.entering(state.menu), told, readout=False)

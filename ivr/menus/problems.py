@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 YamlPath = tuple[str | int, ...]
-"""Where a value is inside a YAML document: keys and list indexes, e.g. ("menus", "main")."""
-"""Where a value sits in the data: ('menus', 'main', 'options', 2, 'goto')."""
+"""Where a value sits in a YAML document: ('menus', 'main', 'options', 2, 'goto')."""
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file, at a line and column (1-based)."""
+    """One thing wrong with a file, at a line and column (1-based; 0: the whole file, as
+    when it cannot be read)."""
 
     file: str
     line: int
@@ -33,7 +33,7 @@ class Problem:
         """`file:line:col: severity: path: message (hint)`."""
         where = f"{self.path}: " if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        place = f"{self.file}:{self.line}:{self.column}"
+        place = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         return f"{place}: {self.severity}: {where}{self.message}{hint}"
 
 
@@ -80,6 +80,11 @@ def place(findings: Iterable[Finding], marks: Locator, file: str) -> list[Proble
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """By line, then column; problems at one place keep the order they were found in."""
     return sorted(problems, key=lambda p: (p.line, p.column))
+
+
+def errors_first(problems: Iterable[Problem]) -> list[Problem]:
+    """What stopped a file first, then its warnings; each by line (a server's refused edit)."""
+    return sorted(sort_problems(problems), key=lambda p: p.severity != "error")
 
 
 def count(problems: Sequence[Problem], severity: str) -> int:

@@ -13,6 +13,7 @@ import logging
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -24,13 +25,15 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 
-from ivr.core.phone import KEYPAD
 from ivr.core.phone import TRANSFER_OUTCOMES
 from ivr.qa.callrecord import CallRecord
 from ivr.qa.callrecord import NotReplayable
 from ivr.qa.callrecord import Played
 from ivr.qa.callrecord import one_per_sentence
 from ivr.qa.callrecord import scenario_text
+from ivr.qa.keypath import BadPath
+from ivr.qa.keypath import answer
+from ivr.qa.keypath import parse_answer
 from ivr.qa.simulator import DEFAULT_BASE_URL
 from ivr.qa.simulator import Call
 from ivr.qa.simulator import place_call
@@ -81,8 +84,9 @@ class _Calls:
             self._calls.clear()
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Register /playground when the settings enable it."""
+def init_app(app: Flask, settings: Settings, twin: Callable[[], Flask]) -> None:
+    """Register /playground when the settings enable it; its calls go to `twin`, the
+    webhook's twin (statistics off, no text message ever sent)."""
     if not settings.playground:
         return
     if settings.auth_token and not settings.playground_password:
@@ -108,7 +112,7 @@ def init_app(app: Flask, settings: Settings) -> None:
 
     @bp.post("/playground/api/call")
     def start() -> Response:
-        session = _Session(place_call(current_app._get_current_object()))  # type: ignore[attr-defined]
+        session = _Session(place_call(twin()))
         call_id = calls.add(session)
         session.record.start = session.call.start()
         return _answer(call_id, session.call, session.record.start, base)
@@ -118,13 +122,17 @@ def init_app(app: Flask, settings: Settings) -> None:
         session = calls.get(call_id)
         call = session.call
         body = request.get_json(silent=True) or {}
-        keys = str(body.get("keys", ""))
         outcome = body.get("outcome", "completed")
-        if not call.waiting or outcome not in TRANSFER_OUTCOMES or not set(keys) <= set(KEYPAD):
+        try:
+            given = parse_answer(str(body.get("keys", "")))
+        except BadPath:
             abort(400)
+        if not call.waiting or outcome not in TRANSFER_OUTCOMES or given.words:
+            abort(400)  # the keypad has keys and silence; words are for `ivr call`
         call.default_outcome = outcome
-        events = call.press(keys) if keys else call.silence()
-        session.record.steps.append(Played(keys, events, call.where if call.waiting else None))
+        events = answer(call, given)
+        session.record.steps.append(Played(given.keys, events,
+                                           call.where if call.waiting else None))
         return _answer(call_id, call, events, base)
 
     @bp.get("/playground/api/call/<call_id>/scenario")

@@ -20,7 +20,9 @@ from ivr.qa.simulator import place_call
 from ivr.qa.transcript import Event
 from ivr.qa.transcript import Transcript
 from ivr.settings import Settings
-from ivr.web import create_app
+from ivr.web.factory import create_webhook_app
+from ivr.web.sms import TextSender
+from ivr.web.webhook import DrySender
 
 SIMULATION_TOKEN = "simulated-auth-token"
 SIMULATION_URL = "https://ivr.example.org"
@@ -51,7 +53,11 @@ class Result:
 
 
 def simulation_app(menus_path: Path | None = None, prompts_dir: Path | None = None) -> Flask:
-    """The real webhook app on these menus, with signatures on; no network, no account."""
+    """The real webhook app on these menus, with signatures on; no network, no account.
+
+    Nothing is counted and no text message is sent: the sms option is offered where the
+    environment would let the server send one, and its sending is only pretended.
+    """
     base = Settings.from_env()
     settings = Settings(
         menus_path=menus_path or base.menus_path,
@@ -61,7 +67,7 @@ def simulation_app(menus_path: Path | None = None, prompts_dir: Path | None = No
         allow_offline_prompts=True,
         reload_interval=3600.0,
     )
-    return create_app(settings)
+    return create_webhook_app(settings, DrySender() if TextSender.from_env() else None)
 
 
 def app_menus(app: Flask) -> Menus:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-"""The DialCallStatus values a simulated transfer can end with."""
-
 
 @dataclass
 class Event:
@@ -101,11 +99,19 @@ def render_event(event: Event) -> list[str]:
     return [f"  note: {event.text}"]
 
 
-def render_transcript(transcript: Transcript) -> str:
-    """The whole call as text, ending with how it ended (or where it waits)."""
+def render_transcript(transcript: Transcript, waiting_in: str | None = None) -> str:
+    """The whole call as text, ending with how it ended (or where it waits: `waiting_in`)."""
     lines = [line for event in transcript.events for line in render_event(event)]
-    if transcript.ending is None:
-        lines.append("== still on the line, waiting for a key")
-    else:
-        lines.append(f"== call ended: {transcript.ending.describe()}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, closing_line(transcript, waiting_in)]) + "\n"
+
+
+def closing_line(transcript: Transcript, waiting_in: str | None = None,
+                 hung_up: bool = False) -> str:
+    """How the call ended; if it has not, where it waits for a key (or where the caller
+    hung up, `hung_up`, in an interactive call)."""
+    if transcript.ending is not None:
+        return f"== call ended: {transcript.ending.describe()}"
+    where = f" in {waiting_in}" if waiting_in else ""
+    if hung_up:
+        return f"== you hung up{where}"
+    return f"== still on the line, waiting for a key{where}"

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ivr.core import flow
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.callstate import CallState
 from ivr.core.model import Menus
 from ivr.core.phone import DIAL_ANSWERED
 from ivr.core.phone import TRANSFER_OUTCOMES
+from ivr.core.turns import Arrive
+from ivr.core.turns import DialEnded
+from ivr.core.turns import Event
+from ivr.core.turns import Hangup
+from ivr.core.turns import Listen
+from ivr.core.turns import Silence
+from ivr.core.turns import Spoke
+from ivr.core.turns import TextSent
+from ivr.core.turns import Transfer
+from ivr.core.turns import Turn
 
 KINDS = ("call", "language", "arrive", "depart", "option", "readout", "silence", "wrong_key",
          "transfer", "outcome", "emergency")
@@ -24,8 +33,6 @@ KINDS = ("call", "language", "arrive", "depart", "option", "readout", "silence",
 TRANSFER_REASONS = ("caller_asked", "retries_ran_out", "error")
 INFO_LINE = "info_line"
 EMERGENCY = "emergency"
-_NOT_A_KEY = flow.Press("not a key")
-"""The engine answers a wrong key exactly as it answers this, which no phone can send."""
 
 
 class Count(NamedTuple):
@@ -39,22 +46,23 @@ class Count(NamedTuple):
     lang: str = ""
 
 
-def derive(menus: Menus, before: CallState, event: flow.Event, turn: flow.Turn
+def derive(menus: Menus, before: CallState, event: Event, turn: Turn
            ) -> tuple[Count, ...]:
     """What the step from `before` through `event` to `turn` counts."""
-    if isinstance(event, flow.Arrive):
+    if isinstance(event, Arrive):
         return (Count("call"),) + _arrival(menus, before, turn, arrived_before=False)
-    if isinstance(event, flow.DialEnded):
+    if isinstance(event, DialEnded):
         return _dial_ended(menus, before, event.status, turn)
     lang = before.lang or ""
-    if isinstance(event, flow.Silence):
+    if isinstance(event, Silence):
         return (Count("silence", before.menu, lang=lang),) + _ran_out(before, turn)
-    if isinstance(event, flow.Spoke):
+    if isinstance(event, Spoke):
         # Counted as spoken, never what was said (issue 14): where it led counts as a key.
         return (Count("spoken", before.menu, lang=lang),) + _taken(menus, before, turn)
-    if isinstance(event, flow.TextSent):
+    if isinstance(event, TextSent):
         return (Count("text_message", item="sent" if event.ok else "failed", lang=lang),)
-    if _is_wrong_key(menus, before, event.digits, turn):
+    if turn.wrong_key and event.digits not in menus.call.keys.as_dict().values():
+        # The global keys always work; the engine marks a key it heard as none of the menu's.
         return (Count("wrong_key", before.menu, lang=lang),) + _ran_out(before, turn)
     return (Count("option", before.menu, event.digits, lang=lang),) + _taken(menus, before, turn)
 
@@ -71,40 +79,33 @@ def outcome_name(status: str) -> str:
     return status if status in TRANSFER_OUTCOMES else "failed"
 
 
-def _is_wrong_key(menus: Menus, before: CallState, digits: str, turn: flow.Turn) -> bool:
-    # The global keys always work; anything else the engine answers like a non-key is wrong.
-    if digits in menus.call.keys.as_dict().values():
-        return False
-    return turn == flow.next_turn(menus, before, _NOT_A_KEY)
-
-
-def _ran_out(before: CallState, turn: flow.Turn) -> tuple[Count, ...]:
-    if not isinstance(turn.then, flow.Transfer):
+def _ran_out(before: CallState, turn: Turn) -> tuple[Count, ...]:
+    if not isinstance(turn.then, Transfer):
         return ()
     lang = before.lang or ""
     return (Count("transfer", before.menu, "retries_ran_out", lang=lang),
             Count("depart", before.menu, INFO_LINE, lang=lang))
 
 
-def _taken(menus: Menus, before: CallState, turn: flow.Turn) -> tuple[Count, ...]:
+def _taken(menus: Menus, before: CallState, turn: Turn) -> tuple[Count, ...]:
     """A valid key: a transfer, the emergency instructions, or a menu (maybe the same)."""
     lang = before.lang or ""
     then = turn.then
-    if isinstance(then, flow.Hangup) or (
-        isinstance(then, flow.Transfer) and then.number != menus.numbers.info_line
+    if isinstance(then, Hangup) or (
+        isinstance(then, Transfer) and then.number != menus.numbers.info_line
     ):
         return (Count(EMERGENCY, before.menu, lang=lang),
                 Count("depart", before.menu, EMERGENCY, lang=lang))
-    if isinstance(then, flow.Transfer):
+    if isinstance(then, Transfer):
         return (Count("transfer", before.menu, "caller_asked", lang=lang),
                 Count("depart", before.menu, INFO_LINE, lang=lang))
     return _arrival(menus, before, turn, arrived_before=True)
 
 
-def _arrival(menus: Menus, before: CallState, turn: flow.Turn, arrived_before: bool
+def _arrival(menus: Menus, before: CallState, turn: Turn, arrived_before: bool
              ) -> tuple[Count, ...]:
     """Arriving in the turn's menu: counted only when it is another menu than before."""
-    if not isinstance(turn.then, flow.Listen):
+    if not isinstance(turn.then, Listen):
         return ()
     after = turn.then.state
     if arrived_before and after.menu == before.menu:
@@ -122,12 +123,12 @@ def _arrival(menus: Menus, before: CallState, turn: flow.Turn, arrived_before: b
     return counts
 
 
-def _dial_ended(menus: Menus, before: CallState, status: str, turn: flow.Turn
+def _dial_ended(menus: Menus, before: CallState, status: str, turn: Turn
                 ) -> tuple[Count, ...]:
     # The caller was in the transfer, not in a menu: a failed one brings them back to it.
     lang = before.lang or ""
     counts: tuple[Count, ...] = (Count("outcome", before.menu, outcome_name(status), lang=lang),)
-    if isinstance(turn.then, flow.Listen):
+    if isinstance(turn.then, Listen):
         after = turn.then.state
         counts += (Count("arrive", after.menu, lang=after.lang or ""),)
     return counts

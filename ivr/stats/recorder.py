@@ -16,16 +16,10 @@ import os
 import threading
 import time
 import weakref
-from urllib.parse import parse_qsl
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine import make_url
 
-from ivr.core import callstate
-from ivr.core import flow
-from ivr.core.callstate import CallState
-from ivr.core.model import Menus
-from ivr.stats import events
 from ivr.stats import store
 from ivr.stats.events import Count
 
@@ -33,10 +27,6 @@ log = logging.getLogger(__name__)
 FLUSH_SECONDS = 30.0
 EXIT_TRIES = 3
 EXIT_RETRY_SECONDS = 1.0
-MEMO_SIZE = 4096
-"""Steps remembered per process: a menu has a few hundred distinct (state, key) steps."""
-MAX_MEMO_QUERY = 256
-"""Our state URLs are far shorter; longer queries are junk, derived each time."""
 
 
 class Recorder:
@@ -47,58 +37,21 @@ class Recorder:
         self.flush_seconds = flush_seconds
         self._lock = threading.Lock()
         self._pending: dict[Count, int] = {}
-        self._memo: dict[tuple[object, ...], tuple[Count, ...]] = {}
         self._engine: Engine | None = None
         self._migrated = False
         self._failing = False
-        self._derive_failed = False
         _RECORDERS.add(self)
         _wake.set()  # the flusher may be sleeping out a longer interval than ours
         self._open()
 
-    def step(self, menus: Menus, query: bytes, event: flow.Event) -> None:
-        """Count the step `event` from the state in `query` (the step's raw query string)."""
-        key = (menus.version, query, event)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._derive(menus, query, event)
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            if len(query) <= MAX_MEMO_QUERY:
-                self._memo[key] = found
-        with self._lock:  # _add, inlined: this runs on every step of every call
+    def add(self, counts: tuple[Count, ...]) -> None:
+        """Count what one step counted (ivr.stats.events.derive, worked out with its answer)."""
+        with self._lock:  # this runs on every step of every call
             pending = self._pending
-            for count in found:
+            for count in counts:
                 pending[count] = pending.get(count, 0) + 1
         if _flusher is None:
             _start_flusher()
-
-    def apology(self) -> None:
-        """Count an internal error that was answered with an apology and the info line."""
-        self._add(events.apology())
-
-    def _add(self, found: tuple[Count, ...]) -> None:
-        with self._lock:
-            pending = self._pending
-            for count in found:
-                pending[count] = pending.get(count, 0) + 1
-
-    def _derive(self, menus: Menus, query: bytes, event: flow.Event) -> tuple[Count, ...]:
-        try:
-            if isinstance(event, flow.Arrive):
-                before = CallState.start()
-            else:
-                # The first of repeated parameters, as the webhook's request.args reads it.
-                pairs = parse_qsl(query.decode("utf-8", "replace"))
-                before = callstate.decode(dict(reversed(pairs)), menus)
-            return events.derive(menus, before, event, flow.next_turn(menus, before, event))
-        except Exception:  # noqa: BLE001 - a counting bug must never reach the call
-            # The engine failing here fails the answer too (counted as an apology); only
-            # a bug of our own is worth a traceback, once.
-            if not self._derive_failed:
-                self._derive_failed = True
-                log.exception("statistics could not count a step; it goes uncounted")
-            return ()
 
     def flush(self) -> bool:
         """Add the pending counts to the store; False (logged once) if it is unavailable."""
@@ -159,10 +112,7 @@ class Recorder:
 class NoRecorder:
     """IVR_STATS_URL=off: nothing is counted."""
 
-    def step(self, menus: Menus, query: bytes, event: flow.Event) -> None:
-        """Count nothing."""
-
-    def apology(self) -> None:
+    def add(self, counts: tuple[Count, ...]) -> None:
         """Count nothing."""
 
 

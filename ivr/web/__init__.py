@@ -1,5 +1,5 @@
-"""The Flask shell: the webhook, signatures, privacy, the live menus store, audio, TwiML."""
+"""The webhook: the voice endpoints, signatures, privacy, the live menus store, audio, TwiML.
 
-from ivr.web.factory import create_app
-
-__all__ = ["create_app"]
+The whole application (with the console and the QA page when switched on) is assembled
+above the layers, in ivr/app.py.
+"""

@@ -1,16 +1,28 @@
-"""The application factory: the webhook, its audio, and the QA page and the operator console
-only when switched on."""
+"""The webhook application: the voice endpoints, /healthz and the prompt audio.
+
+The console and the QA page are not assembled here but above the layers (ivr/app.py), so
+the webhook never imports them.
+"""
 
 from __future__ import annotations
 
-import dataclasses
+import logging
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask import Response
+from flask import jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr.settings import Settings
 from ivr.web import audio
-from ivr.web import webhook
+from ivr.web import privacy
+from ivr.web.bodylimit import BodyLimit
+from ivr.web.menustore import MenuStore
+from ivr.web.webhook import MAX_BODY
+from ivr.web.webhook import Sender
+from ivr.web.webhook import Webhook
+from ivr.web.webhook import WebhookContext
 
 
 class UnsafeSettings(ValueError):
@@ -35,28 +47,50 @@ def refusal(settings: Settings) -> str | None:
     return None
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the webhook app; `settings` defaults to the environment's; UnsafeSettings if unsafe."""
-    settings = settings or Settings.from_env()
+def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
+    """The webhook app; `sms` sends the read-out by text message (None: not offered).
+    UnsafeSettings if the settings are unsafe, MenusUnavailable if there is nothing to serve."""
     reason = refusal(settings)
     if reason:
         raise UnsafeSettings(reason)
-    if settings.playground and settings.stats_url:
-        # The keypad page's calls are QA, not callers: they must not enter the figures.
-        settings = dataclasses.replace(settings, stats_url=None)
+    # Logging first: a start on a broken menus.yaml logs why, through gunicorn's error log.
+    _log_through_gunicorn()
+    privacy.install()
+    store = MenuStore(
+        settings.menus_path,
+        settings.prompts_dir,
+        settings.allow_offline_prompts,
+        settings.reload_interval,
+        prompts_on_disk=settings.prompts_base_url is None,
+    )
+    context = WebhookContext(settings, store, sms)
     app = Flask("ivr")
     app.config["IVR_SETTINGS"] = settings
-    webhook.init_app(app, settings)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.extensions["ivr"] = context
+    app.add_url_rule("/healthz", "health", lambda: _health(store))
     audio.init_app(app, settings)
-    if settings.playground:
-        # The QA stack (simulator, scenarios) stays out of production workers unless asked
-        # for (issue 9); import-linter's contract allows exactly this one import.
-        from ivr.qa import playground
-
-        playground.init_app(app, settings)
-    if settings.console_password:
-        # The operator console (issue 12): absent, not merely locked, without its password.
-        from ivr.console import pages
-
-        pages.init_app(app, settings)
+    # Innermost the voice endpoints, so they see a whole body (BodyLimit) and the client's
+    # scheme (ProxyFix: only the address and scheme; host, port and prefix come from
+    # IVR_PUBLIC_URL, never from a header, issue 8 item 5).
+    wsgi = BodyLimit(Webhook(app.wsgi_app, context), MAX_BODY)
+    if settings.proxy_hops > 0:
+        hops = settings.proxy_hops
+        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops)  # type: ignore[assignment]
+    app.wsgi_app = wsgi  # type: ignore[method-assign]
     return app
+
+
+def _health(store: MenuStore) -> Response:
+    return jsonify(store.health())
+
+
+def _log_through_gunicorn() -> None:
+    # Under gunicorn nothing configures the root logger, so reload errors and apologies
+    # would only reach stderr through logging's last resort; use gunicorn's error log.
+    gunicorn = logging.getLogger("gunicorn.error")
+    ivr_log = logging.getLogger("ivr")
+    if gunicorn.handlers and not ivr_log.handlers:
+        ivr_log.handlers = list(gunicorn.handlers)
+        ivr_log.setLevel(gunicorn.level)
+        ivr_log.propagate = False

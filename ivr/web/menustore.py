@@ -16,12 +16,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ivr.core.model import Menus
 from ivr.core.recorded import fully_recorded
 from ivr.menus.loader import SEEDS_FOLDER
 from ivr.menus.loader import InvalidMenus
+from ivr.menus.problems import Problem
+from ivr.menus.problems import errors_first
 from ivr.prompts.index import PromptIndex
 from ivr.web.menufile import SETTLE
 from ivr.web.menufile import LastGood
@@ -39,16 +40,21 @@ class MenusUnavailable(RuntimeError):
     """The menus could not be loaded at start-up: there is nothing to serve."""
 
 
-def describe_problems(error: Exception) -> str:
-    """One line per problem of a failed load (InvalidMenus problems format themselves)."""
+def problems_of(path: Path, error: Exception) -> tuple[Problem, ...]:
+    """Why a version of the menus file cannot go live, as problems (errors first)."""
     if isinstance(error, InvalidMenus):
-        return "\n".join(_format(problem) for problem in error.problems)
-    return f"{type(error).__name__}: {error}"
+        return tuple(errors_first(error.problems))
+    return (Problem(str(path), 0, 0, "error", "", f"{type(error).__name__}: {error}"),)
 
 
-def _format(problem: Any) -> str:
-    formatter = getattr(problem, "format", None)
-    return str(formatter()) if callable(formatter) else str(problem)
+def unreadable(path: Path, error: OSError) -> tuple[Problem, ...]:
+    return (Problem(str(path), 0, 0, "error", "", f"cannot read {path}: {error}",
+                    "check the file's permissions and that it exists"),)
+
+
+def describe(problems: tuple[Problem, ...]) -> str:
+    """One line per problem, as `ivr validate` prints them."""
+    return "\n".join(problem.format() for problem in problems)
 
 
 def _now() -> str:
@@ -80,7 +86,9 @@ class MenuStore:
         self._checked = clock()
         self._settling = Settling(settle, clock, wall)
         self.last_good = LastGood(self.menus_path)
-        self.last_reload_error: str | None = None
+        self.rejected: tuple[Problem, ...] = ()
+        """The problems of the last edit of the file that did not go live (errors first);
+        empty while what is live is the file as it is."""
         self._failed_digest: str | None = None
         self._menus_stamp: Stamp | None = None
         self._seeds = self.menus_path.parent / SEEDS_FOLDER
@@ -98,22 +106,23 @@ class MenuStore:
         try:
             version = read_version(self.menus_path) or read_version(self.menus_path)
         except OSError as error:
-            return self._start_from_last_good(f"cannot read {self.menus_path}: {error}", error)
+            return self._start_from_last_good(unreadable(self.menus_path, error), error)
         if version is None or (
             not self._settling.settled(version) and self.last_good.path.is_file()
         ):
-            return self._start_from_last_good(None, None)  # read again at the first check
+            return self._start_from_last_good((), None)  # read again at the first check
         self._menus_stamp = version.stamp
         try:
             menus, warnings = check_version(self.menus_path, version.raw)
         except InvalidMenus as error:
             self._failed_digest = hashlib.sha256(version.raw).hexdigest()
-            return self._start_from_last_good(describe_problems(error), error)
+            return self._start_from_last_good(problems_of(self.menus_path, error), error)
         self.last_good.save(version.raw)
         self._warn(warnings)
         return menus
 
-    def _start_from_last_good(self, reason: str | None, error: Exception | None) -> Menus:
+    def _start_from_last_good(self, problems: tuple[Problem, ...], error: Exception | None
+                              ) -> Menus:
         # Only with no valid version at all may a process refuse to start: a gunicorn
         # worker that exits at boot makes the master stop the whole server (item 1).
         try:
@@ -122,13 +131,13 @@ class MenuStore:
             copy = ("there is no last-good copy" if isinstance(copy_error, OSError)
                     else f"{self.last_good.path} is not valid either")
             raise MenusUnavailable(
-                f"cannot serve {self.menus_path}:\n{reason or 'it was being written'}\n"
+                f"cannot serve {self.menus_path}:\n{describe(problems) or 'it was being written'}\n"
                 f"({copy}; run `ivr validate {self.menus_path}`)"
             ) from error or copy_error
-        self.last_reload_error = reason
-        if reason is not None:
+        self.rejected = problems
+        if problems:
             log.error("menus file not valid at start, serving the last-good copy %s "
-                      "(version %s): %s", self.last_good.path, menus.version, reason)
+                      "(version %s): %s", self.last_good.path, menus.version, describe(problems))
         self._warn(warnings)
         return menus
 
@@ -161,10 +170,10 @@ class MenuStore:
         return {
             # Still answering calls either way (HTTP 200), but a monitor should see that an
             # edit of menus.yaml did not go live.
-            "status": "ok" if self.last_reload_error is None else "stale",
+            "status": "stale" if self.rejected else "ok",
             "menus_version": self._menus.version,
             "loaded_at": self.loaded_at,
-            "last_reload_error": self.last_reload_error,
+            "last_reload_error": describe(self.rejected) or None,
             "prompts": {"version": self._prompts.version, "count": len(self._prompts)},
         }
 
@@ -188,7 +197,7 @@ class MenuStore:
             version = read_version(self.menus_path)
         except OSError as error:
             self._menus_stamp = current
-            self._reject(f"missing:{error.errno}", f"cannot read {self.menus_path}: {error}")
+            self._reject(f"missing:{error.errno}", unreadable(self.menus_path, error))
             return
         if version is None:
             return  # written to while we read it: look again at the next check
@@ -196,7 +205,7 @@ class MenuStore:
         if digest[:12] == self._menus.version:
             # Back to what is live (an undo, a checkout): nothing is stale any more (item 10).
             self._menus_stamp = version.stamp
-            self.last_reload_error, self._failed_digest = None, None
+            self.rejected, self._failed_digest = (), None
             return
         if not self._settling.settled(version):
             return  # maybe half a write: only a file that stood still goes live (item 6)
@@ -204,11 +213,11 @@ class MenuStore:
         try:
             menus, warnings = check_version(self.menus_path, version.raw)
         except InvalidMenus as error:
-            self._reject(digest, describe_problems(error))
+            self._reject(digest, problems_of(self.menus_path, error))
             return
         self._menus, self.loaded_at = menus, _now()
         self._offer_recorded()
-        self.last_reload_error, self._failed_digest = None, None
+        self.rejected, self._failed_digest = (), None
         log.info("menus reloaded from %s: version %s", self.menus_path, menus.version)
         self.last_good.save(version.raw)
         self._warn(warnings)
@@ -217,8 +226,7 @@ class MenuStore:
         # While an edit is refused, a change in seeds/ (the source it named, copied after
         # it) is reason to check the same file again. A live version is not rechecked, so
         # the folder is listed only while the server is stale.
-        return (self.last_reload_error is not None
-                and folder_stamp(self._seeds) != self._seeds_stamp)
+        return bool(self.rejected) and folder_stamp(self._seeds) != self._seeds_stamp
 
     def _warn(self, warnings: list[str]) -> None:
         # Valid is not the same as safe: 112 forwarding switched on, or a directory entry
@@ -227,13 +235,12 @@ class MenuStore:
         for warning in warnings:
             log.warning("%s", warning)
 
-    def _reject(self, digest: str, reason: str) -> None:
-        self.last_reload_error = reason
+    def _reject(self, digest: str, problems: tuple[Problem, ...]) -> None:
+        self.rejected = problems
         if digest != self._failed_digest:
             self._failed_digest = digest
-            log.error(
-                "menus not reloaded, still serving version %s: %s", self._menus.version, reason
-            )
+            log.error("menus not reloaded, still serving version %s: %s", self._menus.version,
+                      describe(problems))
 
     def _reload_prompts(self) -> None:
         # A file deleted without a manifest change is noticed here, at the reload check,

@@ -17,13 +17,13 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.core import script
 from ivr.core.callstate import CallState
-from ivr.core.flow import Hangup
-from ivr.core.flow import Listen
-from ivr.core.flow import SendText
-from ivr.core.flow import Transfer
-from ivr.core.flow import Turn
 from ivr.core.model import Menus
 from ivr.core.script import Line
+from ivr.core.turns import Hangup
+from ivr.core.turns import Listen
+from ivr.core.turns import SendText
+from ivr.core.turns import Transfer
+from ivr.core.turns import Turn
 from ivr.prompts.index import PromptIndex
 
 

@@ -1,327 +1,264 @@
-"""The Twilio webhook: requests in, the call engine, TwiML out.
+"""The Twilio webhook: a request in, the call engine once, TwiML out.
 
 URL contract (docs/deploy.md): POST /voice (a call comes in), POST /voice/step?<state>
 (Gather action and the Redirect after it: no Digits means silence), POST
 /voice/dial-done?<state> (Dial action), POST /voice/whisper?l=<lang> (the agent's side of a
-transfer), GET /healthz. Besides the signature check (the whole form, as Twilio signed it),
-only Digits, SpeechResult (never logged or kept), DialCallStatus and To are read from the
-form: To is the helpline's own number, shown to the info line instead of the caller's
-(ivr/web/privacy.py). From is read only when a caller confirms a text message, and only to
-send it (ivr/web/sms.py).
+transfer). Flask serves the rest (/healthz, /audio/, and the console and the QA page when
+they are switched on).
+
+The voice endpoints are answered here, in front of Flask, in one pass: the form is read
+once, the signature checked once, the request becomes one Step (ivr/web/step.py), and its
+Answer (the TwiML, and what the statistics count for it) is worked out once per menus
+version and kept. Flask's request machinery cost more than the menu logic (issue 13), and
+running a step through it after a first look here checked and decoded everything twice
+(issue 18).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import re
+import threading
 from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from typing import Protocol
 
-from flask import Blueprint
-from flask import Flask
-from flask import Response
-from flask import abort
-from flask import current_app
-from flask import jsonify
-from flask import request
-from flask import url_for
 from twilio.twiml.voice_response import VoiceResponse
-from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_content_length
 
 from ivr.core import callstate
 from ivr.core import flow
-from ivr.core import speechmatch
-from ivr.core.callstate import CallState
 from ivr.core.model import Menus
-from ivr.core.phone import DIAL_STATUSES
-from ivr.core.phone import KEYPAD
+from ivr.core.turns import Event
+from ivr.core.turns import SendText
+from ivr.core.turns import TextSent
+from ivr.core.turns import Turn
 from ivr.prompts.index import PromptIndex
 from ivr.settings import Settings
+from ivr.stats import events
 from ivr.stats import recorder
-from ivr.web import privacy
+from ivr.stats.events import Count
 from ivr.web import signature
-from ivr.web import sms
 from ivr.web import twiml
 from ivr.web.answercache import AnswerCache
-from ivr.web.bodylimit import BodyLimit
+from ivr.web.links import Links
+from ivr.web.links import request_root
 from ivr.web.menustore import MenuStore
+from ivr.web.step import ENDPOINTS
+from ivr.web.step import Step
+from ivr.web.step import first_values
+from ivr.web.step import form_pairs
+from ivr.web.step import helpline_number
+from ivr.web.step import query_params
+from ivr.web.step import read_step
 
 log = logging.getLogger(__name__)
-bp = Blueprint("voice", __name__)
+WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 MAX_BODY = 64 * 1024
 """Twilio's webhook forms are a few kilobytes; anything far bigger is not Twilio (413)."""
-NOT_A_KEY = "?"
-"""What the engine is given for any Digits that are not one phone key: it hears them alike."""
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 MAX_CACHED_QUERY = 256
 """Our own state URLs are far shorter; a longer query is junk and not worth keeping."""
+FORM_TYPE = "application/x-www-form-urlencoded"
+TWIML = [("Content-Type", "text/xml; charset=utf-8")]
+
+
+class Sender(Protocol):
+    """Sends the read-out by text message (ivr.web.sms); False when it could not."""
+
+    def send(self, to: str, body: str) -> bool: ...
+
+
+class DrySender:
+    """Offers and 'sends' text messages but never sends anything: for the operator's and
+    QA's simulated calls, which hear what a caller would without texting anyone."""
+
+    def send(self, to: str, body: str) -> bool:
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A step's TwiML and what the statistics count for it, worked out and kept together."""
+
+    body: bytes
+    counts: tuple[Count, ...]
 
 
 class WebhookContext:
-    """What the blueprint needs per app: settings, the menu store, the last-resort answer."""
+    """What the webhook needs per app: settings, the menu store, the answers, the counting."""
 
-    def __init__(self, settings: Settings, store: MenuStore) -> None:
+    def __init__(self, settings: Settings, store: MenuStore, sms: Sender | None) -> None:
         self.settings = settings
         self.store = store
+        self.sms = sms
+        """Sends the read-out by text message; None: the sms option is not offered."""
         # Built once at start-up from valid menus, so even a failure while apologising
         # has a complete answer (apology, info line) to send.
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
-        self.cache = AnswerCache()
-        self.stats = recorder.open_recorder(settings.stats_url,
-                                            settings.stats_flush_seconds)
+        self.cache: AnswerCache[Step, Answer] = AnswerCache()
+        self.stats = recorder.open_recorder(settings.stats_url, settings.stats_flush_seconds)
         token, url = settings.auth_token, settings.public_base_url
         # create_app refuses a token without a public URL; no token: local development.
         self.check = signature.SignatureCheck(token, url) if token and url else None
-        self.sms = sms.TextSender.from_env()
-        """Sends the read-out by text message; None: the sms option is not offered."""
+        self._offered: tuple[Menus, Menus] | None = None
+        self._offered_lock = threading.Lock()
 
     def offered(self, menus: Menus) -> Menus:
         """The menus as callers get them: no sms option where no message can be sent."""
-        return menus if self.sms is not None or not menus.offers_sms() else menus.without_sms()
+        if self.sms is not None or not menus.offers_sms():
+            return menus
+        last = self._offered
+        if last is not None and last[0] is menus:
+            return last[1]
+        with self._offered_lock:
+            self._offered = (menus, menus.without_sms())
+            return self._offered[1]
 
 
-class WebLinks:
-    """Absolute URLs for the next steps; the signature check later sees the same URLs."""
+class Webhook:
+    """WSGI middleware that answers the voice endpoints; every other request goes to `app`."""
 
-    def __init__(self, settings: Settings, caller_id: str | None = None) -> None:
-        self.base = (settings.public_base_url or "").rstrip("/")
-        self.prompts_base = (settings.prompts_base_url or "").rstrip("/")
-        self.caller_id = settings.caller_id or caller_id
+    def __init__(self, app: WSGIApp, context: WebhookContext) -> None:
+        self.app = app
+        self.context = context
 
-    def _url(self, endpoint: str, **params: str) -> str:
-        # Typed as plain **values so mypy does not match them to url_for's _external etc.
-        values: dict[str, Any] = params
-        if self.base:
-            # The public base already holds any prefix: a SCRIPT_NAME from the request
-            # must not leak into the links (nor into the answers cached for every caller).
-            return self.base + url_for(endpoint, **values)[len(request.script_root):]
-        return url_for(endpoint, _external=True, **values)
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        endpoint = ENDPOINTS.get(environ.get("PATH_INFO", ""))
+        if endpoint is None:
+            return self.app(environ, start_response)
+        status, headers, body = self.respond(endpoint, environ)
+        # A bytes body with its length: Twilio truncates chunked TwiML (error 12100).
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
 
-    def step(self, state: CallState) -> str:
-        return self._url("voice.step", **callstate.encode(state))
+    def respond(self, endpoint: str, environ: dict[str, Any]
+                ) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The status line, headers and body for a request to a voice endpoint."""
+        if environ.get("REQUEST_METHOD") != "POST":
+            return "405 Method Not Allowed", [("Allow", "POST")], b""
+        pairs_or_refusal = _read_form(environ)
+        if isinstance(pairs_or_refusal, str):
+            return pairs_or_refusal, [], b""
+        pairs = pairs_or_refusal
+        query = environ.get("QUERY_STRING", "").encode("latin-1")
+        check = self.context.check
+        given = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+        if check is not None and not check.accepts_pairs(given, environ["PATH_INFO"], query,
+                                                         pairs):
+            return "403 Forbidden", [], b""
+        fields = first_values(pairs)
+        if endpoint == "whisper":
+            return "200 OK", TWIML, self._whisper(query, environ)
+        try:
+            body = self._answer(endpoint, query, fields, pairs, environ)
+        except Exception:
+            log.exception("answering %s failed; apologising", environ["PATH_INFO"])
+            body = self._apology(query, fields)
+        return "200 OK", TWIML, body
 
-    def dial_done(self, state: CallState) -> str:
-        return self._url("voice.dial_done", **callstate.encode(state))
+    def _answer(self, endpoint: str, query: bytes, fields: dict[str, str],
+                pairs: list[tuple[str, str]], environ: dict[str, Any]) -> bytes:
+        context = self.context
+        settings = context.settings
+        menus, prompts = context.store.snapshot()
+        menus = context.offered(menus)
+        step = read_step(endpoint, query, fields, menus, prompts.version,
+                         request_root(settings, environ), settings.caller_id)
+        answer = context.cache.get(step)
+        if answer is None:
+            answer = self._work_out(step, menus, prompts, pairs)
+        context.stats.add(answer.counts)
+        return answer.body
 
-    def whisper(self, lang: str) -> str:
-        return self._url("voice.whisper", l=lang)
+    def _work_out(self, step: Step, menus: Menus, prompts: PromptIndex,
+                  pairs: list[tuple[str, str]]) -> Answer:
+        """The engine, once: the turn, its TwiML and its counts (kept unless it sent a text)."""
+        assert step.event is not None
+        links = Links(step.root, step.caller_id, self.context.settings.prompts_base_url)
+        before = step.state(menus)
+        turn = flow.next_turn(menus, before, step.event)
+        counts = _counted(menus, before, step.event, turn)
+        if isinstance(turn.then, SendText):
+            # Sent now, once: an answer that sends is never kept.
+            asked = turn.then.state
+            sent = TextSent(self._send_text(pairs, turn.then.body))
+            turn = flow.next_turn(menus, asked, sent)
+            counts += _counted(menus, asked, sent, turn)
+            return Answer(_render(turn, menus, links, prompts), counts)
+        answer = Answer(_render(turn, menus, links, prompts), counts)
+        if len(step.query) <= MAX_CACHED_QUERY:
+            self.context.cache.put(step, answer, len(answer.body))
+        return answer
 
-    def audio(self, filename: str) -> str:
-        if self.prompts_base:
-            return f"{self.prompts_base}/{filename}"
-        root = self.base or request.host_url.rstrip("/") + request.script_root
-        return f"{root}/audio/{filename}"
+    def _send_text(self, pairs: list[tuple[str, str]], body: str) -> bool:
+        # The caller's number is read here only, for this one request (issue 14).
+        sms = self.context.sms
+        return sms is not None and sms.send(first_values(pairs, ("From",)).get("From", ""), body)
+
+    def _apology(self, query: bytes, fields: dict[str, str]) -> bytes:
+        context = self.context
+        context.stats.add(events.apology())
+        try:
+            menus = context.store.current()
+            lang = callstate.decode_lang(query_params(query).get("l"), menus)
+            caller_id = context.settings.caller_id or helpline_number(fields.get("To", ""))
+            return _xml(twiml.render_apology(menus, lang or menus.call.default_language,
+                                             caller_id))
+        except Exception:
+            log.exception("the apology failed too; sending the last-resort answer")
+            return context.last_resort
+
+    def _whisper(self, query: bytes, environ: dict[str, Any]) -> bytes:
+        """What the info line's agent hears first: the caller's language."""
+        context = self.context
+        try:
+            menus, prompts = context.store.snapshot()
+            lang = callstate.decode_lang(query_params(query).get("l"), menus)
+            if lang is None and "whisper_no_language" not in menus.texts:
+                lang = menus.call.default_language
+            links = Links(request_root(context.settings, environ), None,
+                          context.settings.prompts_base_url)
+            return _xml(twiml.render_whisper(menus, lang, prompts, links))
+        except Exception:
+            # This runs on the agent's side: on failure, bridge the caller without the whisper.
+            log.exception("the whisper failed; bridging without it")
+            return _xml(VoiceResponse())
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Register the webhook: menu store, signature check, proxy handling, privacy filter."""
-    # Logging first: a start on a broken menus.yaml logs why, through gunicorn's error log.
-    _log_through_gunicorn()
-    privacy.install()
-    store = MenuStore(
-        settings.menus_path,
-        settings.prompts_dir,
-        settings.allow_offline_prompts,
-        settings.reload_interval,
-        prompts_on_disk=settings.prompts_base_url is None,
-    )
-    app.extensions["ivr"] = WebhookContext(settings, store)
-    if app.config.get("MAX_CONTENT_LENGTH") is None:
-        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-    limit = app.config["MAX_CONTENT_LENGTH"]
-    app.wsgi_app = BodyLimit(app.wsgi_app, limit)  # type: ignore[method-assign]
-    if settings.proxy_hops > 0:
-        # Only the client address and scheme: host, port and prefix come from
-        # IVR_PUBLIC_URL, never from a header (issue 8 item 5).
-        hops = settings.proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    _log_through_gunicorn()
-    privacy.install()
-    app.register_blueprint(bp)
-    if app.extensions["ivr"].check is not None:
-        from ivr.web import fastpath  # it builds on this module
-
-        # Outermost: an answer already rendered goes out before Flask or ProxyFix run.
-        app.wsgi_app = fastpath.FastPath(app.wsgi_app, app.extensions["ivr"])  # type: ignore[method-assign]
+def _read_form(environ: dict[str, Any]) -> list[tuple[str, str]] | str:
+    """Twilio's form as (name, value) pairs, or the status line refusing the request."""
+    mimetype = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    length = get_content_length(environ)
+    if not mimetype or not length:
+        return []  # no form: a silence to the engine
+    if mimetype != FORM_TYPE:
+        return "415 Unsupported Media Type"  # Twilio posts urlencoded forms only
+    if length > MAX_BODY:
+        return "413 Request Entity Too Large"
+    body: bytes = environ["wsgi.input"].read(length)
+    if len(body) != length:
+        return "400 Bad Request"  # the client sent less than it announced
+    try:
+        return form_pairs(body)
+    except ValueError:  # UnicodeDecodeError included: not a form Twilio would send
+        return "400 Bad Request"
 
 
-def _log_through_gunicorn() -> None:
-    # Under gunicorn nothing configures the root logger, so reload errors and apologies
-    # would only reach stderr through logging's last resort; use gunicorn's error log.
-    gunicorn = logging.getLogger("gunicorn.error")
-    ivr_log = logging.getLogger("ivr")
-    if gunicorn.handlers and not ivr_log.handlers:
-        ivr_log.handlers = list(gunicorn.handlers)
-        ivr_log.setLevel(gunicorn.level)
-        ivr_log.propagate = False
+def _counted(menus: Menus, before: callstate.CallState, event: Event, turn: Turn
+             ) -> tuple[Count, ...]:
+    try:
+        return events.derive(menus, before, event, turn)
+    except Exception:  # noqa: BLE001 - a counting bug must never reach the call
+        log.exception("statistics could not count a step; it goes uncounted")
+        return ()
 
 
-def _ivr() -> WebhookContext:
-    state: WebhookContext = current_app.extensions["ivr"]
-    return state
+def _render(turn: Turn, menus: Menus, links: Links, prompts: PromptIndex) -> bytes:
+    return _xml(twiml.render_turn(turn, menus, links, prompts))
 
 
 def _xml(response: VoiceResponse) -> bytes:
     xml: str = response.to_xml()  # twilio is untyped
     return xml.encode("utf-8")
-
-
-def _twiml(body: bytes) -> Response:
-    # A bytes body gets a Content-Length: Twilio truncates chunked TwiML (error 12100).
-    return Response(body, mimetype="text/xml")
-
-
-@bp.before_request
-def _check_signature() -> None:
-    check = _ivr().check
-    if check is None or request.endpoint == "voice.health":
-        return
-    # request.path, not script_root + path: the public URL holds the prefix.
-    given = request.headers.get("X-Twilio-Signature", "")
-    if not check.accepts(given, request.path, request.query_string, request.form):
-        abort(Response(b"", status=403))
-
-
-def _answering(view: Callable[..., bytes]) -> Callable[..., Response]:
-    """Any failure while answering becomes an apology and the info line, with HTTP 200."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return _twiml(view(*args, **kwargs))
-        except HTTPException:
-            raise
-        except Exception:
-            log.exception("answering %s failed; apologising", request.path)
-            return _twiml(_apology())
-
-    return wrapper
-
-
-def helpline_number(called: str) -> str | None:
-    """The number the caller dialled (Twilio's To): ours, shown to the info line instead."""
-    return called if _E164.match(called) else None
-
-
-def _helpline_number() -> str | None:
-    return helpline_number(request.form.get("To", ""))
-
-
-def _apology() -> bytes:
-    ivr = _ivr()
-    ivr.stats.apology()
-    try:
-        menus = ivr.store.current()
-        lang = callstate.decode_lang(request.args.get("l"), menus) or menus.call.default_language
-        caller_id = ivr.settings.caller_id or _helpline_number()
-        return _xml(twiml.render_apology(menus, lang, caller_id))
-    except Exception:
-        log.exception("the apology failed too; sending the last-resort answer")
-        return ivr.last_resort
-
-
-def event_for(endpoint: str, field: Callable[[str], str | None], menus: Menus) -> flow.Event:
-    """What the caller did, from the form (`field` looks one up): for the views and the fast
-    path alike, so both find the same cached answer."""
-    if endpoint == "voice.voice":
-        # A number of its own (numbers.lines) starts in its language.
-        return flow.Arrive(menus.lines.get(helpline_number(field("To") or "") or ""))
-    if endpoint == "voice.step":
-        digits = field("Digits")
-        said = (field("SpeechResult") or "").strip()
-        if said and not digits:
-            # Only a <Gather input="dtmf speech"> sends it; matched to a key in the core.
-            return flow.Spoke(said[: speechmatch.MAX_SAID])
-        if not digits:
-            return flow.Silence()
-        # The event, not the raw field, keys the cache: up to 64 KB of junk Digits are one
-        # wrong key to the engine and must be one cache entry too (issue 8 item 8).
-        return flow.Press(digits if len(digits) == 1 and digits in KEYPAD else NOT_A_KEY)
-    status = field("DialCallStatus") or ""
-    return flow.DialEnded(status if status in DIAL_STATUSES else "")
-
-
-def answer_key(menus: Menus, prompts: PromptIndex, root: str, caller_id: str | None,
-               endpoint: str, query: bytes, event: flow.Event) -> tuple[object, ...]:
-    """What an answer depends on: its key in the cache (Flask's view and the fast path)."""
-    # The raw query string stands for the state, so a cached answer needs no decoding.
-    return (menus.version, prompts.version, root, caller_id, endpoint, query, event)
-
-
-def _answer(endpoint: str) -> bytes:
-    """The TwiML answering what the caller did in the state this request's URL carries."""
-    ivr = _ivr()
-    menus, prompts = ivr.store.snapshot()
-    event = event_for(endpoint, request.form.get, menus)
-    # Each answer is rendered once per menus version (the read-out is the costliest step,
-    # and the one callers repeat); ivr.web.fastpath serves the cached ones without Flask.
-    root = ivr.settings.public_base_url or request.host_url + request.script_root
-    links = WebLinks(ivr.settings, _helpline_number())
-    key = answer_key(menus, prompts, root, links.caller_id, endpoint, request.query_string,
-                     event)
-    # What a caller said is never kept, not even as a cache key (issue 14).
-    body = None if isinstance(event, flow.Spoke) else ivr.cache.get(key)
-    if body is None:
-        menus = ivr.offered(menus)
-        start = endpoint == "voice.voice"
-        state = CallState.start() if start else callstate.decode(request.args, menus)
-
-        turn = flow.next_turn(menus, state, event)
-        if isinstance(turn.then, flow.SendText):
-            # Sent now, once: an answer that sends is never cached.
-            sent = _send_text(ivr, turn.then.body)
-            turn = flow.next_turn(menus, turn.then.state, flow.TextSent(sent))
-            ivr.stats.step(menus, request.query_string, event)
-            return _xml(twiml.render_turn(turn, menus, links, prompts))
-        body = _xml(twiml.render_turn(turn, menus, links, prompts))
-        # What a caller said is never kept, not even as a cache key (issue 14).
-        if len(request.query_string) <= MAX_CACHED_QUERY and not isinstance(event, flow.Spoke):
-            ivr.cache.put(key, body)
-    ivr.stats.step(menus, request.query_string, event)
-    return body
-
-
-def _send_text(ivr: WebhookContext, body: str) -> bool:
-    # The caller's number is read here only, for this one request (issue 14).
-    return ivr.sms is not None and ivr.sms.send(request.form.get("From", ""), body)
-
-
-@bp.post("/voice")
-@_answering
-def voice() -> bytes:
-    return _answer("voice.voice")
-
-
-@bp.post("/voice/step")
-@_answering
-def step() -> bytes:
-    return _answer("voice.step")
-
-
-@bp.post("/voice/dial-done")
-@_answering
-def dial_done() -> bytes:
-    return _answer("voice.dial_done")
-
-
-@bp.post("/voice/whisper")
-def whisper() -> Response:
-    ivr = _ivr()
-    try:
-        menus, prompts = ivr.store.snapshot()
-        lang = callstate.decode_lang(request.args.get("l"), menus)
-        if lang is None and "whisper_no_language" not in menus.texts:
-            lang = menus.call.default_language
-        return _twiml(_xml(twiml.render_whisper(menus, lang, prompts, WebLinks(ivr.settings))))
-    except Exception:
-        # This runs on the agent's side: on failure, bridge the caller without the whisper.
-        log.exception("the whisper failed; bridging without it")
-        return _twiml(_xml(VoiceResponse()))
-
-
-@bp.get("/healthz")
-def health() -> Response:
-    return jsonify(_ivr().store.health())
