@@ -38,6 +38,7 @@ from flask.testing import FlaskClient  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from ivr.app import create_app  # noqa: E402
+from ivr.core import speech  # noqa: E402
 from ivr.settings import Settings  # noqa: E402
 
 TOKEN = "bench-token"
@@ -120,17 +121,27 @@ def in_process(n: int) -> dict[str, tuple[float, float, float]]:
         "bare + signature": bare_app(check_signature=True).test_client(),
         "ivr": ivr.test_client(),
     }
-    cache = ivr.extensions["ivr"].cache
+    context = ivr.extensions["ivr"]
 
     def uncached() -> int:
-        cache.clear()
+        # A step not answered before in this menus version: the engine, TwiML and counts.
+        context.cache.clear()
         return clients["ivr"].post(STEP, data=FORM, headers=headers).status_code
+
+    def cold() -> int:
+        # The first step after a new menus version went live: no sentence kept either.
+        menus = context.store.current()
+        for kept in (menus, context.offered(menus)):
+            kept.memo.clear()
+        speech.clear_kept()
+        return uncached()
 
     def post(client: FlaskClient) -> Callable[[], int]:
         return lambda: client.post(STEP, data=FORM, headers=headers).status_code
 
     calls = {name: post(client) for name, client in clients.items()}
     calls["ivr (no cache)"] = uncached
+    calls["ivr (cold)"] = cold
     results = {}
     for name, call in calls.items():
         p50, p95 = percentiles(time_calls(call, n))
@@ -284,8 +295,10 @@ def main() -> int:
         for name, (p50, p95, peak) in local.items():
             print(f"  {name:16} p50 {p50 * 1e6:7.0f} us  p95 {p95 * 1e6:7.0f} us  "
                   f"peak traced memory {peak:7.0f} KiB")
-        for name in ("ivr", "ivr (no cache)"):
+        for name in ("ivr", "ivr (no cache)", "ivr (cold)"):
             print(f"  p50 ratio {name} / bare: {local[name][0] / local['bare'][0]:.2f}x")
+        print("  (no cache: a step first answered in this menus version; cold: the first "
+              "step after a new version went live, nothing kept)")
 
     store = args.stats_url or "stats.sqlite3 beside the menus"
     print(f"\ngunicorn -w {args.workers} (gunicorn.conf.py: gthread), wrk -c{args.connections}, "

@@ -175,6 +175,11 @@ class Menus:
     """numbers.lines: a dialled number (Twilio's To) -> the language its callers hear first."""
     recorded: frozenset[str] = frozenset()
     """Recorded-only languages with every sentence recorded (set by the menu store)."""
+    memo: dict[tuple[object, ...], object] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    """What ivr.core.script worked out from these menus (a menu's sentences), kept: the
+    same menus answer thousands of steps. Not an init field, so dataclasses.replace (a
+    version without the sms option, with more recordings) starts with an empty one."""
 
     def offered(self) -> tuple[Language, ...]:
         """The languages callers can choose, in key order: spoken ones and fully recorded ones."""

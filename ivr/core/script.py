@@ -7,7 +7,9 @@ lines, so a recording is found for a sentence by its exact text and language.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from ivr.core.model import SMS_CONFIRM_KEY
 from ivr.core.model import Menu
@@ -62,6 +64,10 @@ def language_menu(menus: Menus) -> list[Line]:
     """The first thing heard: each offered language's option in that language, with the 112
     notice first in the greeting languages, each by the first key of its path; then, in the
     languages that have it, what a caller whose language is not offered should do."""
+    return _kept(menus, ("language_menu",), lambda: _language_menu(menus))
+
+
+def _language_menu(menus: Menus) -> list[Line]:
     lines: list[Line] = []
     for language in menus.offered():
         if language.greets:
@@ -128,6 +134,20 @@ def menu_prompt(
     menus: Menus, menu_id: str, lang: str, need: str | None = None, region: str | None = None
 ) -> list[Line]:
     """What a menu says: its intro, the read-out if it has one, then its options."""
+    return _kept(menus, ("menu_prompt", menu_id, lang, need, region),
+                 lambda: _menu_prompt(menus, menu_id, lang, need, region))
+
+
+def _kept(menus: Menus, key: tuple[object, ...], make: Callable[[], list[Line]]) -> list[Line]:
+    """The lines `make` gives, worked out once per Menus (menus.memo)."""
+    found = menus.memo.get(key)
+    if found is None:
+        found = menus.memo[key] = tuple(make())
+    return list(cast(tuple[Line, ...], found))
+
+
+def _menu_prompt(menus: Menus, menu_id: str, lang: str, need: str | None, region: str | None
+                 ) -> list[Line]:
     menu = menus.menus[menu_id]
     lines = first_keys(menus, lang) if menu_id == menus.call.main_menu else []
     lines += intro(menu, lang)

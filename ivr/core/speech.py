@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -20,6 +21,12 @@ def sentences(text: str, lang: str | None = None) -> list[str]:
     the language's abbreviations (`esim.`, `e.g.`): those would otherwise cut a sentence
     in two and capitalise the second half (issue 8 item 14).
     """
+    return list(_sentences(text, lang))
+
+
+@functools.lru_cache(maxsize=8192)
+def _sentences(text: str, lang: str | None) -> tuple[str, ...]:
+    # Kept: the same few hundred texts are split for every answer the webhook works out.
     known = abbreviations(lang)
     result: list[str] = []
     for part in _SENTENCE_END.split(" ".join(text.split())):
@@ -27,7 +34,13 @@ def sentences(text: str, lang: str | None = None) -> list[str]:
             result[-1] += " " + part
         elif part:
             result.append(part)
-    return result
+    return tuple(result)
+
+
+def clear_kept() -> None:
+    """Forget the sentences and numbers worked out so far (benchmarks measure a cold start)."""
+    _sentences.cache_clear()
+    spoken_phone.cache_clear()
 
 
 def _continues(before: str, after: str, known: frozenset[str]) -> bool:
@@ -45,6 +58,7 @@ def spoken_key(key: str, words: Mapping[str, str]) -> str:
     return {"*": words["star"], "#": words["hash"]}.get(key, key)
 
 
+@functools.lru_cache(maxsize=256)
 def spoken_phone(number: str) -> str:
     """Digits one by one, grouped as Finns write them: '0 2 9, 5 4 6, 3 1 7 7'.
 
