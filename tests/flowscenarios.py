@@ -5,6 +5,7 @@ the shipped call-flow scenarios beside menus.yaml, becomes one test run through 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
 
@@ -14,13 +15,19 @@ from ivr.qa.scenarios import app_menus
 from ivr.qa.scenarios import render_failure
 from ivr.qa.scenarios import run_scenario
 from ivr.qa.scenarios import simulation_app
+from tests import golden
+
+SHIPPED = Path(__file__).resolve().parent.parent / "flows"
 
 
 @functools.cache
 def _app():
-    # One app for the whole session: building it loads and validates menus.yaml.
+    # One app for the whole session: building it loads and validates menus.yaml. Its voice
+    # requests are recorded for the golden answers (tests/golden.py).
     app = simulation_app()
-    return app, app_menus(app)
+    recorder = golden.Recorder(app.wsgi_app)
+    app.wsgi_app = recorder
+    return app, app_menus(app), recorder
 
 
 def pytest_collect_file(parent, file_path):
@@ -31,7 +38,7 @@ def pytest_collect_file(parent, file_path):
 
 class ScenarioFile(pytest.File):
     def collect(self):
-        _, menus = _app()
+        _, menus, _ = _app()
         try:
             text = self.path.read_text(encoding="utf-8")
             scenarios = parse_scenarios(text, str(self.path), menus)
@@ -52,10 +59,18 @@ class ScenarioItem(pytest.Item):
         self.scenario = scenario
 
     def runtest(self):
-        app, menus = _app()
-        result = run_scenario(app, menus, self.scenario)
+        app, menus, recorder = _app()
+        recorder.exchanges = []
+        try:
+            result = run_scenario(app, menus, self.scenario)
+        finally:
+            exchanges, recorder.exchanges = recorder.exchanges, None
         if not result.passed:
             raise ScenarioFailed(render_failure(result))
+        if self.path.parent == SHIPPED:
+            # The shipped scenarios also pin every answer they got, readably.
+            text = golden.render(self.scenario.name, exchanges)
+            golden.check(golden.path_for(self.path, self.scenario.name), text)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, ScenarioFailed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +28,12 @@ def request_root(settings: Settings, environ: dict[str, Any]) -> str:
     return f"{scheme}://{get_host(environ)}{prefix}"
 
 
+@functools.lru_cache(maxsize=4096)
+def state_query(state: CallState) -> str:
+    """The query string that carries `state` (kept: a menu's states recur in every call)."""
+    return urlencode(callstate.encode(state), safe=QUERY_SAFE)
+
+
 class Links:
     """The next steps' URLs under `root`; audio under the prompts' base URL (a CDN) or ours."""
 
@@ -36,17 +43,14 @@ class Links:
         self.caller_id = caller_id
         self.audio_root = (prompts_base or "").rstrip("/") or root + "/audio"
 
-    def _url(self, endpoint: str, params: dict[str, str]) -> str:
-        return f"{self.root}{PATHS[endpoint]}?{urlencode(params, safe=QUERY_SAFE)}"
-
     def step(self, state: CallState) -> str:
-        return self._url("step", callstate.encode(state))
+        return f"{self.root}{PATHS['step']}?{state_query(state)}"
 
     def dial_done(self, state: CallState) -> str:
-        return self._url("dial_done", callstate.encode(state))
+        return f"{self.root}{PATHS['dial_done']}?{state_query(state)}"
 
     def whisper(self, lang: str) -> str:
-        return self._url("whisper", {"l": lang})
+        return f"{self.root}{PATHS['whisper']}?{urlencode({'l': lang}, safe=QUERY_SAFE)}"
 
     def audio(self, filename: str) -> str:
         return f"{self.audio_root}/{filename}"
