@@ -38,7 +38,7 @@ def writer(folder):
         import sys, time
         from pathlib import Path
         from ivr.atomicfile import write_atomic
-        from ivr.prompts.build import locked
+        from ivr.prompts.lock import locked
 
         def wait(temp):
             print(temp.name, flush=True)

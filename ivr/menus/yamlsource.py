@@ -10,75 +10,25 @@ import re
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
 
-from ivr.menus.characters import Refused
 from ivr.menus.characters import find_refused
 from ivr.menus.characters import locate_in_source
-from ivr.menus.limits import MAX_ALIASES
-from ivr.menus.limits import MAX_DEPTH
-from ivr.menus.limits import MAX_ENTRIES
 from ivr.menus.limits import MAX_EXPANDED
-from ivr.menus.limits import MAX_VALUES
 from ivr.menus.problems import Problem
 from ivr.menus.problems import YamlPath
 from ivr.menus.problems import format_path
 from ivr.menus.yamlhints import explain
+from ivr.menus.yamlloader import CountingLoader
+from ivr.menus.yamlloader import Mark
+from ivr.menus.yamlloader import OverLimit
+from ivr.menus.yamlloader import character_problem
+from ivr.menus.yamlloader import line_column
+from ivr.menus.yamlloader import reader_index
 
-# libyaml's loader keeps marks too and is several times faster on a large directory.
-# (libyaml gives a plain scalar the style "", the pure-Python loader None.)
-_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _INT = "tag:yaml.org,2002:int"
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
-
-Mark = tuple[int, int]
-
-
-class _OverLimit(Exception):
-    """A file beyond ivr.menus.limits: one problem, and no more of the file is read."""
-
-    def __init__(self, mark: yaml.Mark | None, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.mark, self.message, self.hint = mark, message, hint
-
-
-class _CountingLoader(Composer, _LOADER):  # type: ignore[misc]
-    """PyYAML's composer over libyaml's events, counting as it composes (issue 22 item 3).
-
-    libyaml's own composer builds every node before anyone can look: 25 million list items
-    took 5.9 GB. This one stops at the first value over a limit. It is no slower.
-    """
-
-    def __init__(self, text: str) -> None:
-        _LOADER.__init__(self, text)
-        Composer.__init__(self)
-        self.values = self.aliases = self.depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        mark = self.peek_event().start_mark
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise _OverLimit(mark, f"more than {MAX_VALUES:,} values", _FEWER)
-        if parent is not None and len(parent.value) >= MAX_ENTRIES:
-            raise _OverLimit(mark, f"more than {MAX_ENTRIES:,} entries in one list or mapping",
-                             _FEWER)
-        if self.check_event(yaml.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                raise _OverLimit(mark, f"more than {MAX_ALIASES:,} aliases (*name)",
-                                 "write the values out")
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise _OverLimit(mark, f"nested more than {MAX_DEPTH} deep", _FEWER)
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-_FEWER = "no menus or scenario file needs more: is this the right file? (docs/menus.md, Limits)"
 
 
 class Marks:
@@ -133,7 +83,7 @@ class _Composer:
         self.budget -= 1
         if self.budget < 0:
             message = f"more than {MAX_EXPANDED:,} values once its aliases (*) are expanded"
-            raise _OverLimit(None, message, "use fewer aliases")  # no one place is to blame
+            raise OverLimit(None, message, "use fewer aliases")  # no one place is to blame
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR:
                 self.refuse_characters(node, path)
@@ -211,8 +161,8 @@ class _Composer:
         if refused is None:
             return
         start, end = node.start_mark.index, node.end_mark.index
-        line, column = _line_column(self.text, locate_in_source(self.text, start, end,
-                                                                 refused.char))
+        line, column = line_column(self.text, locate_in_source(self.text, start, end,
+                                                                refused.char))
         message, hint = refused.describe()
         self.problems.append(Problem(self.filename, line, column, "error", format_path(path),
                                      message, hint))
@@ -240,9 +190,9 @@ def parse_yaml(
     `warn_comments`: warn about texts a ' #' comment cuts short (menus.yaml's texts).
     """
     try:
-        loader = _CountingLoader(text)
+        loader = CountingLoader(text)
     except UnicodeEncodeError as error:  # libyaml reads UTF-8: a lone surrogate cannot be
-        return None, Marks(), [_character_problem(text, error.start, filename)]
+        return None, Marks(), [character_problem(text, error.start, filename)]
     try:
         root = loader.get_single_node()
         if root is None:
@@ -253,38 +203,17 @@ def parse_yaml(
         data = composer.value(root, ())
     except yaml.MarkedYAMLError as error:
         return None, Marks(), [_syntax_problem(error, filename, text)]
-    except _OverLimit as over:
+    except OverLimit as over:
         line, column = (over.mark.line + 1, over.mark.column + 1) if over.mark else (1, 1)
         return None, Marks(), [Problem(filename, line, column, "error", "", over.message,
                                        over.hint)]
     except yaml.reader.ReaderError as error:
-        return None, Marks(), [_character_problem(text, _char_index(text, error), filename)]
+        return None, Marks(), [character_problem(text, reader_index(text, error), filename)]
     except yaml.YAMLError as error:
         return None, Marks(), [Problem(filename, 1, 1, "error", "", f"not YAML: {error}")]
     finally:
         loader.dispose()
     return data, composer.marks, composer.problems
-
-
-def _character_problem(text: str, index: int, filename: str) -> Problem:
-    index = min(index, len(text) - 1)
-    refused = find_refused(text[index]) or Refused(index, text[index])
-    message, hint = refused.describe()
-    line, column = _line_column(text, index)
-    return Problem(filename, line, column, "error", "", message, hint)
-
-
-def _char_index(text: str, error: yaml.reader.ReaderError) -> int:
-    """libyaml gives the byte offset in UTF-8, PyYAML the character: the character's."""
-    if error.encoding != "?" and 0 <= error.position < len(text):
-        return int(error.position)
-    return len(text.encode("utf-8")[:error.position].decode("utf-8", "ignore"))
-
-
-def _line_column(text: str, index: int) -> Mark:
-    """1-based, as an editor shows them (a line ends at "\\n" only)."""
-    line_start = text.rfind("\n", 0, index) + 1
-    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, filename: str, text: str) -> Problem:

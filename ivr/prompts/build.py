@@ -8,17 +8,12 @@ network at any moment leaves only whole files and a manifest that lists exactly 
 from __future__ import annotations
 
 import difflib
-import fcntl
-import signal
-import threading
 from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -39,59 +34,14 @@ from ivr.prompts.catalogue import parse_manifest
 from ivr.prompts.catalogue import plan_build
 from ivr.prompts.catalogue import recording_name
 from ivr.prompts.catalogue import render_manifest
+from ivr.prompts.lock import Busy as Busy  # raised by build and record: importable here
+from ivr.prompts.lock import locked
 from ivr.prompts.tts import Engine
 from ivr.prompts.tts import NoNetwork
 from ivr.prompts.tts import RenderError
 
 Progress = Callable[[Job, str | None], None]
 """Called after each sentence with its job and None, or the reason it failed."""
-LOCK = ".lock"
-
-
-class Busy(Exception):
-    """Another build or recording is writing the same prompts folder."""
-
-
-@contextmanager
-def locked(prompts_dir: Path) -> Iterator[None]:
-    """Hold the folder's lock: two writers would overwrite each other's manifest.
-
-    Holding it, no other writer is at work: every temp file in the folder is a leftover of
-    one that was killed, and goes.
-    """
-    prompts_dir.mkdir(parents=True, exist_ok=True)
-    with open(prompts_dir / LOCK, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            raise Busy(f"{prompts_dir}: another prompts build or record is running") from error
-        for leftover in prompts_dir.glob(".*.part"):
-            leftover.unlink(missing_ok=True)
-        with _stopped_as_by_ctrl_c():
-            yield  # the lock goes with the file's closing, even on a crash
-
-
-@contextmanager
-def _stopped_as_by_ctrl_c() -> Iterator[None]:
-    """SIGTERM and SIGHUP (`timeout`, `systemctl stop`, a closed terminal) stop a writer the
-    way ^C does, so the temp file being written goes: by default Python dies on the spot
-    and left it behind (issue 22 item 13). kill -9 still can: the next writer removes it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers; a caller there has its own
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    stops = (signal.SIGTERM, signal.SIGHUP)
-    before = {stop: signal.getsignal(stop) for stop in stops}
-    for stop in stops:
-        signal.signal(stop, interrupt)
-    try:
-        yield
-    finally:
-        for stop, handler in before.items():
-            signal.signal(stop, handler if handler is not None else signal.SIG_DFL)
 
 
 @dataclass
