@@ -63,6 +63,12 @@ def find_refused(text: str) -> Refused | None:
     return Refused(found.start(), found.group()) if found else None
 
 
+def scrub(text: str) -> str:
+    """The text without the characters no text may hold: for a renderer, which must never
+    emit a document Twilio cannot read, whatever reached the model."""
+    return _REFUSED.sub("", text)
+
+
 def locate_in_source(source: str, start: int, end: int, char: str) -> int:
     """Where in `source[start:end]` (a scalar as written) the refused `char` comes from.
 

@@ -44,7 +44,13 @@ LIMITS_DOC = "docs/menus.md, Limits"
 def check_size(text: str) -> tuple[str, str] | None:
     """(message, hint) when the text is over MAX_FILE_BYTES in UTF-8."""
     # isascii() is instant on a str; encoding 50 MB only to measure it would double the memory.
-    size = len(text) if text.isascii() or len(text) > MAX_FILE_BYTES else len(text.encode())
+    return too_big(len(text) if text.isascii() or len(text) > MAX_FILE_BYTES
+                   else len(text.encode()))
+
+
+def too_big(size: int) -> tuple[str, str] | None:
+    """(message, hint) when a file of `size` bytes is over MAX_FILE_BYTES: a reader can ask
+    before it reads the file (os.stat)."""
     if size <= MAX_FILE_BYTES:
         return None
     return (f"the file is over {MAX_FILE_BYTES:,} bytes, the most a menus file may be",
