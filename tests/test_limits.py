@@ -108,6 +108,16 @@ def test_more_aliases_than_the_limit_are_refused_at_the_first_over():
                             "1,000 aliases (*name) (write the values out)"]
 
 
+def test_values_expanded_from_aliases_just_over_the_limit_are_refused():
+    # The anchor is 1,001 values (a list of 4 lists of 249); each *a walks them again.
+    anchor = "a: &a [" + ", ".join(["[" + ", ".join(["x"] * 249) + "]"] * 4) + "]\n"
+    at_limit = anchor + "b: [" + ", ".join(["*a"] * 98) + "]\n"  # 99,101 values in all
+    assert parse_yaml(at_limit, "m.yaml")[2] == []
+    over = anchor + "b: [" + ", ".join(["*a"] * 99) + "]\n"  # 100,102
+    assert errors(over) == ["m.yaml:1:1: error: more than 100,000 values once its aliases (*) "
+                            "are expanded (use fewer aliases)"]
+
+
 def test_nesting_deeper_than_the_limit_is_refused_and_at_the_limit_it_is_read():
     at_limit = "a: " + "[" * (limits.MAX_DEPTH - 1) + "]" * (limits.MAX_DEPTH - 1) + "\n"
     assert parse_yaml(at_limit, "m.yaml")[2] == []
