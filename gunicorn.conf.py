@@ -3,12 +3,17 @@
 Threads, not sync workers: a sync worker is held by one client that promises a body and
 sends it slowly (until `timeout`, 30 s, while Twilio gives up after 15 s), so two such
 clients stalled every call (issue 8 item 3). A gthread worker holds only one of its threads
-per slow client and keeps answering with the others. The proxy in front must still buffer
-whole request bodies (deploy/nginx-ivr.conf), so that no slow client reaches us at all.
+per slow client and keeps answering with the others, but 40 such clients (2 x 16 threads)
+still left calls unanswered (issue 22 item 4): gunicorn has no timeout for a slow body.
+So it serves only behind a proxy that buffers whole requests (deploy/nginx-ivr.conf), and
+refuses an address anyone could reach directly unless told that only such a proxy can.
 
-Command-line options override these: `gunicorn -w 4 -b 0.0.0.0:8000 app:app`.
+Command-line options override these: `gunicorn -w 4 -b 127.0.0.1:9000 app:app`.
 """
 
+import ipaddress
+import os
+import socket
 import sys
 
 bind = "127.0.0.1:8000"
@@ -41,3 +46,46 @@ def on_starting(server: object) -> None:
     if reason:
         print(f"ivr: refusing to serve: {reason}", file=sys.stderr)
         raise SystemExit(4)
+
+
+def when_ready(server: object) -> None:
+    """Refuse, in one line, to listen where clients could reach the workers directly.
+
+    The listening sockets themselves are checked, so an address given on the command line,
+    a host name or a socket from systemd counts as what it really is.
+    """
+    if os.environ.get("IVR_BEHIND_PROXY") == "1":
+        return
+    exposed = [where for where, local in _listening(server) if not local]
+    if exposed:
+        print(f"ivr: refusing to serve: listening on {exposed[0]}, which clients can reach "
+              "directly, and a few dozen that send slowly would hold every worker thread; "
+              "bind 127.0.0.1 or a unix socket behind a proxy that buffers whole requests "
+              "(deploy/nginx-ivr.conf), or set IVR_BEHIND_PROXY=1 where only such a proxy "
+              "can reach this address (docs/deploy.md)", file=sys.stderr)
+        raise SystemExit(4)
+
+
+def _listening(server: object) -> list[tuple[str, bool]]:
+    """(address as said, whether only this machine can reach it) for each listener."""
+    listeners = getattr(server, "LISTENERS", [])
+    if listeners:  # with reuse_port each worker binds its own: then the configured ones
+        return [(str(listener), _loopback(listener.sock)) for listener in listeners]
+    addresses = getattr(getattr(server, "cfg", None), "address", [])
+    return [(str(address), isinstance(address, str | bytes) or _resolves_to_loopback(
+        str(address[0]))) for address in addresses]
+
+
+def _loopback(sock: socket.socket) -> bool:
+    if sock.family == socket.AF_UNIX:
+        return True
+    return ipaddress.ip_address(sock.getsockname()[0].split("%")[0]).is_loopback
+
+
+def _resolves_to_loopback(host: str) -> bool:
+    try:
+        found = socket.getaddrinfo(host or None, None)
+    except OSError:
+        return False
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback
+               for info in found)

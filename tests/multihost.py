@@ -46,6 +46,8 @@ class Host:
         return f"{self.address}:{self.port}"
 
     def start(self, env: dict[str, str], log: Path) -> None:
+        # On its private address, reached only through the balancer (docs/deploy.md step 5).
+        env = {**env, "IVR_BEHIND_PROXY": "1"}
         self.process = gunicornproc.start(env, self.upstream, prefix=self.prefix, log=log)
 
     def wait(self) -> None:

@@ -197,8 +197,37 @@ def test_an_index_notices_a_listed_file_gone_or_back(folder):
     without = PromptIndex.load(folder)
     assert without.version != index.version
     (folder / name).write_bytes(kept)
-    assert without.files_changed(folder) and not index.files_changed(folder)
+    # Put back, it is a rewritten file (it could have come back empty): looked at again,
+    # it gives the index it gave before.
+    assert without.files_changed(folder) and index.files_changed(folder)
+    assert PromptIndex.load(folder).version == index.version
     assert not PromptIndex.load(folder, check_files=False).files_changed(folder)
+
+
+@pytest.mark.parametrize("cut", [b"", MP3[:500], b"\0" * len(MP3)],
+                         ids=["empty", "too-short", "not-audio"])
+def test_a_file_cut_or_overwritten_is_said_not_played_nor_served(settings, signed_post, client,
+                                                                 cut):
+    """A full disk once left a prompt of 0 bytes: /audio/ answered 200 with nothing, and
+    callers heard silence where the sentence should be (issue 22 item 10)."""
+    gtts = render(settings.prompts_dir, "gtts", ["en"])
+    name = gtts[("en", "For English, press 3.")]
+    assert f"/audio/{name}</Play>" in signed_post("/voice").get_data(as_text=True)
+    (settings.prompts_dir / name).write_bytes(cut)  # the manifest still lists it
+    assert f"<Say {EN}>For English, press 3.</Say>" in signed_post("/voice").get_data(
+        as_text=True)
+    assert client.get(f"/audio/{name}").status_code == 404
+    (settings.prompts_dir / name).write_bytes(MP3)
+    assert f"/audio/{name}</Play>" in signed_post("/voice").get_data(as_text=True)
+    assert client.get(f"/audio/{name}").data == MP3
+
+
+def test_a_recording_in_wav_must_start_as_wav_to_be_played(folder):
+    names = render(folder, "gtts", ["en"])
+    name = names[("en", "For English, press 3.")]
+    assert PromptIndex.load(folder).lookup("For English, press 3.", "en") == name
+    (folder / name).write_bytes(wav(1.0))  # WAV bytes under an .mp3 name
+    assert PromptIndex.load(folder).lookup("For English, press 3.", "en") is None
 
 
 def test_a_broken_manifest_is_logged_once_even_as_files_change(menus_file, folder, caplog):

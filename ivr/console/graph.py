@@ -32,9 +32,17 @@ EDGE_STYLE = {
 
 
 def _wrap(text: str) -> str:
+    """A menu text as a plain DOT label, shown exactly as written (issue 22 item 5).
+
+    nohtml: a label shaped like <...> would otherwise be a Graphviz HTML label, whose HREF
+    becomes a link in the console's SVG (`javascript:` too) and whose broken markup stops dot.
+    dot reads entities (&lt;) even in plain labels, so & is written &amp;.
+    """
     # "\n" is DOT's centred line break; a backslash in a menu text would start an escape.
     lines = text.replace("\\", "/").splitlines()
-    return "\\n".join(part for line in lines for part in textwrap.wrap(line, WRAP)) or " "
+    parts = (part.replace("&", "&amp;") for line in lines for part in textwrap.wrap(line, WRAP))
+    label: str = graphviz.nohtml("\\n".join(parts) or " ")
+    return label
 
 
 def to_dot(graph: Graph) -> graphviz.Digraph:

@@ -3,6 +3,7 @@ Graphviz draws (ivr/console/graph.py), for operators."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ivr.core import script
@@ -216,7 +217,12 @@ def build_graph(menus: Menus, lang: str) -> Graph:
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace('"', "#quot;").replace("\n", "<br>") + '"'
+    # Mermaid draws a label as HTML and reads #name; as an entity: a text's own markup is
+    # written as entities, so it is shown as text (issue 22 item 5).
+    text = re.sub(r"#(?=\w+;)", "#35;", text)
+    for char, entity in (('"', "#quot;"), ("&", "#amp;"), ("<", "#lt;"), (">", "#gt;")):
+        text = text.replace(char, entity)
+    return '"' + text.replace("\n", "<br>") + '"'
 
 
 MERMAID_SHAPES = {"transfer": ("[[", "]]"), "emergency": ("[[", "]]"), "end": ("([", "])"),

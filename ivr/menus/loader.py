@@ -23,6 +23,8 @@ from ivr.core.model import SpeechInput
 from ivr.core.model import Texts
 from ivr.core.model import frozen
 from ivr.menus.checks import check_menus_data
+from ivr.menus.limits import check_counts
+from ivr.menus.limits import check_size
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Problem
 from ivr.menus.problems import place
@@ -58,12 +60,18 @@ def check_menus_text(
     name -> text), to check each service's `source` and the info line against; None when
     there is no such folder (nothing is said about sources or where the info line comes from).
     """
+    too_big = check_size(text)
+    if too_big is not None:  # before PyYAML reads a byte of it (issue 22 item 3)
+        return None, [Problem(filename, 1, 1, "error", "", *too_big)]
     data, marks, problems = parse_yaml(text, filename, warn_comments=True)
     if data is None and not problems:
         hint = "start from a copy of the shipped menus.yaml"
         problems = [Problem(filename, 1, 1, "error", "", "the file is empty", hint)]
     if data is None:
         return None, problems
+    over = place(check_counts(data), marks, filename)
+    if over:  # the other checks would take long on it, and only repeat the point
+        return None, sort_problems(problems + over)
     clean, findings = check_shape(MENUS, data)
     if clean is not None:
         meaning = check_menus_data(clean, today or datetime.date.today(), seeds)

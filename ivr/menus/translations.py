@@ -19,6 +19,7 @@ from typing import Any
 import polib
 import yaml
 
+from ivr.menus.characters import find_refused
 from ivr.menus.kinds import Texts
 from ivr.menus.langkinds import ReviewedText
 from ivr.menus.langkinds import source_hash
@@ -146,7 +147,12 @@ def plan_import(text: str, po_text: str, filename: str, po_name: str) -> tuple[s
         where = f"{po_name}:{entry.linenum}"
         if entry.obsolete or not entry.msgstr.strip():
             continue
-        if entry.msgctxt not in texts:
+        refused = find_refused(entry.msgstr)
+        if refused is not None:  # issue 22 item 2: it would reach TwiML, or change on the way
+            what, fix = refused.describe()
+            errors.append(f"{where}: the translation of '{entry.msgctxt}' holds {what} at "
+                          f"character {refused.at + 1} ({fix})")
+        elif entry.msgctxt not in texts:
             errors.append(f"{where}: no text at '{entry.msgctxt}' in {filename} (export again)")
         elif texts[entry.msgctxt].get(source) != entry.msgid:
             errors.append(f"{where}: the {source} text of '{entry.msgctxt}' changed since the "

@@ -11,27 +11,24 @@ from typing import Any
 
 import yaml
 
+from ivr.menus.characters import find_refused
+from ivr.menus.characters import locate_in_source
+from ivr.menus.limits import MAX_EXPANDED
 from ivr.menus.problems import Problem
 from ivr.menus.problems import YamlPath
 from ivr.menus.problems import format_path
 from ivr.menus.yamlhints import explain
+from ivr.menus.yamlloader import CountingLoader
+from ivr.menus.yamlloader import Mark
+from ivr.menus.yamlloader import OverLimit
+from ivr.menus.yamlloader import character_problem
+from ivr.menus.yamlloader import line_column
+from ivr.menus.yamlloader import reader_index
 
-# libyaml's loader keeps marks too and is several times faster on a large directory.
-# (libyaml gives a plain scalar the style "", the pure-Python loader None.)
-_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _INT = "tag:yaml.org,2002:int"
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
-
-Mark = tuple[int, int]
-# Aliases (*x) are walked again at each use: cap the work so a file of nested aliases
-# ("billion laughs") is one error, not a server stuck reloading it.
-MAX_NODES = 200_000
-
-
-class _TooManyNodes(Exception):
-    pass
 
 
 class Marks:
@@ -70,20 +67,26 @@ def _mark(node: yaml.Node) -> Mark:
 class _Composer:
     """One pass over the composed nodes: builds the data, records marks, finds bad keys."""
 
-    def __init__(self, loader: Any, filename: str, lines: list[str] | None = None) -> None:
+    def __init__(self, loader: Any, filename: str, text: str, lines: list[str] | None) -> None:
         self.loader = loader
         self.filename = filename
+        self.text = text
         self.lines = lines  # given: warn about texts cut short by a ' #' comment
         self.marks = Marks()
         self.problems: list[Problem] = []
         self.open: set[int] = set()  # collections being walked: an alias to one is a loop
-        self.budget = MAX_NODES
+        # Aliases (*x) are walked again at each use: cap the work so a file of nested
+        # aliases ("billion laughs") is one error, not a server stuck reloading it.
+        self.budget = MAX_EXPANDED
 
     def value(self, node: yaml.Node, path: YamlPath) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise _TooManyNodes
+            message = f"more than {MAX_EXPANDED:,} values once its aliases (*) are expanded"
+            raise OverLimit(None, message, "use fewer aliases")  # no one place is to blame
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                self.refuse_characters(node, path)
             return self.scalar(node)
         if id(node) in self.open:
             self.error(node, path, "an alias inside its own anchor", "remove the loop")
@@ -152,8 +155,21 @@ class _Composer:
             f"the text ends at ' #': YAML reads '{rest[1:].strip()}' as a comment",
             f"if the # belongs to the text, put the whole text in quotes: {fix}"))
 
+    def refuse_characters(self, node: yaml.ScalarNode, path: YamlPath) -> None:
+        """A character Twilio's XML parser or a reader of the file would trip on (item 2)."""
+        refused = find_refused(node.value)
+        if refused is None:
+            return
+        start, end = node.start_mark.index, node.end_mark.index
+        line, column = line_column(self.text, locate_in_source(self.text, start, end,
+                                                                refused.char))
+        message, hint = refused.describe()
+        self.problems.append(Problem(self.filename, line, column, "error", format_path(path),
+                                     message, hint))
+
     def key(self, node: yaml.Node, path: YamlPath) -> str:
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+            self.refuse_characters(node, path)
             return str(node.value)
         raw = node.value if isinstance(node, yaml.ScalarNode) else "..."
         hint = f'write it in quotes: "{raw}"' if isinstance(node, yaml.ScalarNode) else None
@@ -173,19 +189,26 @@ def parse_yaml(
 
     `warn_comments`: warn about texts a ' #' comment cuts short (menus.yaml's texts).
     """
-    loader = _LOADER(text)
+    try:
+        loader = CountingLoader(text)
+    except UnicodeEncodeError as error:  # libyaml reads UTF-8: a lone surrogate cannot be
+        return None, Marks(), [character_problem(text, error.start, filename)]
     try:
         root = loader.get_single_node()
         if root is None:
             return None, Marks(), []
-        composer = _Composer(loader, filename, text.splitlines() if warn_comments else None)
+        composer = _Composer(loader, filename, text,
+                             text.splitlines() if warn_comments else None)
         composer.marks.add((), root)
         data = composer.value(root, ())
     except yaml.MarkedYAMLError as error:
         return None, Marks(), [_syntax_problem(error, filename, text)]
-    except _TooManyNodes:
-        message = f"more than {MAX_NODES} values once its aliases (*) are expanded"
-        return None, Marks(), [Problem(filename, 1, 1, "error", "", message, "use fewer aliases")]
+    except OverLimit as over:
+        line, column = (over.mark.line + 1, over.mark.column + 1) if over.mark else (1, 1)
+        return None, Marks(), [Problem(filename, line, column, "error", "", over.message,
+                                       over.hint)]
+    except yaml.reader.ReaderError as error:
+        return None, Marks(), [character_problem(text, reader_index(text, error), filename)]
     except yaml.YAMLError as error:
         return None, Marks(), [Problem(filename, 1, 1, "error", "", f"not YAML: {error}")]
     finally:

@@ -8,15 +8,12 @@ network at any moment leaves only whole files and a manifest that lists exactly 
 from __future__ import annotations
 
 import difflib
-import fcntl
 from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -37,29 +34,14 @@ from ivr.prompts.catalogue import parse_manifest
 from ivr.prompts.catalogue import plan_build
 from ivr.prompts.catalogue import recording_name
 from ivr.prompts.catalogue import render_manifest
+from ivr.prompts.lock import Busy as Busy  # raised by build and record: importable here
+from ivr.prompts.lock import locked
 from ivr.prompts.tts import Engine
 from ivr.prompts.tts import NoNetwork
 from ivr.prompts.tts import RenderError
 
 Progress = Callable[[Job, str | None], None]
 """Called after each sentence with its job and None, or the reason it failed."""
-LOCK = ".lock"
-
-
-class Busy(Exception):
-    """Another build or recording is writing the same prompts folder."""
-
-
-@contextmanager
-def locked(prompts_dir: Path) -> Iterator[None]:
-    """Hold the folder's lock: two writers would overwrite each other's manifest."""
-    prompts_dir.mkdir(parents=True, exist_ok=True)
-    with open(prompts_dir / LOCK, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            raise Busy(f"{prompts_dir}: another prompts build or record is running") from error
-        yield  # the lock goes with the file's closing, even on a crash
 
 
 @dataclass
@@ -202,8 +184,6 @@ def _build(
     menus: Menus, prompts_dir: Path, engine: Engine, langs: Iterable[str], prune: bool,
     progress: Progress, started: Callable[[Plan], None],
 ) -> BuildResult:
-    for leftover in prompts_dir.glob(".*.part"):
-        leftover.unlink(missing_ok=True)  # a temp file of a run that was killed
     manifest = load_manifest(prompts_dir)
     present = present_files(prompts_dir)
     result = BuildResult(plan_build(menus, manifest, present, engine.name, langs))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ivr.atomicfile import leftovers
 from ivr.core import script
 from ivr.core.model import Menus
 from ivr.core.recorded import fully_recorded
@@ -23,6 +24,8 @@ class StatusReport:
 
     def __init__(self, menus: Menus, manifest: Manifest, present: set[str], folder: Path):
         self.seconds = file_seconds(manifest, present, folder)
+        self.leftovers = [path.name for path in leftovers(folder)]
+        """Temp files of a build or recording that was killed (a running one's are not)."""
         recorded = {(e.lang, e.text) for n, e in manifest.files.items()
                     if e.engine == HUMAN and n in present}
 
@@ -70,6 +73,11 @@ class StatusReport:
             offered = "offered" if lang in {x.code for x in menus.offered()} else "not offered"
             lines.append(f"{lang}: spoken only by recordings, {done} of {needed} sentences "
                          f"recorded; {offered} to callers")
+        if self.leftovers:
+            lines.append(f"{plural(len(self.leftovers), 'temporary file')} left by a build or "
+                         f"recording that was killed ({', '.join(self.leftovers[:3])}"
+                         f"{', ...' if len(self.leftovers) > 3 else ''}): the next prompts "
+                         "build or record removes them")
         return lines
 
     def _total(self, lines: list[Line]) -> float | None:
@@ -99,4 +107,5 @@ class StatusReport:
                 lang: {"recorded": done, "sentences": needed, "offered": lang in offered}
                 for lang, (done, needed) in self.recordings.items()
             },
+            "leftovers": self.leftovers,
         }

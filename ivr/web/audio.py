@@ -19,6 +19,7 @@ from ivr.prompts.catalogue import MANIFEST
 from ivr.prompts.catalogue import ManifestError
 from ivr.prompts.catalogue import is_prompt_name
 from ivr.prompts.catalogue import parse_manifest
+from ivr.prompts.index import playable
 from ivr.settings import Settings
 
 ONE_YEAR = 365 * 24 * 3600
@@ -59,6 +60,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         # is_prompt_name allows no '/', '..' or leading dot: nothing outside the folder.
         if not is_prompt_name(name) or name not in listed:
             abort(404)
+        if not playable(listed.prompts_dir / name):
+            abort(404)  # emptied by a full disk, say: a 200 of 0 bytes plays silence (item 10)
         response = send_from_directory(
             listed.prompts_dir.resolve(),
             name,
