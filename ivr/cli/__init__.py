@@ -14,6 +14,7 @@ from ivr.cli import prompts
 from ivr.cli import serve
 from ivr.cli import stats
 from ivr.cli import translations
+from ivr.cli import twilio
 from ivr.cli import validate
 
 
@@ -31,6 +32,7 @@ cli.add_command(flows.flows)
 cli.add_command(diagram.diagram)
 cli.add_command(stats.stats)
 cli.add_command(translations.translations)
+cli.add_command(twilio.twilio)
 
 
 def main(argv: list[str] | None = None) -> int:
