@@ -10,6 +10,7 @@ from ivr.cli import call
 from ivr.cli import diagram
 from ivr.cli import fallback
 from ivr.cli import flows
+from ivr.cli import probe
 from ivr.cli import prompts
 from ivr.cli import serve
 from ivr.cli import stats
@@ -28,6 +29,7 @@ cli.add_command(serve.serve)
 cli.add_command(fallback.fallback)
 cli.add_command(prompts.prompts)
 cli.add_command(call.call)
+cli.add_command(probe.probe)
 cli.add_command(flows.flows)
 cli.add_command(diagram.diagram)
 cli.add_command(stats.stats)
