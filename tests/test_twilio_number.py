@@ -277,6 +277,8 @@ def test_every_missing_variable_is_one_line_and_nothing_is_sent(env, monkeypatch
      "account SID (AC and 32 hex digits, from the Twilio console's home page)"),
     ("IVR_TWILIO_NUMBERS", "040 123 4567", "IVR_TWILIO_NUMBERS: '040 123 4567' is not a phone "
      "number in international form (+ and the country code, e.g. +358XXXXXXXXX)"),
+    ("IVR_TWILIO_NUMBERS", " , ", "IVR_TWILIO_NUMBERS=',' holds no number (the helpline's "
+     "Twilio number in international form, e.g. +358XXXXXXXXX)"),
     ("IVR_PUBLIC_URL", "http://ivr.example.org", "IVR_PUBLIC_URL='http://ivr.example.org' is "
      "not an https URL (the URL Twilio calls, as the webhook has it, e.g. "
      "https://ivr.example.org; Twilio needs https with a certificate it trusts)"),

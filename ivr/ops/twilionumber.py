@@ -157,6 +157,9 @@ def _numbers(value: str, problems: list[str]) -> tuple[str, ...]:
                             "(+ and the country code, e.g. +358XXXXXXXXX)")
             continue
         numbers.append(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    if value and not value.replace(",", "").strip():
+        problems.append(f"{NUMBERS}={value!r} holds no number (the helpline's Twilio number in "
+                        "international form, e.g. +358XXXXXXXXX)")
     return tuple(dict.fromkeys(numbers))
 
 
