@@ -17,14 +17,14 @@ from urllib.parse import urlsplit
 import click
 from twilio.http import HttpClient
 
-from ivr.ops.twilionumber import NumberSettings
+from ivr.ops.fallbackdocument import fallback_problem
+from ivr.ops.numbersettings import NumberSettings
+from ivr.ops.numbersettings import SettingsProblems
+from ivr.ops.numbersettings import Value
+from ivr.ops.numbersettings import same_host
 from ivr.ops.twilionumber import NumberState
-from ivr.ops.twilionumber import SettingsProblems
 from ivr.ops.twilionumber import TwilioNumbers
 from ivr.ops.twilionumber import TwilioProblem
-from ivr.ops.twilionumber import Value
-from ivr.ops.twilionumber import fallback_problem
-from ivr.ops.twilionumber import same_host
 
 
 @click.group()
