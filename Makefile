@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz postgresql nginx iproute2 wrk openssl curl
+DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz postgresql nginx iproute2 wrk openssl curl systemd
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test python debs

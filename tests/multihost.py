@@ -13,7 +13,10 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
+from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -209,3 +212,29 @@ def url_for(host: Host, database_url: str) -> str:
     """The database's URL as `host` reaches it: through its gateway."""
     return sa.engine.make_url(database_url).set(host=host.gateway).render_as_string(
         hide_password=False)
+
+
+@contextlib.contextmanager
+def balanced_hosts(folder: Path, env_for: Callable[[Host, str], dict[str, str]],
+                   count: int = 2) -> Iterator[tuple[Balancer, list[Host]]]:
+    """`count` webhook hosts behind the shipped site, running; each host's environment is
+    env_for(host, the public URL). Everything is stopped, and namespaces removed, after."""
+    hosts, spaces = make_hosts(count)
+    balancer = Balancer(hosts, folder)
+    try:
+        for host in hosts:
+            host.start(env_for(host, balancer.url), folder / f"{host.name}.log")
+        for host in hosts:
+            host.wait()
+        balancer.start()
+        yield balancer, hosts
+    finally:
+        balancer.stop()
+        # Each graceful stop takes a second or two: both at once.
+        stopping = [threading.Thread(target=host.stop) for host in hosts]
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join()
+        if spaces is not None:
+            spaces.close()

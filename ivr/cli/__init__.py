@@ -10,10 +10,12 @@ from ivr.cli import call
 from ivr.cli import diagram
 from ivr.cli import fallback
 from ivr.cli import flows
+from ivr.cli import probe
 from ivr.cli import prompts
 from ivr.cli import serve
 from ivr.cli import stats
 from ivr.cli import translations
+from ivr.cli import twilio
 from ivr.cli import validate
 
 
@@ -27,10 +29,12 @@ cli.add_command(serve.serve)
 cli.add_command(fallback.fallback)
 cli.add_command(prompts.prompts)
 cli.add_command(call.call)
+cli.add_command(probe.probe)
 cli.add_command(flows.flows)
 cli.add_command(diagram.diagram)
 cli.add_command(stats.stats)
 cli.add_command(translations.translations)
+cli.add_command(twilio.twilio)
 
 
 def main(argv: list[str] | None = None) -> int:
