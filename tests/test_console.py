@@ -196,3 +196,16 @@ def test_the_navigation_links_the_qa_keypad_only_when_it_is_on(settings):
     assert '<a href="/playground">QA keypad</a>' in page(on.test_client(), "/console/")
     off = create_app(replace(settings, console_password=PASSWORD))
     assert "QA keypad" not in page(off.test_client(), "/console/")
+
+
+def test_every_console_page_refuses_any_script_but_its_own(console):
+    for path in ("/console/", "/console/diagram", "/console/diagram.svg", "/console/texts",
+                 "/console/caller?keys=1", "/console/static/console.js"):
+        response = console.get(path, headers=OPERATOR)
+        assert response.status_code == 200, path
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "default-src 'none'" in policy, path
+        assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    html = page(console, "/console/diagram")
+    assert "onchange" not in html and "<select name=\"lang\" id=\"lang\" data-submit>" in html

@@ -148,3 +148,20 @@ def test_the_console_fits_a_phone_screen(server):
             page.goto(f"{server}{path}")
             shot(page, f"console-390px-{name}")
             assert fits(page, PHONE["width"]), path
+
+
+def test_a_text_shaped_like_markup_is_shown_as_text_and_runs_nothing(server, page, settings):
+    # Graphviz HTML with a javascript: link, and a script: both pass validate as texts.
+    sly = ('<<TABLE><TR><TD HREF="javascript:document.title=1">Turvakoti</TD></TR></TABLE>> '
+           "<script>document.title=2</script>")
+    text = settings.menus_path.read_text()
+    assert text.count("    fi: turvallinen asuminen\n") == 1
+    saved(settings.menus_path, text.replace("    fi: turvallinen asuminen\n",
+                                            f"    fi: '{sly}'\n"))
+    for path in ("/console/diagram?lang=fi", "/console/texts"):
+        page.goto(f"{server}{path}")
+        assert page.locator("a[href^='javascript:'], svg a").count() == 0, path
+        assert "Turvakoti" in page.content()
+        assert page.title() not in ("1", "2"), path
+    page.goto(f"{server}/console/texts")
+    assert sly in page.inner_text("main")

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.serving import make_server
 
+from ivr.app import create_app
 from ivr.cli import cli
 from ivr.qa.scenarios import simulation_app
 from ivr.qa.simulator import place_call
 from ivr.settings import Settings
-from ivr.web import create_app
 from tests.conftest import AUTH_TOKEN
 from tests.conftest import ROOT
 from tests.gunicornproc import free_port

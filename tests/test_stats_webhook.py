@@ -266,3 +266,12 @@ def test_a_flush_interval_out_of_range_is_refused_by_name(monkeypatch, value):
     assert str(error.value) == (
         f"IVR_STATS_FLUSH_SECONDS={value!r} is not seconds from 0.1 to 3600, such as 30 "
         "(fix or unset IVR_STATS_FLUSH_SECONDS)")
+
+
+def test_a_probe_calling_twilios_test_number_is_not_counted(stats_app, signed_post):
+    # `ivr probe` and `ivr call --url` say they called +15005550009: no caller can dial it.
+    signed_post("/voice", {"To": "+15005550009"})
+    signed_post("/voice/step?m=language", {"To": "+15005550009", "Digits": "1"})
+    assert report(stats_app)["calls"] == 0
+    signed_post("/voice", {})
+    assert report(stats_app)["calls"] == 1

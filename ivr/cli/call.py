@@ -19,6 +19,7 @@ from ivr.cli import shell
 from ivr.cli.shell import format_option
 from ivr.cli.shell import menus_option
 from ivr.cli.shell import open_simulation
+from ivr.core.phone import TEST_CALL_NUMBER
 from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
 from ivr.qa.httpclient import HttpCallClient
 from ivr.qa.keypath import Answer
@@ -30,7 +31,6 @@ from ivr.qa.keypath import parse_path
 from ivr.qa.keypath import walk
 from ivr.qa.listener import listener_for
 from ivr.qa.scenarios import app_menus
-from ivr.qa.simulator import DEFAULT_CALLED
 from ivr.qa.simulator import DEFAULT_CALLER
 from ivr.qa.simulator import Call
 from ivr.qa.simulator import place_call
@@ -104,7 +104,7 @@ def _remote(url: str, presses: list[Answer] | None, lang: str | None, outcome: s
     path = shell.menus_path(menus_path)
     menus = shell.load_menus_file(path)
     token = shell.settings().auth_token
-    client = HttpCallClient(token, DEFAULT_CALLER, DEFAULT_CALLED)
+    client = HttpCallClient(token, DEFAULT_CALLER, TEST_CALL_NUMBER)
     listener = listener_for(menus, shell.prompts_dir(None, path))
     phone = Call(None, listener, client=client, base_url=url, outcome=outcome)
     try:

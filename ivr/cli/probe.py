@@ -17,13 +17,14 @@ import click
 import requests
 
 from ivr.cli import shell
-from ivr.cli.call import SAY
 from ivr.cli.call import parse_keys
 from ivr.core.model import Menus
+from ivr.core.phone import TEST_CALL_NUMBER
 from ivr.ops import probemetrics
 from ivr.qa.httpclient import HttpCallClient
+from ivr.qa.keypath import Answer
+from ivr.qa.keypath import walk
 from ivr.qa.listener import listener_for
-from ivr.qa.simulator import DEFAULT_CALLED
 from ivr.qa.simulator import DEFAULT_CALLER
 from ivr.qa.simulator import Call
 
@@ -97,19 +98,14 @@ def _previous(metrics: Path) -> str:
         return ""
 
 
-def _problem(url: str, presses: list[str], expected: list[str], menus_path: Path | None
+def _problem(url: str, presses: list[Answer], expected: list[str], menus_path: Path | None
              ) -> str | None:
     """Why the call was not answered as expected, in one line; None when it was."""
     path = shell.menus_path(menus_path)
     phone = _phone(url, shell.load_menus_file(path), shell.prompts_dir(None, path))
-    unpressed: list[str] = []
     try:
         phone.start(url + "/voice")
-        for index, item in enumerate(presses):
-            if not phone.waiting:
-                unpressed = presses[index:]
-                break
-            _answer(phone, item)
+        unpressed = walk(phone, presses)
     except requests.RequestException as error:
         return _no_answer(error)
     ending = phone.transcript.ending
@@ -117,7 +113,7 @@ def _problem(url: str, presses: list[str], expected: list[str], menus_path: Path
         refused = ending.detail.startswith("HTTP 403 ")
         return ending.describe() + (SIGNATURE_REFUSED if refused else "")
     if unpressed:
-        rest = ",".join(key or "-" for key in unpressed)
+        rest = ",".join(given.written() for given in unpressed)
         return f"the call ended before the keys {rest}: {_ending(phone)}"
     heard = _words(" ".join(e.text or "" for e in phone.transcript.events if e.kind == "heard"))
     missing = [phrase for phrase in expected if _words(phrase) not in heard]
@@ -134,17 +130,8 @@ def _no_answer(error: requests.RequestException) -> str:
 
 
 def _phone(url: str, menus: Menus, prompts: Path) -> Call:
-    client = HttpCallClient(shell.settings().auth_token, DEFAULT_CALLER, DEFAULT_CALLED)
+    client = HttpCallClient(shell.settings().auth_token, DEFAULT_CALLER, TEST_CALL_NUMBER)
     return Call(None, listener_for(menus, prompts), client=client, base_url=url)
-
-
-def _answer(phone: Call, item: str) -> None:
-    if item.startswith(SAY):
-        phone.say(item[len(SAY):].strip())
-    elif item:
-        phone.press(item)
-    else:
-        phone.silence()
 
 
 def _ending(phone: Call) -> str:

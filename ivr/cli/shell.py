@@ -15,6 +15,7 @@ from flask import Flask
 
 from ivr.atomicfile import write_atomic
 from ivr.core.model import Menus
+from ivr.menus import limits
 from ivr.menus import loader
 from ivr.menus.problems import Problem
 from ivr.settings import Settings
@@ -101,6 +102,13 @@ def read_menus_file(path: Path) -> str:
 def check_menus_file(path: Path, today: datetime.date | None = None
                      ) -> tuple[Menus | None, list[Problem]]:
     """Every problem in the file, with exactly the checks the live server applies."""
+    try:
+        over = limits.too_big(path.stat().st_size)
+    except OSError:
+        over = None  # read_menus_file says why in one line
+    if over is not None:
+        # Refused before it is read: a 50 MB file would cost its size in memory first.
+        return None, [Problem(str(path), 1, 1, "error", "", *over)]
     return loader.check_menus_file(path, read_menus_file(path), today)
 
 

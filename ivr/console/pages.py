@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import graphviz
 from flask import Blueprint
@@ -70,12 +71,17 @@ def init_app(app: Flask, settings: Settings, twin: Callable[[], Flask]) -> None:
     def _operator_only() -> Response | None:
         return refuse_unless_operator(user, password)
 
+    policy = content_security_policy(settings.prompts_base_url)
+
     @bp.after_request
     def _private(response: Response) -> Response:
-        # What the menus and the statistics say stays out of shared caches and frames.
+        # What the menus and the statistics say stays out of shared caches and frames; no
+        # script runs but the console's own files, whatever a text in menus.yaml holds.
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = policy
         return response
 
     @bp.context_processor
@@ -90,6 +96,19 @@ def init_app(app: Flask, settings: Settings, twin: Callable[[], Flask]) -> None:
     bp.add_url_rule("/caller", "caller", lambda: _caller_page(twin))
     bp.add_url_rule("/stats", "stats", lambda: _stats_page(settings))
     app.register_blueprint(bp)
+
+
+def content_security_policy(prompts_base_url: str | None) -> str:
+    """Scripts, pages, forms and audio from the console's own origin only (and the prompts'
+    CDN for audio). Inline styles stay allowed: the charts and diagrams are SVG that
+    matplotlib and Graphviz style inline, and a style cannot run code."""
+    media = "'self'"
+    if prompts_base_url:
+        parts = urlsplit(prompts_base_url)
+        media += f" {parts.scheme}://{parts.netloc}"
+    return ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data:; media-src {media}; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'")
 
 
 def _store() -> MenuStore:

@@ -17,3 +17,8 @@ DIAL_ANSWERED = frozenset({"completed", "answered"})
 DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
 """Every DialCallStatus Twilio documents for a <Dial> action; the webhook passes anything
 else on as '' (the engine treats it as a failed transfer), so junk is one cache entry."""
+
+TEST_CALL_NUMBER = "+15005550009"
+"""The number our own test calls against a real server (`ivr probe`, `ivr call --url`) say
+they dialled: one of Twilio's magic test numbers, which no caller can dial. The webhook
+counts nothing for it, so a probe every five minutes never enters the statistics."""

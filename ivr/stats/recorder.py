@@ -36,6 +36,7 @@ class Recorder:
         self.url = url
         self.flush_seconds = flush_seconds
         self._lock = threading.Lock()
+        self._flushing = threading.Lock()
         self._pending: dict[Count, int] = {}
         self._engine: Engine | None = None
         self._migrated = False
@@ -54,7 +55,16 @@ class Recorder:
             _start_flusher()
 
     def flush(self) -> bool:
-        """Add the pending counts to the store; False (logged once) if it is unavailable."""
+        """Add the pending counts to the store; False (logged once) if it is unavailable.
+
+        One flush at a time: a flush that finds another writing (the flusher thread, the
+        exit flush, a report) waits for it, so when it returns every count it could have
+        taken is in the store.
+        """
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> bool:
         with self._lock:
             taken, self._pending = self._pending, {}
         if not taken and self._migrated:
@@ -102,8 +112,9 @@ class Recorder:
         return make_url(self.url).render_as_string(hide_password=True)
 
     def after_fork(self) -> None:
-        """In a forked worker: a fresh lock, and no connection shared with the parent."""
+        """In a forked worker: fresh locks, and no connection shared with the parent."""
         self._lock = threading.Lock()
+        self._flushing = threading.Lock()
         self._pending = {}
         if self._engine is not None:
             self._engine.dispose(close=False)

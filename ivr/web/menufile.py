@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from ivr.atomicfile import write_atomic
 from ivr.core.model import Menus
+from ivr.menus import limits
 from ivr.menus.loader import InvalidMenus
 from ivr.menus.loader import check_menus_file
 from ivr.menus.problems import Problem
@@ -65,8 +66,13 @@ class Version:
 
 
 def read_version(path: Path) -> Version | None:
-    """The whole file, or None if it changed while being read (OSError if unreadable)."""
+    """The whole file, or None if it changed while being read (OSError if unreadable;
+    InvalidMenus, unread, if it is bigger than any menus file may be)."""
     before = stamp(path)
+    over = limits.too_big(before.size) if before is not None else None
+    if over is not None:
+        # Every worker would otherwise read a 50 MB file into memory to refuse it.
+        raise InvalidMenus([Problem(str(path), 1, 1, "error", "", *over)])
     raw = path.read_bytes()
     after = stamp(path)
     return Version(raw, after) if after is not None and before == after else None

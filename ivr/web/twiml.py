@@ -24,6 +24,7 @@ from ivr.core.turns import Listen
 from ivr.core.turns import SendText
 from ivr.core.turns import Transfer
 from ivr.core.turns import Turn
+from ivr.menus.characters import scrub
 from ivr.prompts.index import PromptIndex
 
 
@@ -157,4 +158,6 @@ def _speak(
 
 def _say(verb: VoiceResponse | Gather, text: str, lang: str, menus: Menus) -> None:
     language = menus.languages[lang]
-    verb.say(text, language=language.twilio_language, voice=language.twilio_voice)
+    # validate refuses these characters at their line; scrubbed here too, so no answer can
+    # be a document Twilio cannot read, whatever reached the model (issue 22 item 2).
+    verb.say(scrub(text), language=language.twilio_language, voice=language.twilio_voice)
