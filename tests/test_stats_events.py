@@ -39,6 +39,19 @@ def test_choosing_a_language_counts_the_language_and_the_way_to_the_main_menu():
     )
 
 
+@pytest.mark.parametrize("code", [language.code for language in MENUS.offered()])
+def test_every_offered_language_is_counted_whatever_its_key_path(code):
+    # A language under a second language menu ("8 1") was once never counted (issue 23.2).
+    state = CallState.start()
+    found = []
+    for key in MENUS.languages[code].keys:
+        turn = next_turn(MENUS, state, Press(key))
+        found += derive(MENUS, state, Press(key), turn)
+        state = turn.then.state
+    assert [c for c in found if c.kind == "language"] == [Count("language", lang=code)]
+    assert state.lang == code
+
+
 def test_choosing_a_region_counts_the_read_out_of_need_region_and_language():
     assert counts(REGION, Press("1")) == (
         Count("option", "region", "1", lang="en"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ivr.core.callstate import LANGUAGE_MENU
+from ivr.core.callstate import is_language_menu
 from ivr.core.callstate import CallState
 from ivr.core.model import Menus
 from ivr.core.phone import DIAL_ANSWERED
@@ -114,7 +114,7 @@ def _arrival(menus: Menus, before: CallState, turn: Turn, arrived_before: bool
     counts: tuple[Count, ...] = (Count("arrive", after.menu, lang=lang),)
     if arrived_before:
         counts = (Count("depart", before.menu, after.menu, lang=before.lang or ""),) + counts
-    if before.menu == LANGUAGE_MENU and after.lang:
+    if is_language_menu(before.menu) and after.lang:
         counts += (Count("language", lang=after.lang),)
     menu = menus.menus.get(after.menu)
     if menu is not None and menu.readout and after.need and after.region:
