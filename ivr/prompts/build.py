@@ -8,6 +8,7 @@ network at any moment leaves only whole files and a manifest that lists exactly 
 from __future__ import annotations
 
 import difflib
+import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED
@@ -39,6 +40,9 @@ from ivr.prompts.lock import locked
 from ivr.prompts.tts import Engine
 from ivr.prompts.tts import NoNetwork
 from ivr.prompts.tts import RenderError
+
+SAVE_EVERY = 1.0
+"""Seconds between writes of the manifest while a build renders (and at its end)."""
 
 Progress = Callable[[Job, str | None], None]
 """Called after each sentence with its job and None, or the reason it failed."""
@@ -107,6 +111,7 @@ def _render_all(
     progress: Progress,
 ) -> None:
     queue = iter(jobs)
+    saved = Saving(prompts_dir, manifest)
     with ThreadPoolExecutor(max_workers=max(1, engine.jobs)) as pool:
         running: dict[Future[tuple[bytes, float]], Job] = {}
         try:
@@ -122,17 +127,46 @@ def _render_all(
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     job = running.pop(future)
-                    _finish(prompts_dir, manifest, engine, job, future, result, progress)
+                    if _finish(prompts_dir, manifest, engine, job, future, result, progress):
+                        saved.changed()
         except BaseException:
             for future in running:
                 future.cancel()
             raise
+        finally:
+            saved.now()
+
+
+class Saving:
+    """Writes the manifest at most every SAVE_EVERY seconds while files are rendered, and
+    when asked (the end of a build, or its interruption).
+
+    After each file it cost a rewrite of the whole growing manifest: 1,200 files took 27 s
+    of writes. A file on disk that a killed build had not listed yet is adopted by the next
+    build, not rendered again (_adopt); the manifest never lists a file not yet on disk.
+    """
+
+    def __init__(self, prompts_dir: Path, manifest: Manifest) -> None:
+        self.prompts_dir, self.manifest = prompts_dir, manifest
+        self.pending = False
+        self.last = time.monotonic()
+
+    def changed(self) -> None:
+        self.pending = True
+        if time.monotonic() - self.last >= SAVE_EVERY:
+            self.now()
+
+    def now(self) -> None:
+        if self.pending:
+            save_manifest(self.prompts_dir, self.manifest)
+            self.pending, self.last = False, time.monotonic()
 
 
 def _finish(
     prompts_dir: Path, manifest: Manifest, engine: Engine, job: Job,
     future: Future[tuple[bytes, float]], result: BuildResult, progress: Progress,
-) -> None:
+) -> bool:
+    """Keep one rendered file; True when it was added to the manifest (not yet saved)."""
     try:
         data, seconds = future.result()
         write_atomic(prompts_dir / job.name, data)
@@ -140,15 +174,15 @@ def _finish(
         result.no_network = result.no_network or error
         result.failed.append((job, str(error)))
         progress(job, str(error))
-        return
+        return False
     except (RenderError, BadAudio) as error:
         result.failed.append((job, str(error)))
         progress(job, str(error))
-        return
+        return False
     manifest.files[job.name] = _entry(job, engine.name, seconds)
-    save_manifest(prompts_dir, manifest)
     result.rendered.append(job.name)
     progress(job, None)
+    return True
 
 
 def _prune(prompts_dir: Path, manifest: Manifest, plan_: Plan) -> list[str]:
