@@ -29,6 +29,8 @@ LANGUAGE_MENU = [
 LANGUAGE_OTHER = [
     "  [language] (fi) Jos kieltäsi ei mainittu, pysy linjalla. Sinut yhdistetään "
     "infopuhelimeen. Auttamisjärjestelmä tarjoaa tulkkausapua.",
+    "  [language] (sv) Om ditt språk inte nämndes, stanna kvar i linjen. Du kopplas till "
+    "infotelefonen. Hjälpsystemet erbjuder tolkningshjälp.",
     "  [language] (en) If your language was not mentioned, stay on the line. You will be put "
     "through to the info line. The assistance system offers interpreting help.",
 ]

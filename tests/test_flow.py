@@ -60,6 +60,9 @@ def test_the_language_menu_says_what_to_do_when_your_language_is_not_offered():
         Line("Jos kieltäsi ei mainittu, pysy linjalla.", "fi"),
         Line("Sinut yhdistetään infopuhelimeen.", "fi"),
         Line("Auttamisjärjestelmä tarjoaa tulkkausapua.", "fi"),
+        Line("Om ditt språk inte nämndes, stanna kvar i linjen.", "sv"),
+        Line("Du kopplas till infotelefonen.", "sv"),
+        Line("Hjälpsystemet erbjuder tolkningshjälp.", "sv"),
         Line("If your language was not mentioned, stay on the line.", "en"),
         Line("You will be put through to the info line.", "en"),
         Line("The assistance system offers interpreting help.", "en"),
@@ -232,7 +235,7 @@ def test_a_failed_transfer_says_why_and_the_menu_comes_back(status, told):
         Line("To repeat, press star.", "en"),
         Line("To go back, press hash.", "en"),
         Line("For the 24-hour info line, press 0.", "en"),
-        Line("In an emergency, press 9.", "en"),
+        Line("To hear how to call 112, press 9.", "en"),
         *menu(REGION),
     )
 
@@ -454,7 +457,7 @@ def test_a_failed_transfer_from_the_read_out_brings_back_only_its_options():
         "To repeat, press star.",
         "To go back, press hash.",
         "For the 24-hour info line, press 0.",
-        "In an emergency, press 9.",
+        "To hear how to call 112, press 9.",
         "For a repeat of the list, press 1.",
         "For the main menu, press 2.",
         "For the 24-hour info line, press 3.",

@@ -34,7 +34,7 @@ def test_the_main_menu_names_each_option_before_its_key_and_says_the_global_keys
         "To repeat, press star.",
         "To go back, press hash.",
         "For the 24-hour info line, press 0.",
-        "In an emergency, press 9.",
+        "To hear how to call 112, press 9.",
     ]
 
 
@@ -65,7 +65,7 @@ def test_a_read_out_names_the_choice_then_local_then_nationwide_services():
         "The International Organization for Migration, IOM, Finland office.",
         "For victims of trafficking and other migrants who return voluntarily.",
         "Advice on returning and reintegration.",
-        "Prepares and organises a safe return with the office in the destination country.",
+        "Prepares and organises a safe return with the office in the country of return.",
         "Office in Helsinki, serving the whole country.",
         "Website: iom dot fi.",
     ]

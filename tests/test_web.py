@@ -39,6 +39,8 @@ LANGUAGE_MENU_START = gather("m=language", "").split("</Gather>")[0] + (
 LANGUAGE_MENU_END = (
     f"<Say {FI}>Jos kieltäsi ei mainittu, pysy linjalla. Sinut yhdistetään infopuhelimeen. "
     "Auttamisjärjestelmä tarjoaa tulkkausapua.</Say>"
+    f"<Say {SV}>Om ditt språk inte nämndes, stanna kvar i linjen. Du kopplas till "
+    "infotelefonen. Hjälpsystemet erbjuder tolkningshjälp.</Say>"
     f"<Say {EN}>If your language was not mentioned, stay on the line. You will be put "
     "through to the info line. The assistance system offers interpreting help.</Say>"
     '</Gather><Redirect method="POST">https://ivr.example.org/voice/step?m=language'
@@ -71,7 +73,7 @@ def test_choosing_swedish_gives_the_main_menu_in_swedish(signed_post):
         "Juridisk hjälp, uppehållstillstånd, papperslösa och återresa: tryck 2. "
         "Utnyttjande i arbetet, sexuellt utnyttjande och hälsa: tryck 3. "
         "Upprepa menyn: tryck stjärna. Föregående meny: tryck fyrkant. "
-        "Infotelefonen dygnet runt: tryck 0. Nödsituation: tryck 9.</Say>",
+        "Infotelefonen dygnet runt: tryck 0. Hur du ringer nödnumret 112: tryck 9.</Say>",
     )
 
 
@@ -81,7 +83,7 @@ def test_the_read_out_names_the_services_for_that_need_and_region(signed_post):
         "Global Clinic.",
         "The assistance system for victims of human trafficking.",
         "The Refugee Advice Centre, Pakolaisneuvonta.",
-        "The parishes' diaconal work.",
+        "The parishes' charity work.",
     ]
     assert body(signed_post(f"/voice/step?{query}", {"Digits": "5"})) == gather(
         "m=services&l=en&n=undocumented&r=joensuu&b=main.needs_legal.region",
@@ -134,7 +136,8 @@ def test_a_busy_info_line_is_told_and_the_menu_comes_back(signed_post):
         "Oikeudellinen apu, oleskelu, paperittomat ja kotiinpaluu: paina 2. "
         "Hyväksikäyttö työssä, seksuaalinen hyväksikäyttö ja terveys: paina 3. "
         "Toista valikko: paina tähteä. Edellinen valikko: paina risuaitaa. "
-        "Ympärivuorokautinen infopuhelin: paina 0. Hätätilanne: paina 9.</Say>",
+        "Ympärivuorokautinen infopuhelin: paina 0. "
+        "Ohje hätänumeroon 112 soittamiseen: paina 9.</Say>",
     )
 
 
