@@ -230,6 +230,29 @@ def test_swedish_says_what_to_do_when_your_language_was_not_mentioned():
     assert greeting_with_it == ["fi", "sv", "en"]
 
 
+def test_swedish_callers_hear_the_swedish_seeds_address_of_the_assistance_system():
+    seeds = (ROOT / "seeds" / "000_7e19eab7a0a6c0bf.txt").read_text(encoding="utf-8")
+    assert "www.manniskohandel.fi" in seeds
+    assistance = MENUS.services[0]
+    assert assistance.contact.web_in("sv") == "www.manniskohandel.fi"
+    said = {lang: script.service_lines(MENUS, assistance, lang)[-1].text for lang in ("fi", "sv")}
+    assert said == {"fi": "Verkkosivu: ihmiskauppa piste fi.",
+                    "sv": "Webbplats: manniskohandel punkt fi."}
+
+
+def test_a_web_address_by_language_is_checked_like_the_web_address():
+    contact = {"phone": "+358295463177", "web_by_language": {"sv": "manniskohandel"}}
+    data = {**DATA, "services": [{**DATA["services"][0], "contact": contact}]}
+    from ivr.menus.textchecks import check_contacts
+
+    clean, _ = check_shape(SCHEMA, data)
+    assert [(f.path, f.message) for f in check_contacts(clean)] == [
+        (("services", 0, "contact", "web_by_language"), "a web address in some languages only"),
+        (("services", 0, "contact", "web_by_language", "sv"),
+         "'manniskohandel' is not a web address"),
+    ]
+
+
 # --- honest review status --------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", TRANSLATED)
