@@ -140,8 +140,8 @@ def test_the_webhook_plays_rendered_prompts_and_says_the_rest(settings, signed_p
     response = signed_post("/voice")
     assert response.get_data(as_text=True) == language_menu(
         f"<Play>{PUBLIC_URL}/audio/{fi[0]}</Play><Play>{PUBLIC_URL}/audio/{fi[1]}</Play>",
-        f"<Say {SV}>I nödfall, ring 112. På svenska, tryck 2.</Say>",
-        f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
+        f"<Say {SV}>I nödfall, ring 1 1 2. På svenska, tryck 2.</Say>",
+        f"<Say {EN}>In an emergency, call 1 1 2. For English, press 3.</Say>",
     )
     for name in fi:
         played = client.get(f"/audio/{name}")
@@ -155,18 +155,18 @@ def test_a_demo_that_allows_offline_voices_plays_them(settings, folder):
     sv = [espeak[(ln.lang, ln.text)] for ln in script.language_menu(MENUS) if ln.lang == "sv"]
     client = create_app(demo).test_client()
     assert client.post("/voice").get_data(as_text=True) == language_menu(
-        f"<Say {FI_SAY}>Hätätilanteessa soita 112. Suomeksi, paina 1.</Say>",
+        f"<Say {FI_SAY}>Hätätilanteessa soita 1 1 2. Suomeksi, paina 1.</Say>",
         f"<Play>https://cdn.example.org/prompts/{sv[0]}</Play>"
         f"<Play>https://cdn.example.org/prompts/{sv[1]}</Play>",
-        f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>",
+        f"<Say {EN}>In an emergency, call 1 1 2. For English, press 3.</Say>",
     )
 
 
 def test_a_file_deleted_while_the_server_runs_is_said_not_played(settings, signed_post):
     gtts = render(settings.prompts_dir, "gtts", ["en"])
     en = [gtts[(line.lang, line.text)] for line in script.language_menu(MENUS) if line.lang == "en"]
-    fi = f"<Say {FI_SAY}>Hätätilanteessa soita 112. Suomeksi, paina 1.</Say>"
-    sv = f"<Say {SV}>I nödfall, ring 112. På svenska, tryck 2.</Say>"
+    fi = f"<Say {FI_SAY}>Hätätilanteessa soita 1 1 2. Suomeksi, paina 1.</Say>"
+    sv = f"<Say {SV}>I nödfall, ring 1 1 2. På svenska, tryck 2.</Say>"
     both = f"<Play>{PUBLIC_URL}/audio/{en[0]}</Play><Play>{PUBLIC_URL}/audio/{en[1]}</Play>"
     assert signed_post("/voice").get_data(as_text=True) == language_menu(fi, sv, both)
     (settings.prompts_dir / en[1]).unlink()  # the manifest still lists it

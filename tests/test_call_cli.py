@@ -12,23 +12,25 @@ from tests.conftest import ROOT
 MENUS = load_menus(ROOT / "menus.yaml")
 
 EMERGENCY = [
-    "  [language] (fi) Jos olet vaarassa, lopeta tämä puhelu nyt ja soita hätänumeroon 112"
+    "  [language] (fi) Jos olet vaarassa, lopeta tämä puhelu nyt ja soita hätänumeroon 1 1 2"
     " omalla puhelimellasi.",
-    "  [language] (sv) Om du är i fara, avsluta samtalet nu och ring nödnumret 112 från din"
+    "  [language] (sv) Om du är i fara, avsluta samtalet nu och ring nödnumret 1 1 2 från din"
     " egen telefon.",
     "  [language] (en) If you are in danger, end this call now and dial the emergency number"
-    " 112 from your own phone.",
+    " 1 1 2 from your own phone.",
 ]
 LANGUAGE_MENU = [
-    "  [language] (fi) Hätätilanteessa soita 112. Suomeksi, paina 1.",
-    "  [language] (sv) I nödfall, ring 112. På svenska, tryck 2.",
-    "  [language] (en) In an emergency, call 112. For English, press 3.",
+    "  [language] (fi) Hätätilanteessa soita 1 1 2. Suomeksi, paina 1.",
+    "  [language] (sv) I nödfall, ring 1 1 2. På svenska, tryck 2.",
+    "  [language] (en) In an emergency, call 1 1 2. For English, press 3.",
 ]
 # Between these and the keys: the other offered languages, then what a caller whose language
 # is not offered should do (issue 10); any set of languages.
 LANGUAGE_OTHER = [
     "  [language] (fi) Jos kieltäsi ei mainittu, pysy linjalla. Sinut yhdistetään "
     "infopuhelimeen. Auttamisjärjestelmä tarjoaa tulkkausapua.",
+    "  [language] (sv) Om ditt språk inte nämndes, stanna kvar i linjen. Du kopplas till "
+    "infotelefonen. Hjälpsystemet erbjuder tolkningshjälp.",
     "  [language] (en) If your language was not mentioned, stay on the line. You will be put "
     "through to the info line. The assistance system offers interpreting help.",
 ]

@@ -125,7 +125,7 @@ def test_what_a_caller_hears_on_a_chosen_path_is_shown_and_played(server, page):
     page.click("#listen")
     page.wait_for_selector("#heard")
     lines = [" ".join(t.split()) for t in page.locator("#heard li").all_inner_texts()]
-    assert lines[0] == "language · fi Hätätilanteessa soita 112. ▶"
+    assert lines[0] == "language · fi Hätätilanteessa soita 1 1 2. ▶"
     assert "language pressed 2" in lines and "main pressed 1" in lines
     assert "needs_safety silence (6 s)" in lines
     assert "needs_safety · sv Jag hörde inget val." in lines

@@ -41,11 +41,11 @@ def menu(state):
 def test_a_call_starts_with_the_112_notice_and_the_language_choice_in_every_language():
     turn = next_turn(MENUS, START, Arrive())
     assert turn.lines[:6] == (
-        Line("Hätätilanteessa soita 112.", "fi"),
+        Line("Hätätilanteessa soita 1 1 2.", "fi"),
         Line("Suomeksi, paina 1.", "fi"),
-        Line("I nödfall, ring 112.", "sv"),
+        Line("I nödfall, ring 1 1 2.", "sv"),
         Line("På svenska, tryck 2.", "sv"),
-        Line("In an emergency, call 112.", "en"),
+        Line("In an emergency, call 1 1 2.", "en"),
         Line("For English, press 3.", "en"),
     )
     options = [script.language_option(MENUS, lang, MENUS.languages[lang].keys[0])[0]
@@ -60,6 +60,9 @@ def test_the_language_menu_says_what_to_do_when_your_language_is_not_offered():
         Line("Jos kieltäsi ei mainittu, pysy linjalla.", "fi"),
         Line("Sinut yhdistetään infopuhelimeen.", "fi"),
         Line("Auttamisjärjestelmä tarjoaa tulkkausapua.", "fi"),
+        Line("Om ditt språk inte nämndes, stanna kvar i linjen.", "sv"),
+        Line("Du kopplas till infotelefonen.", "sv"),
+        Line("Hjälpsystemet erbjuder tolkningshjälp.", "sv"),
         Line("If your language was not mentioned, stay on the line.", "en"),
         Line("You will be put through to the info line.", "en"),
         Line("The assistance system offers interpreting help.", "en"),
@@ -83,7 +86,7 @@ def test_choosing_english_leads_to_the_main_menu_in_english():
     assert turn == listen(main, *menu(main))
     assert turn.lines[:4] == (
         Line("For the 24-hour info line, press 0.", "en"),
-        Line("In an emergency, call 112.", "en"),
+        Line("In an emergency, call 1 1 2.", "en"),
         Line("Main menu.", "en"),
         Line("Choose the help you need.", "en"),
     )
@@ -232,7 +235,7 @@ def test_a_failed_transfer_says_why_and_the_menu_comes_back(status, told):
         Line("To repeat, press star.", "en"),
         Line("To go back, press hash.", "en"),
         Line("For the 24-hour info line, press 0.", "en"),
-        Line("In an emergency, press 9.", "en"),
+        Line("To hear how to call 1 1 2, press 9.", "en"),
         *menu(REGION),
     )
 
@@ -457,7 +460,7 @@ def test_a_failed_transfer_from_the_read_out_brings_back_only_its_options():
         "To repeat, press star.",
         "To go back, press hash.",
         "For the 24-hour info line, press 0.",
-        "In an emergency, press 9.",
+        "To hear how to call 1 1 2, press 9.",
         "For a repeat of the list, press 1.",
         "For the main menu, press 2.",
         "For the 24-hour info line, press 3.",

@@ -186,7 +186,7 @@ def test_a_number_of_its_own_starts_in_its_language_with_the_language_menu_one_k
     saved(menus_file, SHIPPED.replace('  emergency: "112"\n',
                                       f'  emergency: "112"\n  lines:\n    "{own}": sv\n', 1))
     answer = signed_post("/voice", {"To": own}).get_data(as_text=True)
-    assert "I nödfall, ring 112. Huvudmenyn." in answer
+    assert "I nödfall, ring 1 1 2. Huvudmenyn." in answer
     assert "m=main&amp;l=sv" in answer
     back = signed_post("/voice/step?m=main&l=sv", {"Digits": "#"}).get_data(as_text=True)
     assert "Suomeksi, paina 1." in back

@@ -87,7 +87,7 @@ def test_a_call_through_the_api_with_recorded_audio_and_a_transfer(playground):
     heard = answer["events"]
     menus = load_menus(ROOT / "menus.yaml")
     assert [e["kind"] for e in heard] == ["heard"] * len(script.language_menu(menus))
-    assert heard[0]["text"] == "Hätätilanteessa soita 112."
+    assert heard[0]["text"] == "Hätätilanteessa soita 1 1 2."
     assert heard[0]["audio"].startswith("/audio/fi-human-") and heard[0]["audio"].endswith(".wav")
     audio = playground.get(heard[0]["audio"])
     assert (audio.status_code, audio.mimetype, audio.data[:4]) == (200, "audio/wav", b"RIFF")

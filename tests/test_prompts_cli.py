@@ -105,7 +105,7 @@ def test_dry_run_lists_what_would_be_rendered_and_renders_nothing(folder):
     lines = result.stdout.splitlines()
     assert result.exit_code == 0
     assert lines[0].startswith("render  sv-gtts-")
-    assert lines[0].endswith(".mp3  sv  I nödfall, ring 112.")
+    assert lines[0].endswith(".mp3  sv  I nödfall, ring 1 1 2.")
     assert len(lines) == N["sv"] + 1
     assert lines[-1] == (f"would render {N['sv']} of {N['sv']} sentences with gtts "
                          "(0 recorded by hand)")

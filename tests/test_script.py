@@ -13,11 +13,11 @@ MENUS = load_menus(Path(__file__).resolve().parent.parent / "menus.yaml")
 
 def test_the_language_menu_gives_each_language_its_112_notice_and_key_in_that_language():
     assert script.language_menu(MENUS)[:6] == [
-        Line("Hätätilanteessa soita 112.", "fi"),
+        Line("Hätätilanteessa soita 1 1 2.", "fi"),
         Line("Suomeksi, paina 1.", "fi"),
-        Line("I nödfall, ring 112.", "sv"),
+        Line("I nödfall, ring 1 1 2.", "sv"),
         Line("På svenska, tryck 2.", "sv"),
-        Line("In an emergency, call 112.", "en"),
+        Line("In an emergency, call 1 1 2.", "en"),
         Line("For English, press 3.", "en"),
     ]
 
@@ -25,7 +25,7 @@ def test_the_language_menu_gives_each_language_its_112_notice_and_key_in_that_la
 def test_the_main_menu_names_each_option_before_its_key_and_says_the_global_keys():
     assert [line.text for line in script.menu_prompt(MENUS, "main", "en")] == [
         "For the 24-hour info line, press 0.",
-        "In an emergency, call 112.",
+        "In an emergency, call 1 1 2.",
         "Main menu.",
         "Choose the help you need.",
         "For safe housing, crisis support, or help for women and children, press 1.",
@@ -34,7 +34,7 @@ def test_the_main_menu_names_each_option_before_its_key_and_says_the_global_keys
         "To repeat, press star.",
         "To go back, press hash.",
         "For the 24-hour info line, press 0.",
-        "In an emergency, press 9.",
+        "To hear how to call 1 1 2, press 9.",
     ]
 
 
@@ -65,7 +65,7 @@ def test_a_read_out_names_the_choice_then_local_then_nationwide_services():
         "The International Organization for Migration, IOM, Finland office.",
         "For victims of trafficking and other migrants who return voluntarily.",
         "Advice on returning and reintegration.",
-        "Prepares and organises a safe return with the office in the destination country.",
+        "Prepares and organises a safe return with the office in the country of return.",
         "Office in Helsinki, serving the whole country.",
         "Website: iom dot fi.",
     ]

@@ -245,3 +245,14 @@ def test_a_confirmation_past_the_limit_sends_nothing():
     assert not isinstance(turn.then, SendText)
     assert next_turn(SMS_MENUS, replace(full, texts=MAX_TEXTS_PER_CALL - 1), Press("4")
                      ).then.state.texting
+
+
+def test_the_message_gives_the_web_address_the_callers_language_hears():
+    from ivr.core.textmessage import service_entry
+    from ivr.menus.loader import load_menus
+    from tests.conftest import ROOT
+
+    menus = load_menus(ROOT / "menus.yaml")
+    [assistance] = [s for s in menus.services if s.contact.web_by_language.get("sv")]
+    assert "manniskohandel.fi" in service_entry(assistance, "sv")[0]
+    assert "manniskohandel.fi" not in service_entry(assistance, "fi")[0]

@@ -95,11 +95,11 @@ def test_the_fallback_document_speaks_every_language():
     assert render_fallback(MENUS).to_xml() == (
         HEAD + "<Response>"
         f"<Say {FI}>Pahoittelemme, tapahtui virhe. Yhdistän sinut infopuhelimeen. "
-        "Hätätilanteessa soita 112.</Say>"
+        "Hätätilanteessa soita 1 1 2.</Say>"
         f"<Say {SV}>Vi beklagar, ett fel inträffade. Jag kopplar dig till infotelefonen. "
-        "I nödfall, ring 112.</Say>"
+        "I nödfall, ring 1 1 2.</Say>"
         f"<Say {EN}>We are sorry, something went wrong. Putting you through to the info line. "
-        "In an emergency, call 112.</Say>"
+        "In an emergency, call 1 1 2.</Say>"
         '<Dial timeout="30">+358295463177</Dial>'
         f"<Say {FI}>Voit yrittää uudelleen tai soittaa itse numeroon 0 2 9, 5 4 6, 3 1 7 7.</Say>"
         f"<Say {SV}>Du kan försöka igen eller själv ringa 0 2 9, 5 4 6, 3 1 7 7.</Say>"

@@ -32,13 +32,15 @@ def gather(query, says):
 # a caller whose language is not offered should do; between them, the other languages
 # menus.yaml offers (any number: issue 10).
 LANGUAGE_MENU_START = gather("m=language", "").split("</Gather>")[0] + (
-    f"<Say {FI}>Hätätilanteessa soita 112. Suomeksi, paina 1.</Say>"
-    f"<Say {SV}>I nödfall, ring 112. På svenska, tryck 2.</Say>"
-    f"<Say {EN}>In an emergency, call 112. For English, press 3.</Say>"
+    f"<Say {FI}>Hätätilanteessa soita 1 1 2. Suomeksi, paina 1.</Say>"
+    f"<Say {SV}>I nödfall, ring 1 1 2. På svenska, tryck 2.</Say>"
+    f"<Say {EN}>In an emergency, call 1 1 2. For English, press 3.</Say>"
 )
 LANGUAGE_MENU_END = (
     f"<Say {FI}>Jos kieltäsi ei mainittu, pysy linjalla. Sinut yhdistetään infopuhelimeen. "
     "Auttamisjärjestelmä tarjoaa tulkkausapua.</Say>"
+    f"<Say {SV}>Om ditt språk inte nämndes, stanna kvar i linjen. Du kopplas till "
+    "infotelefonen. Hjälpsystemet erbjuder tolkningshjälp.</Say>"
     f"<Say {EN}>If your language was not mentioned, stay on the line. You will be put "
     "through to the info line. The assistance system offers interpreting help.</Say>"
     '</Gather><Redirect method="POST">https://ivr.example.org/voice/step?m=language'
@@ -65,13 +67,13 @@ def test_a_call_starts_with_the_language_menu(signed_post):
 def test_choosing_swedish_gives_the_main_menu_in_swedish(signed_post):
     assert body(signed_post("/voice/step?m=language", {"Digits": "2"})) == gather(
         "m=main&l=sv",
-        f"<Say {SV}>Infotelefonen dygnet runt: tryck 0. I nödfall, ring 112. "
+        f"<Say {SV}>Infotelefonen dygnet runt: tryck 0. I nödfall, ring 1 1 2. "
         "Huvudmenyn. Välj vilken hjälp du behöver. "
         "Tryggt boende, krisstöd, kvinnor och barn: tryck 1. "
         "Juridisk hjälp, uppehållstillstånd, papperslösa och återresa: tryck 2. "
         "Utnyttjande i arbetet, sexuellt utnyttjande och hälsa: tryck 3. "
         "Upprepa menyn: tryck stjärna. Föregående meny: tryck fyrkant. "
-        "Infotelefonen dygnet runt: tryck 0. Nödsituation: tryck 9.</Say>",
+        "Infotelefonen dygnet runt: tryck 0. Hur du ringer nödnumret 1 1 2: tryck 9.</Say>",
     )
 
 
@@ -81,7 +83,7 @@ def test_the_read_out_names_the_services_for_that_need_and_region(signed_post):
         "Global Clinic.",
         "The assistance system for victims of human trafficking.",
         "The Refugee Advice Centre, Pakolaisneuvonta.",
-        "The parishes' diaconal work.",
+        "The parishes' charity work.",
     ]
     assert body(signed_post(f"/voice/step?{query}", {"Digits": "5"})) == gather(
         "m=services&l=en&n=undocumented&r=joensuu&b=main.needs_legal.region",
@@ -105,7 +107,7 @@ def _service_texts(names):
 
 def test_emergency_key_says_the_instruction_twice_and_hangs_up(signed_post):
     instruction = (
-        "Om du är i fara, avsluta samtalet nu och ring nödnumret 112 från din egen telefon."
+        "Om du är i fara, avsluta samtalet nu och ring nödnumret 1 1 2 från din egen telefon."
     )
     assert body(signed_post("/voice/step?m=main&l=sv", {"Digits": "9"})) == (
         HEAD + f"<Response><Say {SV}>{instruction} {instruction}</Say><Hangup /></Response>"
@@ -129,12 +131,13 @@ def test_a_busy_info_line_is_told_and_the_menu_comes_back(signed_post):
         "m=main&l=fi",
         f"<Say {FI}>Infopuhelin on nyt varattu. Voit yrittää uudelleen tai soittaa itse "
         "numeroon 0 2 9, 5 4 6, 3 1 7 7. Ympärivuorokautinen infopuhelin: paina 0. "
-        "Hätätilanteessa soita 112. Päävalikko. Valitse, millaista apua tarvitset. "
+        "Hätätilanteessa soita 1 1 2. Päävalikko. Valitse, millaista apua tarvitset. "
         "Turvallinen asuminen, kriisiapu, naiset ja lapset: paina 1. "
         "Oikeudellinen apu, oleskelu, paperittomat ja kotiinpaluu: paina 2. "
         "Hyväksikäyttö työssä, seksuaalinen hyväksikäyttö ja terveys: paina 3. "
         "Toista valikko: paina tähteä. Edellinen valikko: paina risuaitaa. "
-        "Ympärivuorokautinen infopuhelin: paina 0. Hätätilanne: paina 9.</Say>",
+        "Ympärivuorokautinen infopuhelin: paina 0. "
+        "Ohje hätänumeroon 1 1 2 soittamiseen: paina 9.</Say>",
     )
 
 
@@ -252,7 +255,7 @@ def test_a_rendered_prompt_plays_from_the_audio_route(settings, monkeypatch):
     client = create_app(unsigned).test_client()
     text = body(client.post("/voice/step?m=language", data={"Digits": "3"}))
     assert (f'numDigits="1" timeout="6"><Say {EN}>For the 24-hour info line, press 0. In an '
-            f"emergency, call 112.</Say><Play>{PUBLIC_URL}/audio/en-main-0123.mp3</Play>") in text
+            f"emergency, call 1 1 2.</Say><Play>{PUBLIC_URL}/audio/en-main-0123.mp3</Play>") in text
     assert f"<Say {EN}>Choose the help you need. For safe housing" in text
     assert client.get("/healthz").get_json()["prompts"] == {"version": "v1", "count": 1}
 
@@ -277,7 +280,7 @@ def test_emergency_forwarding_dials_112_only_when_switched_on(settings, menus_fi
     client = create_app(unsigned).test_client()
     assert body(client.post("/voice/step?m=main&l=en", data={"Digits": "9"})) == (
         HEAD + f"<Response><Say {EN}>If you are in danger, end this call now and dial the "
-        "emergency number 112 from your own phone.</Say>"
+        "emergency number 1 1 2 from your own phone.</Say>"
         f'<Dial action="{PUBLIC_URL}/voice/dial-done?m=main&amp;l=en" method="POST" '
         'timeout="30"><Number>112</Number></Dial></Response>'
     )

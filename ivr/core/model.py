@@ -121,6 +121,13 @@ class Contact:
     phone: str | None = None
     email: str | None = None
     web: str | None = None
+    web_by_language: Mapping[str, str] = field(default_factory=dict)
+    """The web address in a language whose own seed gives another one (sv: the Swedish seed's
+    www.manniskohandel.fi); the other languages hear `web`."""
+
+    def web_in(self, lang: str) -> str | None:
+        """The web address callers of `lang` hear."""
+        return self.web_by_language.get(lang, self.web)
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,9 @@ class Menus:
     """numbers.lines: a dialled number (Twilio's To) -> the language its callers hear first."""
     recorded: frozenset[str] = frozenset()
     """Recorded-only languages with every sentence recorded (set by the menu store)."""
+    pronunciations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Per language: a written form -> how that language's voice says it (issue 21). Only
+    what is spoken changes; the text message and every display keep the written form."""
     memo: dict[tuple[object, ...], object] = field(
         default_factory=dict, init=False, repr=False, compare=False)
     """What ivr.core.script worked out from these menus (a menu's sentences), kept: the

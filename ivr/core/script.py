@@ -1,14 +1,19 @@
 """Every sentence a caller can hear, in order, for each moment of a call.
 
 The call engine speaks these lines and the prompts catalogue renders exactly the same
-lines, so a recording is found for a sentence by its exact text and language.
+lines, so a recording is found for a sentence by its exact text and language. A line holds
+what the voice is given (issue 21): the language's pronunciations applied and short numbers
+spaced out where they are said digit by digit; texts, displays and the text message keep
+the written form.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from typing import cast
 
 from ivr.core.model import SMS_CONFIRM_KEY
@@ -17,7 +22,9 @@ from ivr.core.model import Menus
 from ivr.core.model import Option
 from ivr.core.model import Service
 from ivr.core.speech import capitalise
+from ivr.core.speech import read_web
 from ivr.core.speech import sentences
+from ivr.core.speech import spoken
 from ivr.core.speech import spoken_email
 from ivr.core.speech import spoken_key
 from ivr.core.speech import spoken_phone
@@ -29,17 +36,24 @@ class Line:
     """One sentence, in one language."""
 
     text: str
+    """What the voice is given: what callers hear, and what a recording is found by."""
     lang: str
+    written: str = field(default="", compare=False)
+    """The sentence as menus.yaml writes it, for displays such as the diagram (issue 21)."""
 
 
 def text(menus: Menus, text_id: str, lang: str, **fields: str) -> list[Line]:
     """A text of the `texts` section with its {placeholders} filled, as sentences."""
-    filled = menus.texts[text_id][lang].format(**fields)
-    return [Line(capitalise(s), lang) for s in sentences(filled, lang)]
+    return _say(menus, menus.texts[text_id][lang].format(**fields), lang)
 
 
-def _say(texts: str, lang: str) -> list[Line]:
-    return [Line(capitalise(s), lang) for s in sentences(texts, lang)]
+def _say(menus: Menus, written: str, lang: str) -> list[Line]:
+    lexicon = menus.pronunciations.get(lang, {})
+    return [_line(sentence, lang, lexicon) for sentence in sentences(written, lang)]
+
+
+def _line(sentence: str, lang: str, lexicon: Mapping[str, str]) -> Line:
+    return Line(capitalise(spoken(sentence, lang, lexicon)), lang, capitalise(sentence))
 
 
 def option_label(menus: Menus, option: Option, lang: str) -> str:
@@ -125,9 +139,9 @@ def menu_options(menus: Menus, menu: Menu, lang: str) -> list[Line]:
     return lines
 
 
-def intro(menu: Menu, lang: str) -> list[Line]:
+def intro(menus: Menus, menu: Menu, lang: str) -> list[Line]:
     """The menu's own `say` sentences (none without one)."""
-    return _say(menu.say[lang], lang) if menu.say else []
+    return _say(menus, menu.say[lang], lang) if menu.say else []
 
 
 def menu_prompt(
@@ -150,7 +164,7 @@ def _menu_prompt(menus: Menus, menu_id: str, lang: str, need: str | None, region
                  ) -> list[Line]:
     menu = menus.menus[menu_id]
     lines = first_keys(menus, lang) if menu_id == menus.call.main_menu else []
-    lines += intro(menu, lang)
+    lines += intro(menus, menu, lang)
     if menu.readout and need is not None and region is not None:
         lines += readout(menus, lang, need, region)
     return lines + menu_options(menus, menu, lang)
@@ -173,14 +187,18 @@ def until_info_line_key(menus: Menus, lang: str) -> list[Line]:
 
 def service_lines(menus: Menus, service: Service, lang: str) -> list[Line]:
     words = menus.languages[lang].words
-    lines = _say(service.name[lang] + ".", lang) + _say(service.offers[lang], lang)
-    contact = service.contact
+    lexicon = menus.pronunciations.get(lang, {})
+    lines = _say(menus, service.name[lang] + ".", lang) + _say(menus, service.offers[lang], lang)
+    contact, web = service.contact, service.contact.web_in(lang)
     if contact.phone:
         lines += text(menus, "contact_phone", lang, phone=spoken_phone(contact.phone))
     if contact.email:
-        lines += text(menus, "contact_email", lang, email=spoken_email(contact.email, words))
-    if contact.web:
-        lines += text(menus, "contact_web", lang, web=spoken_web(contact.web, words))
+        # An address with a pronunciation stays written here, so the list replaces it whole.
+        email = contact.email if contact.email in lexicon else spoken_email(contact.email, words)
+        lines += text(menus, "contact_email", lang, email=email)
+    if web:
+        said = read_web(web) if read_web(web) in lexicon else spoken_web(web, words)
+        lines += text(menus, "contact_web", lang, web=said)
     return lines
 
 

@@ -1,4 +1,5 @@
-"""Written forms made speakable: phone numbers, addresses, keys, and sentence splitting."""
+"""Written forms made speakable: phone numbers, addresses, keys, short numbers, the
+operator's pronunciations, and sentence splitting."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from ivr.core.abbreviations import abbreviations
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _SCHEME = re.compile(r"^[a-z]+://", re.IGNORECASE)
+
+CARDINAL_SHORT_NUMBERS = frozenset({"ru", "uk", "fr"})
+"""Languages whose callers say an emergency or other short number as a cardinal number: "сто
+двенадцать", "сто дванадцять", "le cent douze" (issue 21 item 4; docs/languages.md). Every
+other language hears it digit by digit, as Finnish, Swedish, English, Arabic, Thai and
+Vietnamese callers say 112 ("yksi yksi kaksi", "หนึ่ง หนึ่ง สอง"); a voice given "112" says
+the cardinal ("sata kaksitoista"), so the digits are spaced out for it."""
 
 
 def sentences(text: str, lang: str | None = None) -> list[str]:
@@ -87,14 +95,80 @@ def _spoken_host(host: str, words: Mapping[str, str]) -> str:
     return " ".join(host.split())
 
 
+def read_web(url: str) -> str:
+    """The part of a web address that is read out: 'pro-tukipiste.fi' (no scheme, www, port,
+    path); a pronunciation of the address is written in this form."""
+    host = _SCHEME.sub("", url).split("/")[0].split(":")[0]
+    return host[4:] if host.lower().startswith("www.") else host
+
+
 def spoken_web(url: str, words: Mapping[str, str]) -> str:
     """A web address as said: 'pro viiva tukipiste piste fi' (scheme, www, port, path dropped)."""
-    host = _SCHEME.sub("", url).split("/")[0].split(":")[0]
-    host = host[4:] if host.lower().startswith("www.") else host
-    return _spoken_host(host, words)
+    return _spoken_host(read_web(url), words)
 
 
 def spoken_email(address: str, words: Mapping[str, str]) -> str:
     """An e-mail address as said: 'ihmiskauppa ät poliisi piste fi'."""
     local, _, domain = address.partition("@")
     return f"{_spoken_host(local, words)} {words['at']} {_spoken_host(domain, words)}"
+
+
+def says_short_numbers_digit_by_digit(lang: str) -> bool:
+    """Whether callers of `lang` say 112 digit by digit ('pt-BR' counts as 'pt')."""
+    return lang not in CARDINAL_SHORT_NUMBERS and lang.split("-")[0] not in CARDINAL_SHORT_NUMBERS
+
+
+@functools.lru_cache(maxsize=256)
+def is_short_number(digits: str) -> bool:
+    """A number phonenumbers knows as a Finnish short number (112, 116 117), not a count."""
+    try:
+        parsed = phonenumbers.parse(digits, "FI")
+    except phonenumbers.NumberParseException:
+        return False  # one digit ('paina 1') or too short to be any number
+    return bool(phonenumbers.is_valid_short_number_for_region(parsed, "FI"))
+
+
+def _bounded(written: str) -> str:
+    # A name is matched whole: 'Mona' not inside 'Monaco'; an edge that is not a letter or
+    # digit ('@migri.fi') needs no boundary. The start is checked by `_starts_word`: a
+    # pattern that begins with a lookbehind is tried at every character, five times slower.
+    after = r"(?!\w)" if re.search(r"\w$", written) else ""
+    return re.escape(written) + after
+
+
+def _starts_word(text: str, start: int, written: str) -> bool:
+    return start == 0 or not (written[:1].isalnum() or written[:1] == "_") or not (
+        text[start - 1].isalnum() or text[start - 1] == "_")
+
+
+@functools.lru_cache(maxsize=64)
+def lexicon_pattern(written: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for every written form (longest first, so 'Monika-Naiset' wins over
+    'Monika') and then any number (a run of digits is matched from its first digit)."""
+    forms = [_bounded(w) for w in sorted(written, key=len, reverse=True)]
+    return re.compile("|".join([*forms, r"\d+"]))
+
+
+def mentions(text: str, written: str) -> bool:
+    """Whether a pronunciation's written form occurs in the text as the voice would get it."""
+    return any(_starts_word(text, m.start(), written)
+               for m in re.finditer(_bounded(written), text))
+
+
+def spoken(sentence: str, lang: str, lexicon: Mapping[str, str]) -> str:
+    """What the voice is given for a written sentence (issue 21): each written form of the
+    language's pronunciation list replaced by its spoken form, and short numbers digit by
+    digit where the language's callers say them so. One pass: a spoken form is never
+    replaced again, so '112: сто двенадцать' keeps its words.
+    """
+    digits = says_short_numbers_digit_by_digit(lang)
+
+    def replace(match: re.Match[str]) -> str:
+        found = match.group()
+        if found in lexicon and _starts_word(sentence, match.start(), found):
+            return lexicon[found]
+        if digits and is_short_number(found):
+            return " ".join(found)
+        return found
+
+    return lexicon_pattern(tuple(lexicon)).sub(replace, sentence)

@@ -58,7 +58,8 @@ def _written_phone(number: str) -> str:
 def service_entry(service: Service, lang: str) -> list[str]:
     """A service as written in the message, longest first: with all contacts, phone only."""
     contact = service.contact
-    web = _SCHEME.sub("", contact.web).rstrip("/") if contact.web else None
+    address = contact.web_in(lang)  # the Swedish seed gives its own address, for instance
+    web = _SCHEME.sub("", address).rstrip("/") if address else None
     full = [c for c in (contact.phone and _written_phone(contact.phone), web, contact.email) if c]
     name = service.name[lang]
     entries = [f"{name}: {', '.join(full)}" if full else name]

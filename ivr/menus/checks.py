@@ -20,6 +20,7 @@ from ivr.menus.numberchecks import check_numbers
 from ivr.menus.problems import Finding
 from ivr.menus.problems import YamlPath
 from ivr.menus.problems import suggest
+from ivr.menus.pronunciationchecks import check_pronunciations
 from ivr.menus.smschecks import check_sms
 from ivr.menus.speechchecks import check_speech
 from ivr.menus.textchecks import check_contacts
@@ -279,6 +280,7 @@ def check_menus_data(m: Data, today: datetime.date,
         *check_menus(m),
         *check_services(m, today, seeds),
         *check_contacts(m),
+        *check_pronunciations(m),
         *check_coverage(m),
         *check_language_data(m),
     ]

@@ -42,9 +42,9 @@ def _edges(menus: Menus, lang: str) -> list[tuple[str, str, str]]:
 def _node_names(menus: Menus, lang: str) -> dict[str, str]:
     names = {LANGUAGE_MENU: "language choice"}
     for menu in menus.menus.values():
-        intro = script.intro(menu, lang)[:1]
+        intro = script.intro(menus, menu, lang)[:1]
         readout = " + read-out of the services for the need and region" if menu.readout else ""
-        names[menu.id] = menu.id + (f": {intro[0].text}" if intro else "") + readout
+        names[menu.id] = menu.id + (f": {intro[0].written}" if intro else "") + readout
     names[INFO_LINE] = f"transfer to the 24/7 info line {menus.numbers.info_line}"
     names[EMERGENCY] = f"tell the caller to hang up and dial {menus.numbers.emergency}"
     return names
@@ -131,7 +131,8 @@ def diagram_words(lang: str) -> dict[str, str]:
 
 
 def _said(lines: list[script.Line]) -> str:
-    return " ".join(line.text for line in lines)
+    # The written form: operators read the picture beside menus.yaml (issue 21).
+    return " ".join(line.written or line.text for line in lines)
 
 
 def _menu_nodes(menus: Menus, lang: str) -> list[Node]:

@@ -179,10 +179,16 @@ def _service(d: Mapping[str, Any]) -> Service:
         offers=_texts(d["offers"]),
         needs=tuple(d["needs"]),
         regions=tuple(d["regions"]),
-        contact=Contact(**{k: str(v) for k, v in contact.items()}),
+        contact=_contact(contact),
         source=d["source"],
         checked=checked,
     )
+
+
+def _contact(d: Mapping[str, Any]) -> Contact:
+    by_language = _texts(d.get("web_by_language") or {})
+    plain = {k: str(v) for k, v in d.items() if k != "web_by_language"}
+    return Contact(**plain, web_by_language=by_language)
 
 
 def _option(d: Mapping[str, Any]) -> Option:
@@ -226,4 +232,6 @@ def build_menus(data: Mapping[str, Any], version: str) -> Menus:
         menus=frozen({m: _menu(m, d) for m, d in data["menus"].items()}),  # type: ignore[arg-type]
         version=version,
         lines=_texts(data["numbers"].get("lines") or {}),
+        pronunciations=frozen({lang: _texts(entries) for lang, entries  # type: ignore[arg-type]
+                               in (data.get("pronunciations") or {}).items()}),
     )

@@ -194,6 +194,9 @@ SERVICE = _keys(
         Key("phone", Phone(), "phone number in international form", required=False),
         Key("email", Text(), "e-mail address", required=False),
         Key("web", Text(), "web address", required=False),
+        Key("web_by_language", Table(value=Text(), what="languages"), "the web address in a "
+            "language whose own seed gives another one (sv: www.manniskohandel.fi); the other "
+            "languages hear web", required=False),
     ), "how to reach it", required=False),
     Key("source", Text(), "the seed document the entry was written from"),
     Key("checked", Day(), "the date the entry was last checked against its source"),
@@ -232,4 +235,8 @@ MENUS = _keys(
     Key("regions", Table(value=REGION, what="regions"), "where callers can ask help"),
     Key("services", Items(item=SERVICE, what="services"), "the directory of services"),
     Key("menus", Table(value=MENU, what="menus"), "the menus, by id"),
+    Key("pronunciations", Table(value=Table(value=Text(), what="pronunciations"),
+                                what="languages"),
+        "per language: a written form -> how that language's voice says it; changes what "
+        "is spoken only, never the text message", required=False),
 )

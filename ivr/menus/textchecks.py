@@ -131,6 +131,28 @@ def check_contacts(m: Data) -> Iterator[Finding]:
             yield Finding(path + ("email",), f"'{email}' is not an e-mail address",
                           "write the whole address: name@domain.fi")
         if web is not None and not _WEB.match(web):
-            yield Finding(path + ("web",), f"'{web}' is not a web address", "write a host "
-                          "name with a dot, e.g. www.domain.fi, optionally with https:// "
-                          "and a path")
+            yield _not_web(web, path + ("web",))
+        yield from _check_web_by_language(m, contact, path)
+
+
+def _not_web(web: str, path: YamlPath) -> Finding:
+    return Finding(path, f"'{web}' is not a web address", "write a host name with a dot, "
+                   "e.g. www.domain.fi, optionally with https:// and a path")
+
+
+def _check_web_by_language(m: Data, contact: Data, path: YamlPath) -> Iterator[Finding]:
+    """A language's own web address (sv: the Swedish seed's) is an address, in a language
+    the file has, beside the `web` every other language hears."""
+    by_language = contact.get("web_by_language") or {}
+    section = m.get("languages")
+    languages: Data = section if isinstance(section, dict) else {}
+    if by_language and contact.get("web") is None:
+        yield Finding(path + ("web_by_language",), "a web address in some languages only",
+                      "add web: the address every other language hears")
+    for code, web in by_language.items():
+        where = path + ("web_by_language", code)
+        if languages and code not in languages:
+            hint = suggest(str(code), languages) or "languages are: " + ", ".join(languages)
+            yield Finding(where, f"unknown language '{code}'", hint, at_key=True)
+        if web is not None and not _WEB.match(str(web)):
+            yield _not_web(str(web), where)
