@@ -175,3 +175,15 @@ def test_an_apology_for_a_url_with_an_unknown_language_is_in_the_default_languag
     answer = signed_post("/voice/step?m=main&l=xx", {"Digits": "1"}).get_data(as_text=True)
     assert '<Say language="fi-FI"' in answer and "Pahoittelemme, tapahtui virhe." in answer
     assert 'language="en-' not in answer
+
+
+def test_a_language_declared_but_not_offered_in_a_url_starts_the_call_again():
+    # Found by the fuzzer: ?m=0&l=so (Somali is declared, spoken only once recorded) made
+    # the engine and then the apology look for Somali texts; the caller got the last resort.
+    from ivr.core.callstate import decode_lang
+
+    assert not MENUS.languages["so"].spoken and "so" not in [
+        language.code for language in MENUS.offered()]
+    assert decode({"m": "0", "l": "so"}, MENUS) == CallState.start()
+    assert decode({"m": "main", "l": "so"}, MENUS) == CallState.start()
+    assert decode_lang("so", MENUS) is None and decode_lang("fi", MENUS) == "fi"

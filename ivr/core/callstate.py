@@ -105,15 +105,20 @@ def decode(params: Mapping[str, str], menus: Menus) -> CallState:
         return CallState.start()
     if _valid(state, menus):
         return state
-    if state.menu == LANGUAGE_MENU or state.lang not in menus.languages:
+    if state.menu == LANGUAGE_MENU or not _spoken_to_callers(state.lang, menus):
         return state.fresh()
     return replace(state.fresh(menus.call.main_menu, state.lang),
                    silent_rounds=state.silent_rounds, changed=True)
 
 
 def decode_lang(value: str | None, menus: Menus) -> str | None:
-    """A language code from a URL, or None when it is not one of the menus' languages."""
-    return value if value in menus.languages else None
+    """A language code from a URL, or None when callers are not offered it (a recorded-only
+    language declared before its texts are written has nothing to say)."""
+    return value if _spoken_to_callers(value, menus) else None
+
+
+def _spoken_to_callers(lang: str | None, menus: Menus) -> bool:
+    return lang in menus.languages and any(lang == language.code for language in menus.offered())
 
 
 def _flag(value: str | None) -> bool:
@@ -150,7 +155,7 @@ def _valid(state: CallState, menus: Menus) -> bool:
         return state.lang is None and not state.back and state.need is None and state.region is None
     return (
         state.menu in menus.menus
-        and state.lang in menus.languages
+        and _spoken_to_callers(state.lang, menus)
         and (state.need is None or state.need in menus.needs)
         and (state.region is None or state.region in menus.regions)
         and len(set(state.back)) == len(state.back)

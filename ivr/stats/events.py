@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ivr.core.callstate import is_language_menu
 from ivr.core.callstate import CallState
+from ivr.core.callstate import is_language_menu
 from ivr.core.model import Menus
 from ivr.core.phone import DIAL_ANSWERED
 from ivr.core.phone import TRANSFER_OUTCOMES
