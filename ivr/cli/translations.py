@@ -16,7 +16,7 @@ from ivr.menus.translations import export_po
 from ivr.menus.translations import plan_import
 
 
-@click.group()
+@click.group(cls=shell.HelpGroup)
 def translations() -> None:
     """PO files for translators (Poedit, Weblate): export one language, import it back."""
 
