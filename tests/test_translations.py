@@ -1,13 +1,17 @@
 """`ivr translations export|import`: PO files for translators (issue 10, item 4)."""
 
 import difflib
+import re
 import shutil
 
 import polib
+import yaml
 from click.testing import CliRunner
 
 from ivr.cli import cli
 from ivr.menus.langkinds import source_hash
+from ivr.menus.loader import check_menus_text
+from ivr.menus.loader import load_menus
 from tests.conftest import ROOT
 
 
@@ -104,3 +108,107 @@ def test_an_original_language_is_not_exported(tmp_path):
     result = run("export", "--lang", "sv", "--menus", str(shipped(tmp_path)))
     assert result.exit_code == 1
     assert "languages.sv is written from the seeds, not translated" in result.stderr
+
+
+# --- texts not written yet (issue 23 item 4) ----------------------------------------------------
+
+GERMAN = """\
+  de:
+    key: "8 6"
+    name: Deutsch
+    agent_name: saksa
+    translated_from: fi
+    gtts: {lang: de, tld: de}
+    twilio: {language: de-DE, voice: Polly.Vicki}
+    espeak: de
+    words: {dot: Punkt, at: at, dash: Strich, star: Stern, hash: Raute}
+"""
+
+
+def with_german(tmp_path):
+    """The shipped menus with German declared as docs/translations.md says, no text yet."""
+    path = shipped(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  # Spoken only by human recordings", GERMAN
+                        + "  # Spoken only by human recordings", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_language_without_its_texts_is_a_warning_and_not_offered(tmp_path):
+    menus = with_german(tmp_path)
+    line = menus.read_text(encoding="utf-8").splitlines().index("  de:") + 1
+    result = CliRunner().invoke(cli, ["validate", str(menus)])
+    assert result.exit_code == 0, result.output
+    warning = next(w for w in result.output.splitlines() if "languages.de" in w)
+    assert re.fullmatch(
+        rf"{menus}:{line}:3: warning: languages.de: (\d+) of \1 texts not written yet; callers "
+        r"are not offered de until every text is \(ivr translations export --lang de -o de.po, "
+        r"have it translated, then ivr translations import de.po\)", warning), warning
+    assert "de" not in [language.code for language in load_menus(menus).offered()]
+
+
+def test_export_carries_missing_texts_as_untranslated_and_import_fills_them(tmp_path):
+    menus = with_german(tmp_path)
+    po_path = tmp_path / "de.po"
+    result = run("export", "--lang", "de", "-o", str(po_path), "--menus", str(menus))
+    assert result.exit_code == 0, result.stderr
+    po = polib.pofile(str(po_path))
+    entry = po.find("texts.no_input", by="msgctxt")
+    assert (entry.msgstr, entry.fuzzy, entry.translated()) == ("", False, False)
+    assert len(po.untranslated_entries()) == len(po) > 75
+    for entry in po:
+        entry.msgstr = "Deutsch: " + entry.msgid  # a translator's text, not reviewed
+        entry.flags.append("fuzzy")
+    po.save(str(po_path))
+    result = run("import", str(po_path), "--menus", str(menus))
+    assert result.exit_code == 0, result.stderr
+    assert result.output == f"{menus}: {len(po)} texts in de changed (0 reviewed); run " \
+        "`ivr validate`\n"
+    offered = load_menus(menus).offered()
+    assert [language.code for language in offered][-1] == "de"
+
+
+def edited(tmp_path, change):
+    """The shipped menus with `change(data)` made to their data."""
+    data = yaml.safe_load(shipped(tmp_path).read_text(encoding="utf-8"))
+    change(data)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
+
+
+def findings(text, severity):
+    return [(p.path, p.message, p.hint) for p in check_menus_text(text, "menus.yaml")[1]
+            if p.severity == severity]
+
+
+def test_the_languages_heard_before_a_choice_still_need_every_text(tmp_path):
+    text = edited(tmp_path, lambda data: data["texts"]["no_input"].pop("fi"))
+    assert findings(text, "error") == [("texts.no_input", "no text in 'fi'", "add fi: ...")]
+
+
+def test_a_text_pasted_from_another_language_is_a_warning(tmp_path):
+    def paste(data):
+        texts = data["texts"]["no_input"]
+        texts["ar"] = texts["fr"] = texts["en"]
+        texts["ru"] = "I heard no choice at all."
+
+    warnings = [w for w in findings(edited(tmp_path, paste), "warning")
+                if w[0].startswith("texts.")]
+    assert warnings == [
+        ("texts.no_input.ar", "the same as the en text", "translate it into ar, or leave it "
+         "out until it is: callers who choose ar would hear en"),
+        ("texts.no_input.ru", "written in Latin letters, not Cyrillic as ru's name 'русский' "
+         "is", "is it another language's text? translate it into ru, or fix "
+         "languages.ru.name"),
+        ("texts.no_input.fr", "the same as the en text", "translate it into fr, or leave it "
+         "out until it is: callers who choose fr would hear en"),
+    ]
+
+
+def test_names_and_short_phrases_may_be_the_same_in_two_languages(tmp_path):
+    def same(data):
+        data["texts"]["contact_phone"]["uk"] = data["texts"]["contact_phone"]["ru"]
+        data["regions"]["oulu"]["name"]["fr"] = data["regions"]["oulu"]["name"]["fi"]
+
+    assert [w for w in findings(edited(tmp_path, same), "warning")
+            if not w[1].endswith("not reviewed by a fluent speaker")] == []
