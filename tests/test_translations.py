@@ -5,6 +5,7 @@ import re
 import shutil
 
 import polib
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -12,6 +13,7 @@ from ivr.cli import cli
 from ivr.menus.langkinds import source_hash
 from ivr.menus.loader import check_menus_text
 from ivr.menus.loader import load_menus
+from ivr.menus.translations import read_po
 from tests.conftest import ROOT
 
 
@@ -212,3 +214,36 @@ def test_names_and_short_phrases_may_be_the_same_in_two_languages(tmp_path):
 
     assert [w for w in findings(edited(tmp_path, same), "warning")
             if not w[1].endswith("not reviewed by a fluent speaker")] == []
+
+
+# --- characters PO and YAML treat as line breaks (issue 22 item 11) -------------------------------
+
+BREAKS = ["\u0085", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("char", BREAKS, ids=repr)
+def test_a_po_file_is_read_to_the_character(char):
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Language": "en"}
+    po.append(polib.POEntry(msgctxt="texts.no_input", msgid=f"Ei{char}valintaa.",
+                            msgstr=f"No{char}choice{char}"))
+    entry = read_po(str(po), "en.po").find("texts.no_input", by="msgctxt")
+    assert (entry.msgid, entry.msgstr) == (f"Ei{char}valintaa.", f"No{char}choice{char}")
+
+
+@pytest.mark.parametrize("char", BREAKS, ids=repr)
+def test_an_imported_text_is_the_translators_to_the_character_or_refused(tmp_path, char):
+    menus = shipped(tmp_path)
+    po_path = tmp_path / "en.po"
+    run("export", "--lang", "en", "-o", str(po_path), "--menus", str(menus))
+    po = polib.pofile(str(po_path))
+    entry = po.find("texts.no_input", by="msgctxt")
+    entry.msgstr = f"I did not{char}hear a choice.{char}"
+    po.save(str(po_path))
+    before = menus.read_bytes()
+    result = run("import", str(po_path), "--menus", str(menus))
+    if result.exit_code == 0:  # written exactly as translated
+        assert load_menus(menus).texts["no_input"]["en"] == entry.msgstr
+    else:  # or, if menus.yaml may not hold it, refused in one line with nothing written
+        assert (result.exit_code, len(result.stderr.splitlines())) == (1, 1), result.stderr
+        assert menus.read_bytes() == before

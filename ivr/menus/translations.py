@@ -123,10 +123,23 @@ def _split(path: str) -> list[str | int]:
     return parts
 
 
+class _PoText(str):
+    """PO text whose lines end only at a newline, as in the file.
+
+    polib reads a PO text given as a string with str.splitlines, which also ends a line at
+    U+0085, U+2028, U+2029 and U+001C-U+001E: a translation holding one lost everything
+    before it (issue 22 item 11). PO has no escape for them; they stand in the file as is.
+    """
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        lines = self.split("\n")
+        return [line + "\n" for line in lines[:-1]] + lines[-1:] if keepends else lines
+
+
 def read_po(po_text: str, po_name: str) -> polib.POFile:
     """The PO file, or a line-numbered error."""
     try:
-        return polib.pofile(po_text, wrapwidth=0)
+        return polib.pofile(_PoText(po_text), wrapwidth=0)
     except (OSError, ValueError) as error:
         found = re.search(r"\(line (\d+)\)", str(error))
         where = f"{po_name}:{found.group(1)}" if found else po_name
@@ -169,8 +182,21 @@ def plan_import(text: str, po_text: str, filename: str, po_name: str) -> tuple[s
     return lang, changes
 
 
+# What a YAML double-quoted scalar cannot hold as it is: line breaks (YAML folds U+0085,
+# U+2028 and U+2029 like a newline, into a space) and characters YAML does not print (C0
+# and C1 controls, surrogates, U+FFFE/FFFF; JSON escapes C0 already). Written \uXXXX, an
+# escape YAML and JSON share, so the imported text is the translator's to the character.
+_YAML_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _quoted(text: str) -> str:
+    """The text as a YAML double-quoted scalar that reads back as exactly this text."""
+    quoted = json.dumps(text, ensure_ascii=False)  # JSON strings are YAML strings
+    return _YAML_ESCAPE.sub(lambda found: f"\\u{ord(found.group()):04x}", quoted)
+
+
 def _scalar(change: Change) -> str:
-    quoted = json.dumps(change.text, ensure_ascii=False)  # JSON strings are YAML strings
+    quoted = _quoted(change.text)
     if change.reviewed is None:
         return quoted
     return f'{{text: {quoted}, reviewed: "{change.reviewed}"}}'
