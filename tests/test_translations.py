@@ -3,6 +3,7 @@
 import difflib
 import re
 import shutil
+import subprocess
 
 import polib
 import pytest
@@ -13,6 +14,7 @@ from ivr.cli import cli
 from ivr.menus.langkinds import source_hash
 from ivr.menus.loader import check_menus_text
 from ivr.menus.loader import load_menus
+from ivr.menus.poheader import plural_forms
 from ivr.menus.translations import read_po
 from tests.conftest import ROOT
 
@@ -247,3 +249,105 @@ def test_an_imported_text_is_the_translators_to_the_character_or_refused(tmp_pat
     else:  # or, if menus.yaml may not hold it, refused in one line with nothing written
         assert (result.exit_code, len(result.stderr.splitlines())) == (1, 1), result.stderr
         assert menus.read_bytes() == before
+
+
+# --- the PO header (issue 23 item 5) ------------------------------------------------------------
+
+TRANSLATED = [code for code, language in load_menus(ROOT / "menus.yaml").languages.items()
+              if language.translated_from]
+PLURAL_FORMS = {
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+          "(n%100<10 || n%100>=20) ? 1 : 2);",
+    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+          "(n%100<10 || n%100>=20) ? 1 : 2);",
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+          "n%100>=0 && n%100<=2 ? 4 : 5);",
+    "th": "nplurals=1; plural=0;",
+    "vi": "nplurals=1; plural=0;",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "en": "nplurals=2; plural=(n != 1);",
+}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_export_passes_msgfmt_check_with_the_languages_plural_forms(tmp_path, lang):
+    po_path = tmp_path / f"{lang}.po"
+    result = run("export", "--lang", lang, "-o", str(po_path), "--menus", str(shipped(tmp_path)))
+    assert result.exit_code == 0, result.stderr
+    checked = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po_path)],
+                             capture_output=True, text=True, timeout=60)
+    assert (checked.returncode, checked.stderr) == (0, "")
+    plural = polib.pofile(str(po_path)).metadata["Plural-Forms"]
+    assert plural == PLURAL_FORMS.get(lang, plural)
+    # Where GNU gettext's msginit knows the language, it writes the same.
+    template = tmp_path / "t.pot"
+    template.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n')
+    gnu = subprocess.run(["msginit", "--no-translator", "-l", lang, "-i", str(template), "-o",
+                          "-"], capture_output=True, text=True, timeout=60).stdout
+    found = re.search(r'"Plural-Forms: (.*)\\n"', gnu.replace('"\n"', ""))
+    if found:
+        assert found.group(1) == plural
+
+
+def test_an_export_for_a_language_babel_knows_only_by_its_alias_gets_its_plural_forms():
+    assert plural_forms("prs") == plural_forms("fa") == "nplurals=1; plural=0;"  # Dari: fa_AF
+    assert plural_forms("xx") == "nplurals=2; plural=(n != 1);"  # gettext's own default
+
+
+def _exported(tmp_path, lang, header=None, name=None):
+    menus = shipped(tmp_path)
+    po_path = tmp_path / (name or f"{lang}.po")
+    run("export", "--lang", lang, "-o", str(po_path), "--menus", str(menus))
+    po = polib.pofile(str(po_path))
+    if header:
+        po.metadata["Language"] = header
+    for entry in po:
+        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]  # all reviewed
+    po.save(str(po_path))
+    return menus, po_path
+
+
+def language_line(po_path):
+    return po_path.read_text(encoding="utf-8").splitlines().index('"Language: ru\\n"') + 1
+
+
+def test_a_file_whose_header_names_another_language_than_its_name_is_refused(tmp_path):
+    menus, po_path = _exported(tmp_path, "ru", name="uk.po")  # the ru file, saved as uk.po
+    before = menus.read_bytes()
+    result = run("import", str(po_path), "--menus", str(menus))
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: {po_path}:{language_line(po_path)}: the header says Language: ru, the file is "
+        "named for uk (if its "
+        "texts are uk, write Language: uk in the header; if they are ru, name the file "
+        "ru.po)\n"))
+    assert menus.read_bytes() == before
+
+
+def test_a_file_whose_header_names_another_language_than_asked_is_refused(tmp_path):
+    menus, po_path = _exported(tmp_path, "ru", name="translation.po")
+    result = run("import", str(po_path), "--lang", "uk", "--menus", str(menus))
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: {po_path}:{language_line(po_path)}: the header says Language: ru, you asked "
+        "for uk (if its texts "
+        "are uk, write Language: uk in the header; if they are ru, import it with --lang "
+        "ru)\n"))
+
+
+def test_another_languages_texts_under_this_languages_header_are_refused(tmp_path):
+    # The ru texts with the header (and the name) of uk: 75 Ukrainian texts overwritten.
+    menus, po_path = _exported(tmp_path, "ru", header="uk", name="uk.po")
+    before = menus.read_bytes()
+    result = run("import", str(po_path), "--menus", str(menus))
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        rf"Error: {po_path}: (\d+) of \1 translations are word for word the ru texts of "
+        rf"{menus}; nothing was changed \(if it is the ru file, its header must say Language: "
+        r"ru; else translate it into uk\)\n", result.stderr), result.stderr
+    assert menus.read_bytes() == before
+
+
+def test_poedits_language_with_a_region_is_the_menus_language(tmp_path):
+    menus, po_path = _exported(tmp_path, "uk", header="uk_UA", name="menus-uk_UA.po")
+    result = run("import", str(po_path), "--menus", str(menus))
+    assert result.exit_code == 0, result.stderr
+    assert result.output.startswith(f"{menus}: ") and " in uk changed " in result.output
