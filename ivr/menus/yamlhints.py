@@ -149,29 +149,101 @@ def _previous(e: _Error, line: int) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Level:
+    """A line above the slip that opens or continues a block: where its key and dash are."""
+
+    line: int
+    key: int  # the column of its key (after '- ' on a list item's line)
+    dash: int | None  # the column of its '-', on a list item's line
+
+    def name(self, e: _Error) -> str:
+        return _key(e.text(self.line))
+
+
+def _levels(e: _Error, line: int) -> list[_Level]:
+    """The lines a line can line up with, nearest first: the line above, then each line
+    above it that is indented less than all between (the blocks it is inside)."""
+    levels: list[_Level] = []
+    limit = None
+    index = _previous(e, line)
+    while index is not None and limit != 0:
+        text = e.text(index)
+        dash = _indent(text) if text.lstrip(" ").startswith("- ") else None
+        level = _Level(index, _item_indent(text), dash)
+        if limit is None or _indent(text) < limit:
+            levels.append(level)
+            limit = _indent(text)
+        index = _previous(e, index)
+    return levels
+
+
+def _misaligned(e: _Error, line: int) -> Slip | None:
+    levels = _levels(e, line)
+    if not levels:
+        return None
+    here = e.text(line)
+    column = _indent(here)
+    if here.lstrip(" ").startswith("-"):
+        return _misaligned_dash(e, line, column, levels)
+    item = next((level for level in levels if level.dash == column), None)
+    if item is not None and _key(here) == item.name(e):
+        return new_item_without_dash(_uncommented(here), line + 1, column + 1, item.line + 1,
+                                     column)
+    target = _target(e, line, column, levels)
+    if target.key == column:
+        return None
+    deeper = "more" if column > target.key else "less"
+    return Slip(line + 1, column + 1, f"'{_key(here)}' is indented {deeper} than "
+                f"'{target.name(e)}' on line {target.line + 1} above it", f"line it up with "
+                f"'{target.name(e)}': {_spaces(target.key)} before it, as on line "
+                f"{target.line + 1}")
+
+
+def _misaligned_dash(e: _Error, line: int, column: int, levels: list[_Level]) -> Slip | None:
+    dashes = [(level.dash, level) for level in levels if level.dash is not None]
+    if not dashes:
+        return None
+    dash, item = min(dashes, key=lambda found: (abs(found[0] - column), found[1].line * -1))
+    if dash == column:
+        return None
+    deeper = "more" if column > dash else "less"
+    return Slip(line + 1, column + 1, f"this '-' is indented {deeper} than the '-' on line "
+                f"{item.line + 1} above it", f"line it up with the '-': {_spaces(dash)} "
+                f"before it, as on line {item.line + 1}")
+
+
+def _target(e: _Error, line: int, column: int, levels: list[_Level]) -> _Level:
+    """The line a misaligned key was meant to line up with."""
+    above = levels[0]
+    if column >= above.key:
+        return above  # deeper than the line above: one of its keys
+    # Less deep: a key of one of the blocks it is inside, the nearest column; between two,
+    # after a blank line the outer one (a new section starts), else the inner one.
+    blank = not e.text(line - 1).strip()
+    return min(levels, key=lambda level: (abs(level.key - column),
+                                          level.key > column if blank else level.key < column))
+
+
+def new_item_without_dash(written: str, line: int, column: int, item_line: int, dash: int
+                          ) -> Slip:
+    """`written` (`id: x`) on `line` begins a list item like the one on `item_line`, whose
+    '-' is at column `dash` (0-based), but has no '- ' of its own (1-based line, column)."""
+    key = written.split(":")[0]
+    return Slip(line, column, f"'{key}' starts a new item of the list without its '- '",
+                f"write '- {written}' with the '-' at {_spaces(dash)}, as on line {item_line}")
+
+
+def _spaces(count: int) -> str:
+    return "no spaces" if count == 0 else f"{count} space{'s' if count > 1 else ''}"
+
+
 def _item_indent(line: str) -> int:
     """Where a line's key starts: after '- ' on a list item line."""
     stripped = line.lstrip(" ")
     if stripped.startswith("- ") and _KEY_AT_START.match(line):
         return _indent(line) + 2
     return _indent(line)
-
-
-def _misaligned(e: _Error, line: int) -> Slip | None:
-    above = _previous(e, line)
-    if above is None:
-        return None
-    here, there = e.text(line), e.text(above)
-    dash = here.lstrip().startswith("-") and there.lstrip().startswith("-")
-    want = _indent(there) if dash else _item_indent(there)
-    if _indent(here) == want:
-        return None
-    what = "the '-'" if dash else f"'{_key(there)}'"
-    this = "this '-'" if dash else f"'{_key(here)}'"
-    deeper = "more" if _indent(here) > want else "less"
-    return Slip(line + 1, _indent(here) + 1,
-                f"{this} is indented {deeper} than {what} on line {above + 1} above it",
-                f"line it up with {what}: {want} spaces before it, as on line {above + 1}")
 
 
 def _indentation(e: _Error) -> Slip | None:
