@@ -193,11 +193,37 @@ def _misaligned(e: _Error, line: int) -> Slip | None:
     target = _target(e, line, column, levels)
     if target.key == column:
         return None
+    before = _previous(e, target.line)
+    if column > target.key and before is not None and _broke_the_block(e, target, before,
+                                                                        column):
+        # `en:` dedented out of its text: the slip is that line, not the next text's.
+        return _unaligned(e, target.line, target.key, _Level(before, column, None))
+    if column > target.key and before is not None and _first_not_under(e, target, before):
+        # `global_keys:` then `fi:` level with it: fi is the slip, the deeper en is right.
+        return _unaligned(e, target.line, target.key, _Level(line, column, None), "below")
+    return _unaligned(e, line, column, target)
+
+
+def _unaligned(e: _Error, line: int, column: int, target: _Level, where: str = "above"
+               ) -> Slip:
     deeper = "more" if column > target.key else "less"
-    return Slip(line + 1, column + 1, f"'{_key(here)}' is indented {deeper} than "
-                f"'{target.name(e)}' on line {target.line + 1} above it", f"line it up with "
+    return Slip(line + 1, column + 1, f"'{_key(e.text(line))}' is indented {deeper} than "
+                f"'{target.name(e)}' on line {target.line + 1} {where} it", f"line it up with "
                 f"'{target.name(e)}': {_spaces(target.key)} before it, as on line "
                 f"{target.line + 1}")
+
+
+def _first_not_under(e: _Error, above: _Level, before: int) -> bool:
+    """The line above is level with the key before it, a key with no value, which it was
+    meant to be under."""
+    return (_item_indent(e.text(before)) == above.key
+            and bool(re.match(r"^\s*(- )?[^:#\s][^:#]*:\s*(#.*)?$", e.text(before))))
+
+
+def _broke_the_block(e: _Error, above: _Level, before: int, column: int) -> bool:
+    """The line above, a key with its value, is less deep than the lines on both sides."""
+    return (_item_indent(e.text(before)) == column and above.key < column
+            and bool(re.match(r"^\s*[^:#\s][^:#]*:\s*\S", e.text(above.line))))
 
 
 def _misaligned_dash(e: _Error, line: int, column: int, levels: list[_Level]) -> Slip | None:
