@@ -18,7 +18,7 @@ from ivr.menus.problems import Problem
 from ivr.menus.problems import YamlPath
 from ivr.menus.problems import format_path
 from ivr.menus.yamlhints import explain
-from ivr.menus.yamlhints import new_item_without_dash
+from ivr.menus.yamlindent import new_item_without_dash
 from ivr.menus.yamlloader import CountingLoader
 from ivr.menus.yamlloader import Mark
 from ivr.menus.yamlloader import OverLimit
