@@ -36,11 +36,14 @@ def readout_figures(cube: Cube, shown: Shown) -> dict[str, Any]:
     cells = _hidden_in_groups(cube, pairs, shown)
     shown_pairs: dict[tuple[str, str], Figure] = {pair: shown(n) for pair, n in pairs.items()}
     needs = list(dict.fromkeys(need for need, _ in sorted(pairs, key=lambda p: -pairs[p])))
-    per_need = {need: sum_of(v for (n, _), v in shown_pairs.items() if n == need)
+    per_need = {need: total_of(sum(v for (n, _), v in pairs.items() if n == need),
+                               [v for (n, _), v in shown_pairs.items() if n == need], shown)
                 for need in needs}
     by_lang: dict[tuple[str, str], list[Figure]] = defaultdict(list)
-    for (need, _region, lang), value in cells.items():
+    true_by_lang: dict[tuple[str, str], int] = defaultdict(int)
+    for (need, region, lang), value in cells.items():
         by_lang[need, lang].append(value)
+        true_by_lang[need, lang] += cube[need, region, lang]
     return {
         "readouts": [{"need": need, "region": region, "language": lang, "count": value}
                      for (need, region, lang), value in _ordered(cells)],
@@ -49,7 +52,8 @@ def readout_figures(cube: Cube, shown: Shown) -> dict[str, Any]:
         "needs": dict(sorted(per_need.items(), key=lambda kv: -size(kv[1]))),
         "needs_by_language": [{"need": need, "language": lang, "count": value}
                               for (need, lang), value in _ordered(
-                                  {key: sum_of(values) for key, values in by_lang.items()})],
+                                  {key: total_of(true_by_lang[key], values, shown)
+                                   for key, values in by_lang.items()})],
     }
 
 
@@ -67,6 +71,12 @@ def _hidden_in_groups(cube: Cube, pairs: dict[tuple[str, str], int], shown: Show
             if others:
                 cells[others[0]] = HIDDEN
     return cells
+
+
+def total_of(true: int, parts: list[Figure], shown: Shown) -> Figure:
+    """A total published beside its parts: a small one is hidden as small (its parts are
+    then small too), one with a hidden part is HIDDEN, else it is the sum."""
+    return None if shown(true) is None else sum_of(parts)
 
 
 def sum_of(values: Any) -> Figure:

@@ -79,11 +79,13 @@ def figures(counted: dict[Count, int], by_day: dict[datetime.date, int],
     for day, n in by_day.items():
         months[day.strftime("%Y-%m")] += n
     by_month = {m: shown(n) for m, n in sorted(months.items())}
+    calls = total("call")
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "min_count": min_count,
         # The months add up to the calls: with one month hidden the total would give it away.
-        "calls": HIDDEN if None in by_month.values() else shown(total("call")),
+        "calls": HIDDEN if shown(calls) is not None and None in by_month.values() else
+        shown(calls),
         "calls_by_month": by_month,
         "languages": {lang: shown(n) for lang, n in by("language", "lang").items()},
         **readout_figures({(c.need, c.region, c.lang): n for c, n in counted.items()
