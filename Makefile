@@ -2,15 +2,16 @@
 # Both set up what they need first: a virtualenv in .venv with the `ivr` package installed
 # (editable), and for the tests the Debian packages for offline speech (espeak-ng, lame,
 # sox), the headless browser (chromium), Graphviz (the diagram), PostgreSQL (the statistics
-# store's tests), and for the several-hosts test nginx, iproute2 (ip netns), openssl and curl
-# (wrk for bench/). `make run PORT=8080` listens elsewhere.
+# store's tests), GNU gettext (msgfmt -c checks the exported PO files), and for the
+# several-hosts test nginx, iproute2 (ip netns), openssl and curl (wrk for bench/).
+# `make run PORT=8080` listens elsewhere.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz postgresql nginx iproute2 wrk openssl curl systemd
+DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz postgresql nginx iproute2 wrk openssl curl systemd gettext
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test python debs
@@ -36,7 +37,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 debs:
-	@missing=; for tool in espeak-ng lame sox chromium dot nginx ip wrk openssl curl; do \
+	@missing=; for tool in espeak-ng lame sox chromium dot nginx ip wrk openssl curl msgfmt; do \
 		command -v $$tool >/dev/null || PATH="$$PATH:/usr/sbin:/sbin" command -v $$tool >/dev/null || missing=1; done; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing=1; \
 	if [ -n "$$missing" ]; then \

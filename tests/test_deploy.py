@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +73,48 @@ def test_every_setting_the_app_reads_is_in_the_deploy_guide():
     table = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8").split("## Environment")[1]
     assert "IVR_ALLOW_UNSIGNED" in names
     assert [name for name in names if f"`{name}`" not in table] == []
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def clone(tmp_path):
+    """A clone as docs/deploy.md sets one up: deploy/ and the .venv of make, with an
+    operator's data folder beside it."""
+    (tmp_path / "app" / "deploy").mkdir(parents=True)
+    shutil.copy2(DEPLOY / "check-deploy", tmp_path / "app" / "deploy" / "check-deploy")
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copyfile(ROOT / "menus.yaml", data / "menus.yaml")
+    shutil.copytree(ROOT / "seeds", data / "seeds")
+    return tmp_path
+
+
+def check_deploy(clone, url):
+    # As docs/deploy.md shows it: from a shell whose PATH has no venv (issue 23 item 10).
+    env = {"PATH": "/usr/bin:/bin", "TWILIO_AUTH_TOKEN": "token",
+           "IVR_MENUS": str(clone / "data" / "menus.yaml")}
+    return subprocess.run([str(clone / "app" / "deploy" / "check-deploy"), url], env=env,
+                          cwd=clone, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_runs_the_ivr_of_its_clone_without_the_venv_on_path(clone):
+    venv = clone / "app" / ".venv" / "bin"
+    venv.mkdir(parents=True)
+    (venv / "ivr").symlink_to(Path(sys.executable).parent / "ivr")
+    url = f"http://127.0.0.1:{_closed_port()}"
+    result = check_deploy(clone, url)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-1].startswith(f"{clone}/data/menus.yaml: ok (")
+    assert result.stderr.splitlines()[-1] == f"check-deploy: {url}/healthz is not ok"
+
+
+def test_check_deploy_without_any_ivr_says_how_to_make_one(clone):
+    result = check_deploy(clone, "https://ivr.example.org")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "", f"check-deploy: no ivr in {clone}/app/.venv/bin or on PATH (run make python "
+               f".venv/.runtime in {clone}/app)\n")

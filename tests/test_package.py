@@ -1,14 +1,19 @@
-"""The package as a user installs it: the `ivr` command in any folder with a menus.yaml, the
-wheel's contents, and one way to spell the commands in every document and hint."""
+"""The package as a user installs it: `pip install .` into a fresh venv, the `ivr` command in
+any folder with a menus.yaml, the wheel's contents, one dependency list, and one way to spell
+the commands in every document and hint."""
 
+import hashlib
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.conftest import ROOT
 
@@ -56,12 +61,97 @@ def test_a_settings_typo_is_one_line_and_help_still_works(tmp_path):
            "IVR_PROXY_HOPS)\n")
 
 
-def test_the_wheel_holds_the_package_its_templates_and_the_ivr_command(tmp_path):
+def _source_copy(folder):
     # Built from a copy: setuptools leaves build/ and *.egg-info in the tree it builds.
-    source = tmp_path / "source"
-    shutil.copytree(ROOT / "ivr", source / "ivr", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "ivr", folder / "ivr", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
-        shutil.copyfile(ROOT / name, source / name)
+        shutil.copyfile(ROOT / name, folder / name)
+    return folder
+
+
+def declared():
+    """pyproject.toml's [project] dependencies: the names and ranges the package declares."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [Requirement(line) for line in project["dependencies"]]
+
+
+def pinned():
+    """requirements.txt: the exact versions deployments and the tests install."""
+    return _lines(ROOT / "requirements.txt")
+
+
+def _lines(path):
+    lines = [line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [Requirement(line) for line in lines if line and not line.startswith("-")]
+
+
+def test_requirements_pin_exactly_the_declared_dependencies_within_their_ranges():
+    ranges = {canonicalize_name(r.name): r for r in declared()}
+    pins = {canonicalize_name(r.name): r for r in pinned()}
+    assert sorted(pins) == sorted(ranges)
+    for name, pin in pins.items():
+        (exact,) = pin.specifier
+        assert exact.operator == "==", pin
+        assert ranges[name].specifier.contains(exact.version), (pin, ranges[name])
+        assert pin.extras == ranges[name].extras, pin
+
+
+def wheelhouse():
+    """Wheels of every pinned package and the build backend, fetched once per pin set.
+
+    Only a place pip may take wheels from: what gets installed is still resolved from the
+    package's own metadata, so a dependency it does not declare is not installed.
+    """
+    pins = (ROOT / "requirements.txt").read_bytes() + (ROOT / "requirements-dev.txt").read_bytes()
+    folder = Path(sys.prefix) / "wheelhouse" / hashlib.sha256(pins).hexdigest()[:12]
+    if not (folder / ".complete").exists():
+        backend = next(str(r) for r in _lines(ROOT / "requirements-dev.txt")
+                       if canonicalize_name(r.name) == "setuptools")
+        fetched = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+             "-d", str(folder), "-r", str(ROOT / "requirements.txt"), backend],
+            capture_output=True, text=True, timeout=900)
+        assert fetched.returncode == 0, fetched.stderr
+        (folder / ".complete").touch()
+    return folder
+
+
+@pytest.mark.slow
+def test_pip_install_gives_a_working_ivr_in_a_fresh_venv_outside_the_checkout(tmp_path):
+    # As a user installs it: a venv of its own, dependencies from the package's metadata
+    # (issue 23 item 1: `pip install .` gave an ivr without graphviz and polib).
+    source = _source_copy(tmp_path / "source")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
+         "--quiet", "--no-compile", "--disable-pip-version-check", "--no-index",
+         "--find-links", str(wheelhouse()), str(source)],
+        capture_output=True, text=True, timeout=900)
+    assert installed.returncode == 0, installed.stderr
+    operator = tmp_path / "operator"
+    operator.mkdir()
+    shutil.copyfile(ROOT / "menus.yaml", operator / "menus.yaml")
+    shutil.copytree(ROOT / "seeds", operator / "seeds")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+
+    def ivr_there(*args):
+        return subprocess.run([str(venv / "bin" / "ivr"), *args], cwd=operator, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    version = ivr_there("--version")
+    assert (version.returncode, version.stderr) == (0, "")
+    assert re.fullmatch(r"ivr \d+\.\d+\.\d+\n", version.stdout)
+    validate = ivr_there("validate")
+    assert validate.returncode == 0, validate.stderr
+    assert validate.stdout.splitlines()[-1].startswith("menus.yaml: ok (")
+    export = ivr_there("translations", "export", "--lang", "ru")
+    assert export.returncode == 0, export.stderr
+    assert 'msgctxt "texts.emergency_notice"' in export.stdout
+
+
+def test_the_wheel_holds_the_package_its_templates_and_the_ivr_command(tmp_path):
+    source = _source_copy(tmp_path / "source")
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
          "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=300)

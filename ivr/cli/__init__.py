@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib import metadata
 
 import click
 
@@ -17,9 +18,28 @@ from ivr.cli import stats
 from ivr.cli import translations
 from ivr.cli import twilio
 from ivr.cli import validate
+from ivr.cli.shell import HelpGroup
+
+DISTRIBUTION = "helpline-ivr"
+"""The name pyproject.toml gives the package: its installed metadata holds the version."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # Read only when asked: the metadata lookup would cost every command a few ms.
+    if not value or ctx.resilient_parsing:
+        return
+    try:
+        version = metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        version = "unknown (run from a source tree; install it with pip install .)"
+    click.echo(f"ivr {version}")
+    ctx.exit()
+
+
+@click.group(cls=HelpGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                             "max_content_width": 100})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Say the installed version and exit.")
 def cli() -> None:
     """Helpline IVR router: menus, webhook, prompts and call simulation."""
 

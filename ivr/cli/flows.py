@@ -12,6 +12,7 @@ from flask import Flask
 
 from ivr.atomicfile import write_atomic
 from ivr.cli.shell import PROG
+from ivr.cli.shell import HelpGroup
 from ivr.cli.shell import format_option
 from ivr.cli.shell import menus_option
 from ivr.cli.shell import menus_path as resolve_menus
@@ -58,7 +59,7 @@ def run_all(app: Flask, paths: tuple[Path, ...], menus_path: Path | None) -> lis
     return [run_scenario(app, menus, scenario) for scenario in scenarios]
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def flows() -> None:
     """Call-flow scenarios (flows/*.yaml beside the menus): run them, or see what they miss."""
 

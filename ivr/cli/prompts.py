@@ -61,7 +61,7 @@ _langs = click.option("--lang", "langs", multiple=True, metavar="CODE",
                       help="Only this language (repeatable).")
 
 
-@click.group()
+@click.group(cls=shell.HelpGroup)
 def prompts() -> None:
     """Render every sentence callers hear to audio, and see what is rendered."""
 

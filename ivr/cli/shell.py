@@ -7,7 +7,10 @@ beside it). Each mistake is one line naming the file or variable and the fix (ex
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -36,6 +39,29 @@ format_option = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="json prints only JSON.",
 )
+
+
+class HelpGroup(click.Group):
+    """A command group whose list says each command's first sentence whole.
+
+    click cuts a command's line in the list to what fits beside the longest name and ends
+    it with '...' (issue 23 item 11: `ivr --help` read "Place a simulated call through the
+    webhook (no network,..."); here a long sentence wraps onto the next line instead.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=WHOLE_SENTENCE)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+WHOLE_SENTENCE = 400
+"""More than any command's first sentence: click stops at the sentence's full stop."""
 
 
 def write_output(path: Path, data: bytes) -> None:
@@ -131,6 +157,21 @@ def open_simulation(menus: Path | None) -> Flask:
     path = menus_path(menus)
     load_menus_file(path)
     try:
-        return simulation_app(path, prompts_dir(None, path))
+        with _errors_only():
+            return simulation_app(path, prompts_dir(None, path))
     except MenusUnavailable as error:
         raise click.ClickException(str(error)) from None
+
+
+@contextlib.contextmanager
+def _errors_only() -> Iterator[None]:
+    # The app logs a menus version's warnings (seven languages "not reviewed") as it goes
+    # live: right for the server's log, noise before every simulated call or scenario run
+    # (issue 23 item 11). `ivr validate` says them; errors still reach stderr.
+    log = logging.getLogger("ivr")
+    level = log.level
+    log.setLevel(max(level, logging.ERROR))
+    try:
+        yield
+    finally:
+        log.setLevel(level)

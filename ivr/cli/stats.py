@@ -14,7 +14,7 @@ from ivr.stats.store import StoreUnavailable
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
-@click.group()
+@click.group(cls=shell.HelpGroup)
 def stats() -> None:
     """Anonymous call statistics (docs/statistics.md)."""
 

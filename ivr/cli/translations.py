@@ -16,7 +16,7 @@ from ivr.menus.translations import export_po
 from ivr.menus.translations import plan_import
 
 
-@click.group()
+@click.group(cls=shell.HelpGroup)
 def translations() -> None:
     """PO files for translators (Poedit, Weblate): export one language, import it back."""
 
@@ -43,17 +43,21 @@ def export(lang: str, output: Path | None, menus_path: Path | None) -> None:
 
 @translations.command(name="import")
 @click.argument("po_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", metavar="CODE", help="The language the file is for; its Language "
+              "header must say the same (default: the language its name gives, as in ru.po).")
 @shell.menus_option
-def import_(po_file: Path, menus_path: Path | None) -> None:
+def import_(po_file: Path, lang: str | None, menus_path: Path | None) -> None:
     """Put a translated PO file's texts into the menus file, changing nothing else.
 
-    An entry that is not fuzzy counts as reviewed by a fluent speaker.
+    An entry that is not fuzzy counts as reviewed by a fluent speaker. A file whose
+    Language header names another language than --lang, or than its name (uk.po), is
+    refused.
     """
     menus_path = shell.menus_path(menus_path)
     text = read_menus_file(menus_path)
     try:
         po_text = po_file.read_text(encoding="utf-8")
-        lang, changes = plan_import(text, po_text, str(menus_path), str(po_file))
+        lang, changes = plan_import(text, po_text, str(menus_path), str(po_file), lang)
         new = apply_changes(text, changes, str(menus_path)) if changes else text
     except UnicodeDecodeError:
         raise click.ClickException(f"{po_file}: not UTF-8 (save the PO file as UTF-8)") from None

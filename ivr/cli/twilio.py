@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import click
 from twilio.http import HttpClient
 
+from ivr.cli import shell
 from ivr.ops.fallbackdocument import fallback_problem
 from ivr.ops.numbersettings import NumberSettings
 from ivr.ops.numbersettings import SettingsProblems
@@ -27,7 +28,7 @@ from ivr.ops.twilionumber import TwilioNumbers
 from ivr.ops.twilionumber import TwilioProblem
 
 
-@click.group()
+@click.group(cls=shell.HelpGroup)
 def twilio() -> None:
     """The helpline's Twilio numbers: set their voice settings, or check them."""
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
+from functools import cached_property
 from types import MappingProxyType
 
 Texts = Mapping[str, str]
@@ -192,9 +193,16 @@ class Menus:
     version without the sms option, with more recordings) starts with an empty one."""
 
     def offered(self) -> tuple[Language, ...]:
-        """The languages callers can choose, in key order: spoken ones and fully recorded ones."""
+        """The languages callers can choose, in key order: spoken ones whose texts are all
+        written, and fully recorded ones."""
+        return self._offered
+
+    @cached_property
+    def _offered(self) -> tuple[Language, ...]:
+        # Once per Menus: every step asks, and complete() reads every text.
         languages = self.languages.values()
-        chosen = [lang for lang in languages if lang.spoken or lang.code in self.recorded]
+        chosen = [lang for lang in languages
+                  if (lang.spoken and self.complete(lang.code)) or lang.code in self.recorded]
         return tuple(sorted(chosen, key=lambda language: language.keys))
 
     def greeting(self) -> tuple[str, ...]:

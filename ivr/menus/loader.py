@@ -23,8 +23,12 @@ from ivr.core.model import SpeechInput
 from ivr.core.model import Texts
 from ivr.core.model import frozen
 from ivr.menus.checks import check_menus_data
+from ivr.menus.copychecks import check_copies
+from ivr.menus.indenthints import explain_misplaced
+from ivr.menus.indenthints import point_to_misplaced
 from ivr.menus.limits import check_counts
 from ivr.menus.limits import check_size
+from ivr.menus.missingtexts import summarise_missing
 from ivr.menus.problems import Finding
 from ivr.menus.problems import Problem
 from ivr.menus.problems import place
@@ -73,9 +77,13 @@ def check_menus_text(
     if over:  # the other checks would take long on it, and only repeat the point
         return None, sort_problems(problems + over)
     clean, findings = check_shape(MENUS, data)
+    findings = explain_misplaced(findings, data, marks, MENUS)
     if clean is not None:
-        meaning = check_menus_data(clean, today or datetime.date.today(), seeds)
+        day = today or datetime.date.today()
+        meaning = summarise_missing(clean, check_menus_data(clean, day, seeds))
+        meaning += check_copies(clean)
         findings += [f for f in meaning if not _echo(f, findings)]
+    findings = point_to_misplaced(findings, marks)
     problems = sort_problems(problems + place(findings, marks, filename))
     if clean is None or any(p.severity == "error" for p in problems):
         return None, problems

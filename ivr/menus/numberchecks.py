@@ -3,6 +3,11 @@ info line, the one the seed documents and the assistance system's own entry give
 
 A mistyped info line is still a valid Finnish number (Finnish numbers vary in length), so
 only the seeds can tell a dropped, added, changed or swapped digit (issue 8 item 9).
+
+A service may give a short number callers dial in Finland, such as the EU's harmonised
+116 006 (victims of crime), 116 111 and 116 123 (issue 23 item 8): written as dialled,
+116006, since it has no international form. The info line stays a full number: the
+webhook puts callers through to it from Twilio, which dials in E.164.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import phonenumbers
+from phonenumbers import shortnumberinfo
 
 from ivr.menus.problems import Finding
 from ivr.menus.problems import YamlPath
@@ -38,17 +44,31 @@ def _e164(number: object) -> str | None:
     return e164 if e164 == number else None
 
 
-def _e164_problem(number: str) -> tuple[str, str | None] | None:
+def _e164_problem(number: str, short_ok: bool = False) -> tuple[str, str | None] | None:
     try:
         parsed = phonenumbers.parse(number, "FI")
     except phonenumbers.NumberParseException:
         return f"'{number}' is not a phone number", "write it in international form, e.g. +358..."
+    if short_ok and _short_in_finland(parsed):
+        dialled = phonenumbers.national_significant_number(parsed)
+        if number != dialled:
+            return (f"'{number}' is a short number in Finland",
+                    f"write it as dialled, with no country code or spaces: {dialled}")
+        return None
     if not phonenumbers.is_valid_number(parsed):
         return f"'{number}' is not a valid phone number", "check the digits"
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if number != e164:
         return f"'{number}' is not in international form", f"write {e164}"
     return None
+
+
+def _short_in_finland(parsed: phonenumbers.PhoneNumber) -> bool:
+    """116 006 and the like: a short number dialled in Finland, not an emergency number."""
+    dialled = phonenumbers.national_significant_number(parsed)
+    return (parsed.country_code == phonenumbers.country_code_for_region("FI")
+            and shortnumberinfo.is_valid_short_number_for_region(parsed, "FI")
+            and not shortnumberinfo.is_emergency_number(dialled, "FI"))
 
 
 def check_numbers(m: Data, seeds: Collection[str] | None = None) -> Iterator[Finding]:
@@ -60,7 +80,7 @@ def check_numbers(m: Data, seeds: Collection[str] | None = None) -> Iterator[Fin
         contact = (service or {}).get("contact") or {}
         phones.append((("services", index, "contact", "phone"), contact.get("phone")))
     for path, number in phones:
-        problem = _e164_problem(number) if number else None
+        problem = _e164_problem(number, short_ok=path != INFO_LINE) if number else None
         if problem:
             yield Finding(path, *problem)
     emergency = numbers.get("emergency")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +21,16 @@ import polib
 import yaml
 
 from ivr.menus.characters import find_refused
+from ivr.menus.copychecks import MIN_WORDS
+from ivr.menus.copychecks import word_count
 from ivr.menus.kinds import Texts
 from ivr.menus.langkinds import ReviewedText
 from ivr.menus.langkinds import source_hash
 from ivr.menus.loader import check_menus_text
+from ivr.menus.poheader import export_header
+from ivr.menus.poheader import header_line
+from ivr.menus.poheader import known_language
+from ivr.menus.poheader import named_language
 from ivr.menus.problems import YamlPath
 from ivr.menus.problems import format_path
 from ivr.menus.schema import MENUS
@@ -77,22 +84,16 @@ def source_of(data: dict[str, Any], lang: str, filename: str) -> str:
     return str(source)
 
 
-def export_po(text: str, lang: str, filename: str = "menus.yaml") -> str:
-    """The PO file of one language's texts (every text its source language has)."""
+def export_po(text: str, lang: str, filename: str = "menus.yaml",
+              now: datetime.datetime | None = None) -> str:
+    """The PO file of one language's texts (every text its source language has; one not
+    written yet in `lang` is an untranslated entry)."""
     data = _clean(text, filename)
     source = source_of(data, lang, filename)
     _, marks, _ = parse_yaml(text, filename)
     po = polib.POFile(wrapwidth=0)
-    po.metadata = {
-        "Project-Id-Version": "helpline menus",
-        "Language": lang,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        # No text has plural forms; a valid header keeps Poedit and Weblate quiet.
-        "Plural-Forms": "nplurals=2; plural=(n != 1);",
-        "X-Source-Language": source,
-    }
+    name = str(data["languages"][lang].get("name", lang))
+    po.metadata = export_header(lang, source, name, now or datetime.datetime.now(datetime.UTC))
     others = [c for c, d in data["languages"].items() if c not in (lang, source)
               and not (d or {}).get("translated_from")]
     for path, texts in _texts(data).items():
@@ -123,10 +124,23 @@ def _split(path: str) -> list[str | int]:
     return parts
 
 
+class _PoText(str):
+    """PO text whose lines end only at a newline, as in the file.
+
+    polib reads a PO text given as a string with str.splitlines, which also ends a line at
+    U+0085, U+2028, U+2029 and U+001C-U+001E: a translation holding one lost everything
+    before it (issue 22 item 11). PO has no escape for them; they stand in the file as is.
+    """
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        lines = self.split("\n")
+        return [line + "\n" for line in lines[:-1]] + lines[-1:] if keepends else lines
+
+
 def read_po(po_text: str, po_name: str) -> polib.POFile:
     """The PO file, or a line-numbered error."""
     try:
-        return polib.pofile(po_text, wrapwidth=0)
+        return polib.pofile(_PoText(po_text), wrapwidth=0)
     except (OSError, ValueError) as error:
         found = re.search(r"\(line (\d+)\)", str(error))
         where = f"{po_name}:{found.group(1)}" if found else po_name
@@ -134,15 +148,34 @@ def read_po(po_text: str, po_name: str) -> polib.POFile:
             from None
 
 
-def plan_import(text: str, po_text: str, filename: str, po_name: str) -> tuple[str, list[Change]]:
+def import_language(po: polib.POFile, po_text: str, languages: dict[str, Any], po_name: str,
+                    meant: str | None = None) -> str:
+    """The language a PO file is imported into: the one its header names, which must be
+    the one meant (`meant`, else the one the file's name gives); one line if not."""
+    header = po.metadata.get("Language", "").strip()
+    where = f"{po_name}:{header_line(po_text)}"
+    if not header:
+        raise TranslationError([f"{where}: no Language in the header (export again)"])
+    said = known_language(header, languages) or header
+    named = meant or named_language(po_name, languages)
+    if named is not None and said != named:
+        given = "you asked for" if meant else "the file is named for"
+        fix = (f"import it with --lang {said}" if meant else f"name the file {said}.po")
+        raise TranslationError([f"{where}: the header says Language: {header}, {given} "
+                                f"{named} (if its texts are {named}, write Language: {named} "
+                                f"in the header; if they are {said}, {fix})"])
+    return said
+
+
+def plan_import(text: str, po_text: str, filename: str, po_name: str,
+                meant: str | None = None) -> tuple[str, list[Change]]:
     """The language and the changes a PO file makes; every problem at once, with lines."""
     po = read_po(po_text, po_name)
-    lang = po.metadata.get("Language", "")
-    if not lang:
-        raise TranslationError([f"{po_name}:1: no Language in the header (export again)"])
     data = _clean(text, filename)
+    lang = import_language(po, po_text, data["languages"], po_name, meant)
     source = source_of(data, lang, filename)
     texts, changes, errors = _texts(data), [], []
+    _refuse_another_languages_texts(po, texts, lang, filename, po_name)
     for entry in po:
         where = f"{po_name}:{entry.linenum}"
         if entry.obsolete or not entry.msgstr.strip():
@@ -169,8 +202,39 @@ def plan_import(text: str, po_text: str, filename: str, po_name: str) -> tuple[s
     return lang, changes
 
 
+# What a YAML double-quoted scalar cannot hold as it is: line breaks (YAML folds U+0085,
+# U+2028 and U+2029 like a newline, into a space) and characters YAML does not print (C0
+# and C1 controls, surrogates, U+FFFE/FFFF; JSON escapes C0 already). Written \uXXXX, an
+# escape YAML and JSON share, so the imported text is the translator's to the character.
+_YAML_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _quoted(text: str) -> str:
+    """The text as a YAML double-quoted scalar that reads back as exactly this text."""
+    quoted = json.dumps(text, ensure_ascii=False)  # JSON strings are YAML strings
+    return _YAML_ESCAPE.sub(lambda found: f"\\u{ord(found.group()):04x}", quoted)
+
+
+def _refuse_another_languages_texts(po: polib.POFile, texts: dict[str, dict[str, str]],
+                                    lang: str, filename: str, po_name: str) -> None:
+    """Most translations word for word another language's texts: that language's file, or
+    the source copied over (short texts and names may rightly be the same)."""
+    long = [e for e in po if not e.obsolete and e.msgctxt in texts
+            and word_count(e.msgstr) >= MIN_WORDS]
+    same = Counter(other for e in long for other, written in texts[e.msgctxt].items()
+                   if other != lang and str(written) == e.msgstr)
+    if not same:
+        return
+    other, count = same.most_common(1)[0]
+    if count >= MIN_WORDS and 2 * count > len(long):
+        raise TranslationError([f"{po_name}: {count} of {len(long)} translations are word for "
+                                f"word the {other} texts of {filename}; nothing was changed (if "
+                                f"it is the {other} file, its header must say Language: "
+                                f"{other}; else translate it into {lang})"])
+
+
 def _scalar(change: Change) -> str:
-    quoted = json.dumps(change.text, ensure_ascii=False)  # JSON strings are YAML strings
+    quoted = _quoted(change.text)
     if change.reviewed is None:
         return quoted
     return f'{{text: {quoted}, reviewed: "{change.reviewed}"}}'

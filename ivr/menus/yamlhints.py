@@ -3,49 +3,25 @@
 PyYAML names what its parser expected ("did not find expected key"), not what was typed.
 Each rule here recognises one common slip from the error and the lines around it and says
 what to do: which line to line up with, which text to put in quotes. An error no rule
-recognises keeps PyYAML's own words.
+recognises keeps PyYAML's own words. The indentation rules are in ivr/menus/yamlindent.py.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import yaml
 
-_KEY_AT_START = re.compile(r"^\s*(?:-\s+)?([^\s:#{}\[\],\"'][^:#{}\[\],]*?):(?:\s|$)")
+from ivr.menus.yamlindent import indentation
+from ivr.menus.yamlslip import KEY_AT_START
+from ivr.menus.yamlslip import Slip
+from ivr.menus.yamlslip import YamlError
+from ivr.menus.yamlslip import uncommented
+
 _FLOW_KEY = re.compile(r"[{,]\s*([\w-]+):\s+")
 _NO_SPACE = re.compile(r"^\s*(?:-\s+)?([\w-]+):(\S.*)$")
 _CLOSERS = {"}": "{", "]": "["}
-
-
-@dataclass(frozen=True)
-class Slip:
-    """A recognised slip: where to look (1-based), what is wrong, how to fix it."""
-
-    line: int
-    column: int
-    message: str
-    hint: str
-
-
-@dataclass(frozen=True)
-class _Error:
-    problem: str
-    context: str
-    line: int  # 0-based, as PyYAML counts
-    column: int
-    context_line: int | None
-    lines: list[str]
-    context_column: int = 0
-
-    def text(self, index: int) -> str:
-        return self.lines[index] if 0 <= index < len(self.lines) else ""
-
-    @property
-    def here(self) -> str:
-        return self.text(self.line)
 
 
 def explain(error: yaml.MarkedYAMLError, text: str) -> Slip | None:
@@ -54,8 +30,9 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Slip | None:
     if mark is None:
         return None
     where = error.context_mark
-    found = _Error(error.problem or "", error.context or "", mark.line, mark.column,
-                   where.line if where else None, text.splitlines(), where.column if where else 0)
+    found = YamlError(error.problem or "", error.context or "", mark.line, mark.column,
+                      where.line if where else None, text.splitlines(),
+                      where.column if where else 0)
     for rule in _RULES:
         try:
             slip = rule(found)
@@ -66,15 +43,6 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> Slip | None:
     return None
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _key(line: str) -> str:
-    match = _KEY_AT_START.match(line)
-    return match.group(1).strip() if match else line.strip()[:20]
-
-
 def _quoted(value: str) -> str:
     value = value.strip()
     if '"' in value and "'" not in value:
@@ -82,7 +50,7 @@ def _quoted(value: str) -> str:
     return '"' + value.replace('"', '\\"') + '"'
 
 
-def _value_fix(e: _Error) -> str:
+def _value_fix(e: YamlError) -> str:
     """The key and value around the error, written with the value in quotes."""
     line, column = e.here, e.column
     flow = [m for m in _FLOW_KEY.finditer(line) if m.end() <= column]
@@ -91,18 +59,13 @@ def _value_fix(e: _Error) -> str:
         end = min([i for i in (line.find(",", column), line.find("}", column)) if i >= 0]
                   or [len(line)])
         return f"{key}: {_quoted(line[start:end])}"
-    match = _KEY_AT_START.match(line)
+    match = KEY_AT_START.match(line)
     if not match:
         return '"..."'
-    return f"{match.group(1).strip()}: {_quoted(_uncommented(line[match.end():]))}"
+    return f"{match.group(1).strip()}: {_quoted(uncommented(line[match.end():]))}"
 
 
-def _uncommented(value: str) -> str:
-    """The value without a comment set apart from it by two or more spaces."""
-    return re.sub(r"\s{2,}#.*$", "", value).strip()
-
-
-def _unclosed_quote(e: _Error) -> Slip | None:
+def _unclosed_quote(e: YamlError) -> Slip | None:
     if "quoted scalar" in e.context and e.context_line is not None:
         line, column = e.context_line, e.context_column  # PyYAML names the opening quote
     else:
@@ -122,7 +85,7 @@ def _quotes(line: str) -> int:
     return len(re.findall(r'(?<!\\)"', line))
 
 
-def _quote_then_text(e: _Error) -> Slip | None:
+def _quote_then_text(e: YamlError) -> Slip | None:
     before, after = e.here[: e.column].rstrip(), e.here[e.column:]
     if not before.endswith(('"', "'")) or after[:1] in ("", ",", "}", "]", "#"):
         return None
@@ -130,67 +93,26 @@ def _quote_then_text(e: _Error) -> Slip | None:
                 f"put the whole text in quotes, other quotes inside it: {_value_fix(e)}")
 
 
-def _colon_in_text(e: _Error) -> Slip | None:
+def _colon_in_text(e: YamlError) -> Slip | None:
     in_block = e.problem == "mapping values are not allowed in this context"
     in_flow = e.problem.startswith("did not find expected ','") and e.here[e.column:][:1] == ":"
     line = e.here[: e.column]
-    has_key = bool(_FLOW_KEY.search(line)) if in_flow else bool(_KEY_AT_START.match(line))
+    has_key = bool(_FLOW_KEY.search(line)) if in_flow else bool(KEY_AT_START.match(line))
     if not (in_block or in_flow) or not has_key:
         return None
     return Slip(e.line + 1, e.column + 1, "a ': ' inside a text, where YAML expects one key",
                 f"put the text in quotes: {_value_fix(e)}")
 
 
-def _previous(e: _Error, line: int) -> int | None:
-    for index in range(line - 1, -1, -1):
-        stripped = e.text(index).strip()
-        if stripped and not stripped.startswith("#"):
-            return index
-    return None
-
-
-def _item_indent(line: str) -> int:
-    """Where a line's key starts: after '- ' on a list item line."""
-    stripped = line.lstrip(" ")
-    if stripped.startswith("- ") and _KEY_AT_START.match(line):
-        return _indent(line) + 2
-    return _indent(line)
-
-
-def _misaligned(e: _Error, line: int) -> Slip | None:
-    above = _previous(e, line)
-    if above is None:
-        return None
-    here, there = e.text(line), e.text(above)
-    dash = here.lstrip().startswith("-") and there.lstrip().startswith("-")
-    want = _indent(there) if dash else _item_indent(there)
-    if _indent(here) == want:
-        return None
-    what = "the '-'" if dash else f"'{_key(there)}'"
-    this = "this '-'" if dash else f"'{_key(here)}'"
-    deeper = "more" if _indent(here) > want else "less"
-    return Slip(line + 1, _indent(here) + 1,
-                f"{this} is indented {deeper} than {what} on line {above + 1} above it",
-                f"line it up with {what}: {want} spaces before it, as on line {above + 1}")
-
-
-def _indentation(e: _Error) -> Slip | None:
-    if e.problem == "mapping values are not allowed in this context":
-        return _misaligned(e, e.line)  # the line was read as more of the text above it
-    if e.problem in ("did not find expected key", "did not find expected '-' indicator"):
-        return _misaligned(e, e.line)
-    return None
-
-
-def _dash_without_space(e: _Error) -> Slip | None:
+def _dash_without_space(e: YamlError) -> Slip | None:
     after = e.here[e.column:]
     if e.problem != "did not find expected '-' indicator" or not re.match(r"-[^\s-]", after):
         return None
     return Slip(e.line + 1, e.column + 1, "a '-' with no space after it is not a list item",
-                f"write a space after the '-': - {_uncommented(after[1:])}")
+                f"write a space after the '-': - {uncommented(after[1:])}")
 
 
-def _no_space_after_colon(e: _Error) -> Slip | None:
+def _no_space_after_colon(e: YamlError) -> Slip | None:
     if e.problem != "could not find expected ':'" or e.context_line is None:
         return None
     match = _NO_SPACE.match(e.text(e.context_line))
@@ -198,10 +120,10 @@ def _no_space_after_colon(e: _Error) -> Slip | None:
         return None
     key = match.group(1)
     return Slip(e.context_line + 1, match.end(1) + 1, f"no space after the ':' of '{key}'",
-                f"write a space after the colon: {key}: {_uncommented(match.group(2))}")
+                f"write a space after the colon: {key}: {uncommented(match.group(2))}")
 
 
-def _unclosed_bracket(e: _Error) -> Slip | None:
+def _unclosed_bracket(e: YamlError) -> Slip | None:
     match = re.match(r"did not find expected ',' or '([}\]])'", e.problem)
     if not match or e.context_line is None:
         return None
@@ -213,7 +135,7 @@ def _unclosed_bracket(e: _Error) -> Slip | None:
         return Slip(e.context_line + 1, comment.start() + 2,
                     f"a ' #' inside {opener}...{closer} starts a comment that hides the rest "
                     "of the line", "put the text with the # in quotes: "
-                    + _value_fix(_Error(e.problem, e.context, e.context_line, comment.start(),
+                    + _value_fix(YamlError(e.problem, e.context, e.context_line, comment.start(),
                                         None, e.lines)))
     if e.line == e.context_line:
         return None
@@ -223,7 +145,7 @@ def _unclosed_bracket(e: _Error) -> Slip | None:
                 f"end it with {closer} on line {e.context_line + 1}")
 
 
-def _bad_first_character(e: _Error) -> Slip | None:
+def _bad_first_character(e: YamlError) -> Slip | None:
     after = e.here[e.column:]
     if e.problem != "found character that cannot start any token" or after[:1] not in "@`%":
         return None
@@ -233,7 +155,7 @@ def _bad_first_character(e: _Error) -> Slip | None:
                 f"put the text in quotes: {_value_fix(e)}")
 
 
-def _anchor_or_alias(e: _Error) -> Slip | None:
+def _anchor_or_alias(e: YamlError) -> Slip | None:
     if not re.search(r"alias|anchor", e.context) or e.context_line is None:
         return None
     line = e.text(e.context_line)
@@ -246,7 +168,7 @@ def _anchor_or_alias(e: _Error) -> Slip | None:
         return Slip(e.context_line + 1, start + 1, f"a bare {sign} starts a YAML "
                     f"{'alias' if sign == '*' else 'anchor'}",
                     f'write the key in quotes: "{sign}"')
-    fix = _value_fix(_Error(e.problem, e.context, e.context_line, start, None, e.lines))
+    fix = _value_fix(YamlError(e.problem, e.context, e.context_line, start, None, e.lines))
     return Slip(e.context_line + 1, start + 1, f"a text cannot start with {sign} in YAML",
                 f"put the text in quotes: {fix}")
 
@@ -257,7 +179,7 @@ def _line_start(line: int, column: int, sign: str) -> Slip:
                 f'{sign} goes in quotes: "{sign}..."')
 
 
-_RULES: list[Callable[[_Error], Slip | None]] = [
+_RULES: list[Callable[[YamlError], Slip | None]] = [
     _unclosed_quote,
     _quote_then_text,
     _anchor_or_alias,
@@ -266,5 +188,5 @@ _RULES: list[Callable[[_Error], Slip | None]] = [
     _dash_without_space,
     _no_space_after_colon,
     _unclosed_bracket,
-    _indentation,
+    indentation,
 ]

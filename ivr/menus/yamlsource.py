@@ -18,6 +18,7 @@ from ivr.menus.problems import Problem
 from ivr.menus.problems import YamlPath
 from ivr.menus.problems import format_path
 from ivr.menus.yamlhints import explain
+from ivr.menus.yamlindent import new_item_without_dash
 from ivr.menus.yamlloader import CountingLoader
 from ivr.menus.yamlloader import Mark
 from ivr.menus.yamlloader import OverLimit
@@ -119,16 +120,24 @@ class _Composer:
     def mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen: dict[str, yaml.Node] = {}
+        pasted = False  # a list item without its '- ': its keys are not duplicates each
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 message = "merge keys (<<) are not supported"
                 self.error(key_node, path, message, "write the keys out")
                 continue
             key = self.key(key_node, path)
+            if key in seen and not pasted and path[-1:] and isinstance(path[-1], int) \
+                    and key == node.value[0][0].value:
+                pasted = True
+                self.new_item_without_dash(node, key_node, value_node, path)
+                continue
             if key in seen:
-                first = seen[key].start_mark.line + 1
-                message = f"duplicate key '{key}' (first on line {first})"
-                self.error(key_node, path + (key,), message, "YAML would keep only the last one")
+                if not pasted:
+                    first = seen[key].start_mark.line + 1
+                    message = f"duplicate key '{key}' (first on line {first})"
+                    self.error(key_node, path + (key,), message,
+                               "YAML would keep only the last one")
                 continue
             seen[key] = key_node
             self.marks.add(path + (key,), value_node, key_node)
@@ -136,6 +145,18 @@ class _Composer:
             if self.lines is not None and isinstance(value_node, yaml.ScalarNode):
                 self.cut_by_comment(value_node, path + (key,))
         return result
+
+    def new_item_without_dash(self, item: yaml.MappingNode, key: yaml.Node, value: yaml.Node,
+                              path: YamlPath) -> None:
+        """The item's first key again: a service pasted without its '- ' (issue 23 item 7),
+        one line rather than a 'duplicate key' per key."""
+        written = f"{key.value}: {value.value}" if isinstance(value, yaml.ScalarNode) else \
+            f"{key.value}: ..."
+        line, column = _mark(key)
+        slip = new_item_without_dash(written, line, column, item.start_mark.line + 1,
+                                     max(item.start_mark.column - 2, 0))
+        self.problems.append(Problem(self.filename, slip.line, slip.column, "error",
+                                     format_path(path), slip.message, slip.hint))
 
     def cut_by_comment(self, node: yaml.ScalarNode, path: YamlPath) -> None:
         """`en: Press # to go back.` is the text 'Press': a ' #' starts a comment (item 11).

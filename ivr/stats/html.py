@@ -11,6 +11,8 @@ from html import escape
 from typing import Any
 
 from ivr.stats import charts
+from ivr.stats.cells import HIDDEN
+from ivr.stats.cells import sum_of
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 CSS = """
@@ -54,7 +56,7 @@ def _figure(title: str, chart: str, table: str) -> str:
 
 def _table(head: list[str], rows: list[list[Any]], k: int) -> str:
     def cell(tag: str, value: Any) -> str:
-        numeric = value is None or isinstance(value, int | float)
+        numeric = value is None or value == HIDDEN or isinstance(value, int | float)
         text = f"&lt;{k}" if value is None else escape(str(value))
         attr = ' class="n"' if numeric else ""
         return f"<{tag}{attr}>{text}</{tag}>"
@@ -73,15 +75,9 @@ def _totals(data: dict[str, Any]) -> str:
     k = data["min_count"]
     rows = [["Calls started", data["calls"]],
             ["Emergency instructions (the 112 key)", data["emergency"]],
-            ["Transfers to the info line", _sum(data["transfers"].values())],
+            ["Transfers to the info line", sum_of(data["transfers"].values())],
             ["Languages chosen", len(data["languages"])]]
     return _figure("Totals", "", _table(["", "count"], rows, k))
-
-
-def _sum(values: Any) -> int | None:
-    # A total of hidden cells is hidden too; the stored total would tell them apart.
-    values = list(values)
-    return None if any(v is None for v in values) else sum(values)
 
 
 def _calls_by_month(data: dict[str, Any], k: int) -> str:
@@ -150,9 +146,11 @@ def _footer(data: dict[str, Any]) -> str:
     k = data["min_count"]
     return (
         "<footer>\n"
-        f"<p>Counts from 1 to {k - 1} are shown as \"&lt;{k}\" (and totals that would reveal "
-        "them are hidden too): a rare language, a small town or a rare need in a given "
-        "period could otherwise point to one person. Callers are promised anonymity.</p>\n"
+        f"<p>Counts from 1 to {k - 1} are shown as \"&lt;{k}\": a rare language, a small town "
+        "or a rare need in a given period could otherwise point to one person. Callers are "
+        f"promised anonymity. A figure shown as \"{HIDDEN}\" is hidden so that it cannot give "
+        "one of those away (a total minus the counts shown beside it); it may be any size, "
+        f"{k} or more too.</p>\n"
         "<p>Nothing here can identify a caller: the line counts what happened per day (a "
         "menu reached, an option taken, a service list read out), never a phone number, a "
         "call id or anything linking two steps of one call. \"Left here\" is the callers "

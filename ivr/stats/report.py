@@ -2,8 +2,9 @@
 
 `report_data` is the JSON form (the HTML report and the operator console draw from it):
 a count from 1 to min_count - 1 becomes None ("<K" in CSV and HTML), so a rare language or
-a small town in a given half-year cannot single a caller out. Sums and differences are
-worked out from the true counts first, then hidden the same way.
+a small town in a given half-year cannot single a caller out; a total that would give one
+away becomes "hidden" (it may be any size). Sums and differences are worked out from the
+true counts first, then hidden the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from ivr.core.callstate import LANGUAGE_MENU
 from ivr.core.phone import TRANSFER_OUTCOMES
 from ivr.stats import store
+from ivr.stats.cells import HIDDEN
 from ivr.stats.cells import readout_figures
 from ivr.stats.events import TRANSFER_REASONS
 from ivr.stats.events import Count
@@ -77,11 +79,13 @@ def figures(counted: dict[Count, int], by_day: dict[datetime.date, int],
     for day, n in by_day.items():
         months[day.strftime("%Y-%m")] += n
     by_month = {m: shown(n) for m, n in sorted(months.items())}
+    calls = total("call")
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "min_count": min_count,
         # The months add up to the calls: with one month hidden the total would give it away.
-        "calls": None if None in by_month.values() else shown(total("call")),
+        "calls": HIDDEN if shown(calls) is not None and None in by_month.values() else
+        shown(calls),
         "calls_by_month": by_month,
         "languages": {lang: shown(n) for lang, n in by("language", "lang").items()},
         **readout_figures({(c.need, c.region, c.lang): n for c, n in counted.items()
@@ -118,7 +122,8 @@ def render_json_text(data: dict[str, Any]) -> str:
 
 
 def render_csv(data: dict[str, Any]) -> str:
-    """One row per figure cell: figure, name, need, region, language, count ("<K": hidden)."""
+    """One row per figure cell: figure, name, need, region, language, count ("<K": a small
+    count hidden; "hidden": a figure hidden to protect one)."""
     k = data["min_count"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
