@@ -13,8 +13,11 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz postgresql nginx iproute2 wrk openssl curl systemd gettext
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+# Every core (pytest-xdist); a module's tests stay in one worker (tests/conftest.py).
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: run test python debs
+.PHONY: run test check python debs
 
 # One line, not a pip traceback, when the Python is too old; a venv made by another
 # Python (or an old one) is made again rather than reused.
@@ -37,7 +40,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 debs:
-	@missing=; for tool in espeak-ng lame sox chromium dot nginx ip wrk openssl curl msgfmt; do \
+	@missing=; for tool in espeak-ng lame sox chromium dot nginx ip wrk openssl curl msgfmt systemd-analyze; do \
 		command -v $$tool >/dev/null || PATH="$$PATH:/usr/sbin:/sbin" command -v $$tool >/dev/null || missing=1; done; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing=1; \
 	if [ -n "$$missing" ]; then \
@@ -48,4 +51,9 @@ run: python $(VENV)/.runtime
 	$(VENV)/bin/ivr serve --host $(HOST) --port $(PORT)
 
 test: python debs $(VENV)/.dev
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# Everyday work: everything but the real servers (gunicorn, PostgreSQL, nginx), the
+# browsers, the whole espeak-ng catalogue and the walk of every language but the default.
+check: python debs $(VENV)/.dev
+	$(PYTEST) -m "not slow and not browser" $(PYTEST_ARGS)

@@ -121,3 +121,21 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
                  "IVR_STATS_URL", "IVR_ALLOW_UNSIGNED"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IVR_PROMPTS_DIR", str(tmp_path_factory.mktemp("no-prompts")))
+
+
+SLOW_FIXTURES = {"postgres_server", "espeak_dir"}
+"""Fixtures that start a real server (PostgreSQL) or render the whole catalogue with
+espeak-ng: a test using one is `slow`, which `make check` leaves out."""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+        # Under pytest-xdist (--dist loadgroup, as make test runs it) a module's tests stay
+        # in one worker, so a fixture the module shares is built once; a module splits
+        # itself with xdist_group marks of its own (test_walk: one group per language).
+        if item.get_closest_marker("xdist_group") is None:
+            module = getattr(item, "module", None)
+            item.add_marker(pytest.mark.xdist_group(module.__name__ if module else
+                                                    str(item.path)))

@@ -159,6 +159,7 @@ def get(base, path, form=None, attempts=1):
     raise AssertionError("unreachable")
 
 
+@pytest.mark.slow
 def test_gunicorn_keeps_serving_when_a_worker_restarts_on_a_broken_file(menus_file, tmp_path):
     """The outage of item 1, end to end: a new worker boots while the file is broken."""
     port = free_port()

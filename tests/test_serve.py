@@ -1,5 +1,6 @@
 """`python -m ivr serve` and `python -m ivr fallback` as an operator runs them."""
 
+import pytest
 import os
 import socket
 import subprocess
@@ -41,6 +42,7 @@ def test_serve_with_broken_menus_is_a_one_line_cause_and_exit_1(monkeypatch, tmp
     assert result.output == f"Error: {bad}: 1 error(s); run `ivr validate {bad}` to see them\n"
 
 
+@pytest.mark.slow
 def test_serve_starts_on_localhost_with_no_token_and_warns(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "IVR_"))}

@@ -1,6 +1,7 @@
 """Several gunicorn workers count into one SQLite store: every call is there after a normal
 shutdown, and gunicorn's log holds no caller number or call id."""
 
+import pytest
 import http.client
 import os
 import shutil
@@ -43,6 +44,7 @@ def post(port, path, data):
     return response.status
 
 
+@pytest.mark.slow
 def test_several_workers_count_every_call_into_one_sqlite_file(tmp_path):
     shutil.copyfile(ROOT / "menus.yaml", tmp_path / "menus.yaml")
     port = free_port()

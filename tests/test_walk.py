@@ -49,13 +49,24 @@ def query(url):
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
 
 
-class Walk:
-    """Breadth-first over every (URL, input) Twilio could send; results kept for checks."""
+LANGUAGE_PART = "language menu"
+PARTS = [LANGUAGE_PART, *LANGS]
+"""The walk in parts that share nothing, so they can run side by side: the language menu
+(every key, up to a language's main menu), then each language from its choice on."""
+QUICK = (LANGUAGE_PART, MENUS.call.default_language)
+"""The parts `make check` walks; `make test` walks every language."""
 
-    def __init__(self, post):
+
+class Walk:
+    """Breadth-first over every (URL, input) Twilio could send in one part of the menus
+    (`part`: the language menu, or a language code); results kept for checks."""
+
+    def __init__(self, post, part):
         self.post = post
+        self.part = part
+        self.lang = None if part == LANGUAGE_PART else part
         self.results = {}  # (url, input) -> parsed <Response>
-        self.gathers = set()  # step URLs a Gather listens on
+        self.gathers = set()  # step URLs a Gather listens on, in this part
         self.whispers = set()
 
     def run(self):
@@ -95,8 +106,14 @@ class Walk:
         assert redirect.text == action and redirect.get("method") == "POST"
         assert action.startswith(PUBLIC_URL + "/voice/step?")
         assert {child.tag for child in gather} <= {"Say", "Play"} and len(gather)
-        self.gathers.add(action)
         state = query(action)
+        if self.lang is not None and "l" not in state:
+            # The language menu, in a language's part: it only chooses that language.
+            path = MENUS.languages[self.lang].keys
+            return [(action, ("Digits", path[0] if state["m"] == "language" else path[-1]))]
+        if state.get("l") != self.lang:
+            return []  # another part's menu: this answer is checked, the walk goes no further
+        self.gathers.add(action)
         if state.get("s") or state.get("w"):
             # With retries counted only silence, junk and wrong keys behave differently
             # (the engine-level walk below presses every key in every such state too).
@@ -120,10 +137,17 @@ class Walk:
         return [(action, ("DialCallStatus", status)) for status in DIAL_STATUSES]
 
 
-@pytest.fixture(scope="module")
-def walk(tmp_path_factory):
-    # Module scope: one walk, many checks. Built here rather than from the function-scoped
-    # fixtures in conftest.
+def _part(part):
+    marks = [pytest.mark.xdist_group(f"walk {part}")]  # a part's checks share one walk
+    if part not in QUICK:
+        marks.append(pytest.mark.slow)
+    return pytest.param(part, marks=marks, id=part.replace(" ", "-"))
+
+
+@pytest.fixture(scope="module", params=[_part(part) for part in PARTS])
+def walk(request, tmp_path_factory):
+    # Module scope: one walk per part, many checks. Built here rather than from the
+    # function-scoped fixtures in conftest.
     import shutil
 
     from ivr.app import create_app
@@ -143,7 +167,7 @@ def walk(tmp_path_factory):
     def post(url, data):
         return signed(url, {**CALL_FIELDS, **data})
 
-    walk = Walk(post)
+    walk = Walk(post, request.param)
     walk.run()
     walk.post = post
     return walk
@@ -152,16 +176,23 @@ def walk(tmp_path_factory):
 def test_the_walk_reaches_every_menu_in_every_language_with_retries(walk):
     states = [query(url) for url in walk.gathers]
     reached = {(s.get("l"), s["m"]) for s in states}
-    expected = {(None, "language")} | {(None, page) for page in PAGES}
-    expected |= {(lang, m) for lang in LANGS for m in MENUS.menus}
-    assert reached == expected
-    pairs = {(s["l"], s["n"], s["r"]) for s in states if s["m"] == "services"}
-    offered = script.offered_pairs(MENUS)
-    assert pairs == {(lang, n, r) for lang in LANGS for n, r in offered}
+    if walk.lang is None:
+        assert reached == {(None, "language")} | {(None, page) for page in PAGES}
+    else:
+        assert reached == {(walk.lang, m) for m in MENUS.menus}
+        pairs = {(s["n"], s["r"]) for s in states if s["m"] == "services"}
+        assert pairs == set(script.offered_pairs(MENUS))
+        assert len(walk.results) > 5_000
+    # In the language menu a silence is the answer of a caller whose language is not
+    # offered (they are put through): only wrong keys are counted there.
+    silences = range(1) if walk.lang is None and "language_other" in MENUS.texts else range(3)
     assert {(s.get("s", "0"), s.get("w", "0")) for s in states} == {
-        (str(a), str(b)) for a in range(3) for b in range(3)
+        (str(a), str(b)) for a in silences for b in range(3)
     }
-    assert len(walk.results) > 5_000
+
+
+def test_the_parts_of_the_walk_cover_every_offered_language():
+    assert set(PARTS) == {LANGUAGE_PART} | {language.code for language in MENUS.offered()}
 
 
 def last_silence(state):
@@ -209,6 +240,8 @@ def test_info_line_and_emergency_are_one_key_away_from_every_menu(walk):
 
 
 def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk):
+    if walk.lang is None:
+        return  # no read-out before a language is chosen
     checked = 0
     for url in walk.gathers:
         state = query(url)
@@ -225,12 +258,11 @@ def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk)
     # Per pair and language: 3 silences x 3 wrong keys, and 3 silences in each later silent
     # round (a wrong key ends the silent rounds).
     states = 9 + 3 * (MENUS.call.max_silent_rounds - 1)
-    assert checked == len(LANGS) * len(script.offered_pairs(MENUS)) * states
+    assert checked == len(script.offered_pairs(MENUS)) * states
 
 
 def test_the_whisper_tells_the_agent_the_callers_language(walk):
-    assert walk.whispers == {f"{PUBLIC_URL}/voice/whisper?l={code}" for code in LANGS} | {
-        f"{PUBLIC_URL}/voice/whisper?l="}
+    assert walk.whispers == {f"{PUBLIC_URL}/voice/whisper?l={walk.lang or ''}"}
     for url in sorted(walk.whispers):
         root = ET.fromstring(walk.post(url, {}).data)
         code = query(url).get("l")
