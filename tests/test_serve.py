@@ -1,6 +1,5 @@
 """`python -m ivr serve` and `python -m ivr fallback` as an operator runs them."""
 
-import pytest
 import os
 import socket
 import subprocess
@@ -8,6 +7,7 @@ import sys
 import time
 import urllib.request
 
+import pytest
 from click.testing import CliRunner
 
 from ivr.cli import cli

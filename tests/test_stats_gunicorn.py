@@ -1,7 +1,6 @@
 """Several gunicorn workers count into one SQLite store: every call is there after a normal
 shutdown, and gunicorn's log holds no caller number or call id."""
 
-import pytest
 import http.client
 import os
 import shutil
@@ -12,6 +11,8 @@ import sys
 import time
 import urllib.parse
 from pathlib import Path
+
+import pytest
 
 from ivr.stats.report import report_data
 from tests.conftest import AUTH_TOKEN
