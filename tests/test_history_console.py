@@ -13,7 +13,9 @@ from tests.test_console import PASSWORD
 from tests.test_console import page
 from tests.test_console_browser import OPERATOR as BROWSER_OPERATOR
 from tests.test_console_browser import PASSWORD as BROWSER_PASSWORD
+from tests.test_playground_browser import PHONE
 from tests.test_playground_browser import chromium
+from tests.test_playground_browser import fits
 from tests.test_playground_browser import live_server
 from tests.test_playground_browser import shot
 
@@ -111,3 +113,6 @@ def test_in_the_browser_the_diff_is_shown_as_text_and_runs_nothing(settings):
         assert browser.locator("pre.diff a, svg a").count() == 0
         assert browser.title() not in ("1", "2")
         shot(browser, "console-history")
+        browser.set_viewport_size(PHONE)  # the long diff lines scroll inside their card
+        assert fits(browser, PHONE["width"])
+        shot(browser, "console-390px-history")
