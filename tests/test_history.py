@@ -112,6 +112,16 @@ def test_only_the_last_versions_are_kept_and_whole_files_pruned(tmp_path):
     assert len(kept_files(menus_file)) == 3
 
 
+def test_a_version_file_a_killed_worker_left_half_written_is_removed(tmp_path):
+    menus_file = tmp_path / "menus.yaml"
+    history = History(menus_file)
+    history.record(b"one: 1\n", "start")
+    cut = history.folder / f".{version_of(b'two: 2')}.yaml.999999999.x.part"
+    cut.write_bytes(b"two")  # pid 999999999 is no process: its writer is gone
+    history.record(b"three: 3\n", "reload")
+    assert not cut.exists()
+
+
 def test_a_line_cut_short_by_a_kill_is_skipped_and_the_next_stands_on_its_own(tmp_path):
     menus_file = tmp_path / "menus.yaml"
     history = History(menus_file)

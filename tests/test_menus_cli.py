@@ -60,6 +60,15 @@ def test_history_lists_the_versions_newest_first(menus_file, versions):
                              f"{first}  {when[first]}  start\n")
 
 
+def test_history_says_which_kept_copy_is_gone(menus_file, versions):
+    first, second, _ = versions
+    (menus_file.with_name(".menus.yaml.history") / f"{first}.yaml").unlink()
+    result = ivr("menus", "history", "--menus", str(menus_file))
+    when = went_live(menus_file)[first]
+    assert result.stdout.splitlines()[1] == f"{first}  {when}  start   copy gone"
+    assert "is gone" in ivr("menus", "rollback", first, "--menus", str(menus_file)).stderr
+
+
 def test_history_in_json(menus_file, versions):
     first, second, _ = versions
     when = went_live(menus_file)

@@ -31,7 +31,7 @@ KEPT_SUFFIX = ".before-rollback"
 or refused): beside the file, so nothing typed is lost."""
 
 
-@click.group()
+@click.group(short_help="The versions that went live: history, diff, rollback.")
 def menus() -> None:
     """The versions of menus.yaml that went live here: list, compare, put one back."""
 
@@ -72,7 +72,7 @@ def _on_disk(path: Path) -> bytes | None:
         return None
 
 
-@menus.command()
+@menus.command(short_help="List the versions that went live here, newest first.")
 @shell.menus_option
 @shell.format_option
 def history(menus_path: Path | None, fmt: str) -> None:
@@ -102,7 +102,7 @@ def history(menus_path: Path | None, fmt: str) -> None:
 _COLOURS = {"+": "green", "-": "red", "@": "cyan"}
 
 
-@menus.command()
+@menus.command(short_help="Show what changed between two versions.")
 @click.argument("old")
 @click.argument("new", required=False)
 @shell.menus_option
@@ -128,7 +128,7 @@ def diff(old: str, new: str | None, menus_path: Path | None) -> None:
         click.secho(line, fg=None if head else _COLOURS.get(line[:1]), bold=head)
 
 
-@menus.command()
+@menus.command(short_help="Put a version that went live here back into menus.yaml.")
 @click.argument("version")
 @shell.menus_option
 def rollback(version: str, menus_path: Path | None) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ivr.atomicfile import remove_leftovers
 from ivr.atomicfile import write_atomic
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class History:
             if entries and entries[-1].version == version:
                 return  # another worker (or an earlier start) recorded this change
             if not self._holds(version):
+                remove_leftovers(self.folder)  # of any version a killed worker was writing
                 write_atomic(self.file(version), raw)
             entry = Entry(self._now(), version, how)
             # After a line cut short by a kill, a new line of its own, not glued to it.
