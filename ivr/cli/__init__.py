@@ -11,6 +11,7 @@ from ivr.cli import call
 from ivr.cli import diagram
 from ivr.cli import fallback
 from ivr.cli import flows
+from ivr.cli import menus
 from ivr.cli import probe
 from ivr.cli import prompts
 from ivr.cli import serve
@@ -45,6 +46,7 @@ def cli() -> None:
 
 
 cli.add_command(validate.validate)
+cli.add_command(menus.menus)
 cli.add_command(serve.serve)
 cli.add_command(fallback.fallback)
 cli.add_command(prompts.prompts)

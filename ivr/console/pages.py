@@ -24,6 +24,7 @@ from markupsafe import Markup
 from ivr.console import caller
 from ivr.console import status
 from ivr.console import texts
+from ivr.console import versions
 from ivr.console.auth import refuse_unless_operator
 from ivr.console.graph import render_graph
 from ivr.console.stats import period
@@ -35,10 +36,12 @@ from ivr.menus.diagram import build_graph
 from ivr.qa.keypath import BadPath
 from ivr.qa.keypath import parse_path
 from ivr.settings import Settings
+from ivr.web.history import History
+from ivr.web.history import HistoryError
 from ivr.web.menustore import MenuStore
 
 PAGES = (("status", "Status"), ("diagram", "Diagram"), ("texts", "Texts"),
-         ("caller", "What a caller hears"))
+         ("caller", "What a caller hears"), ("history", "History"))
 
 
 class _Pictures:
@@ -95,6 +98,7 @@ def init_app(app: Flask, settings: Settings, twin: Callable[[], Flask]) -> None:
     bp.add_url_rule("/texts", "texts", _texts_page)
     bp.add_url_rule("/caller", "caller", lambda: _caller_page(twin))
     bp.add_url_rule("/stats", "stats", lambda: _stats_page(settings))
+    bp.add_url_rule("/history", "history", _history_page)
     app.register_blueprint(bp)
 
 
@@ -201,6 +205,24 @@ def _caller_page(twin: Callable[[], Flask]) -> str:
             error = str(bad)
     return render_template("console_caller.html", menus=menus, lang=lang, path=path,
                            outcome=outcome, outcomes=TRANSFER_OUTCOMES, heard=heard, error=error)
+
+
+def _history_page() -> str:
+    store = _store()
+    history = History(store.menus_path)
+    old, new = request.args.get("a", ""), request.args.get("b", "")
+    comparison, error, rows = None, None, []
+    try:
+        rows = versions.rows(history)
+        if old:
+            comparison = versions.compare(history, old, new)
+    except HistoryError as refused:
+        error = str(refused)
+    except OSError as unreadable:
+        error = f"{history.folder}: cannot read it ({unreadable.strerror})"
+    return render_template("console_history.html", rows=rows, live=store.menus().version,
+                           menus_path=store.menus_path, comparison=comparison, error=error,
+                           old=old, new=new, keep=history.keep)
 
 
 def _stats_page(settings: Settings) -> str:

@@ -24,6 +24,7 @@ from ivr.menus.loader import InvalidMenus
 from ivr.menus.problems import Problem
 from ivr.menus.problems import errors_first
 from ivr.prompts.index import PromptIndex
+from ivr.web.history import History
 from ivr.web.menufile import SETTLE
 from ivr.web.menufile import LastGood
 from ivr.web.menufile import Settling
@@ -86,6 +87,7 @@ class MenuStore:
         self._checked = clock()
         self._settling = Settling(settle, clock, wall)
         self.last_good = LastGood(self.menus_path)
+        self.history = History(self.menus_path)
         self.rejected: tuple[Problem, ...] = ()
         """The problems of the last edit of the file that did not go live (errors first);
         empty while what is live is the file as it is."""
@@ -120,6 +122,7 @@ class MenuStore:
             self._failed_digest = hashlib.sha256(version.raw).hexdigest()
             return self._start_from_last_good(problems_of(self.menus_path, error), error)
         self.last_good.save(version.raw)
+        self.history.record(version.raw, "start")
         self._warn(warnings)
         return menus
 
@@ -227,6 +230,7 @@ class MenuStore:
         self.rejected, self._failed_digest = (), None
         log.info("menus reloaded from %s: version %s", self.menus_path, menus.version)
         self.last_good.save(version.raw)
+        self.history.record(version.raw, "reload")
         self._warn(warnings)
 
     def _seeds_changed_while_refused(self) -> bool:
