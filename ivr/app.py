@@ -43,9 +43,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def twin_maker(settings: Settings, sms: Sender | None) -> Callable[[], Flask]:
     """Makes, once and when first asked, the live app's twin for simulated calls: the same
-    menus file, prompts and signatures; statistics off, so an operator's or a tester's walk
-    is never counted as a caller; text messages offered where the live app offers them, but
-    never sent (issue 22 item 6)."""
+    menus file, prompts and signatures; statistics and the menus history off, so an
+    operator's or a tester's walk is never counted as a caller; text messages offered where
+    the live app offers them, but never sent (issue 22 item 6)."""
     made: list[Flask] = []
     lock = threading.Lock()
 
@@ -53,7 +53,7 @@ def twin_maker(settings: Settings, sms: Sender | None) -> Callable[[], Flask]:
         with lock:
             if not made:
                 quiet = dataclasses.replace(settings, stats_url=None, console_password=None,
-                                            playground=False)
+                                            playground=False, keep_history=False)
                 made.append(create_webhook_app(quiet, DrySender() if sms else None))
             return made[0]
 

@@ -56,6 +56,9 @@ class Settings:
     stats_url: str | None = None
     """SQLAlchemy URL of the anonymous statistics store (docs/statistics.md); None: no
     counting. From the environment the default is stats.sqlite3 beside the menus file."""
+    keep_history: bool = True
+    """Keep each version of menus.yaml that goes live (ivr menus history); a simulated call
+    (ivr call, flows, the console's and the QA page's twin) serves no one and keeps none."""
     stats_flush_seconds: float = 30.0
     """How often each worker adds its counts to the store: a crashed worker loses at most
     this many seconds of counts; a normal stop loses none."""

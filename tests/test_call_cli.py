@@ -151,3 +151,15 @@ def test_say_items_speak_where_the_language_listens_for_speech(tmp_path):
     said = [(e["text"], e["menu"]) for e in data["events"] if e["kind"] == "said"]
     assert said == [("Turvakoti", "main"), ("kriisiapu", "needs_safety")]
     assert data["waiting_in"] == "region"
+
+
+def test_a_simulated_call_keeps_no_menus_history(tmp_path, monkeypatch):
+    # A simulation serves no one: only a served version goes into .menus.yaml.history/.
+    import shutil
+
+    shutil.copyfile(ROOT / "menus.yaml", tmp_path / "menus.yaml")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["call", "--keys", "1"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / ".menus.yaml.history").exists()

@@ -60,7 +60,7 @@ def test_without_the_password_the_browser_gets_401(server):
 def test_the_status_page_shows_the_live_menus_the_prompts_and_the_numbers(server, page):
     page.goto(f"{server}/console/")
     assert page.locator("nav a").all_inner_texts() == [
-        "Status", "Diagram", "Texts", "What a caller hears"]   # no Statistics: counting off
+        "Status", "Diagram", "Texts", "What a caller hears", "History"]   # no Statistics: off
     assert len(page.inner_text("#version")) == 12
     assert page.is_visible("#accepted")
     rows = page.locator("#prompts tbody tr").all_inner_texts()

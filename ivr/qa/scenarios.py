@@ -66,6 +66,7 @@ def simulation_app(menus_path: Path | None = None, prompts_dir: Path | None = No
         public_base_url=SIMULATION_URL,
         allow_offline_prompts=True,
         reload_interval=3600.0,
+        keep_history=False,
     )
     return create_webhook_app(settings, DrySender() if TextSender.from_env() else None)
 

@@ -62,6 +62,7 @@ def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
         settings.allow_offline_prompts,
         settings.reload_interval,
         prompts_on_disk=settings.prompts_base_url is None,
+        keep_history=settings.keep_history,
     )
     context = WebhookContext(settings, store, sms)
     app = Flask("ivr")

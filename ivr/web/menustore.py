@@ -75,6 +75,7 @@ class MenuStore:
         prompts_on_disk: bool = True,
         settle: float = SETTLE,
         wall: Callable[[], float] = time.time,
+        keep_history: bool = True,
     ) -> None:
         self.menus_path = Path(menus_path)
         self.prompts_dir = Path(prompts_dir)
@@ -87,7 +88,8 @@ class MenuStore:
         self._checked = clock()
         self._settling = Settling(settle, clock, wall)
         self.last_good = LastGood(self.menus_path)
-        self.history = History(self.menus_path)
+        self.history = History(self.menus_path) if keep_history else None
+        """Where each version that goes live is kept (None: a simulation, which serves no one)."""
         self.rejected: tuple[Problem, ...] = ()
         """The problems of the last edit of the file that did not go live (errors first);
         empty while what is live is the file as it is."""
@@ -122,7 +124,8 @@ class MenuStore:
             self._failed_digest = hashlib.sha256(version.raw).hexdigest()
             return self._start_from_last_good(problems_of(self.menus_path, error), error)
         self.last_good.save(version.raw)
-        self.history.record(version.raw, "start")
+        if self.history is not None:
+            self.history.record(version.raw, "start")
         self._warn(warnings)
         return menus
 
@@ -230,7 +233,8 @@ class MenuStore:
         self.rejected, self._failed_digest = (), None
         log.info("menus reloaded from %s: version %s", self.menus_path, menus.version)
         self.last_good.save(version.raw)
-        self.history.record(version.raw, "reload")
+        if self.history is not None:
+            self.history.record(version.raw, "reload")
         self._warn(warnings)
 
     def _seeds_changed_while_refused(self) -> bool:
