@@ -10,12 +10,11 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask import Response
-from flask import jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr.settings import Settings
 from ivr.web import audio
+from ivr.web import health
 from ivr.web import privacy
 from ivr.web.bodylimit import BodyLimit
 from ivr.web.menustore import MenuStore
@@ -68,7 +67,7 @@ def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
     app.config["IVR_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.extensions["ivr"] = context
-    app.add_url_rule("/healthz", "health", lambda: _health(store))
+    health.init_app(app, store)
     audio.init_app(app, settings)
     # Innermost the voice endpoints, so they see a whole body (BodyLimit) and the client's
     # scheme (ProxyFix: only the address and scheme; host, port and prefix come from
@@ -79,10 +78,6 @@ def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
         wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops)  # type: ignore[assignment]
     app.wsgi_app = wsgi  # type: ignore[method-assign]
     return app
-
-
-def _health(store: MenuStore) -> Response:
-    return jsonify(store.health())
 
 
 def _log_through_gunicorn() -> None:
