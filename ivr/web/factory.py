@@ -46,6 +46,15 @@ def refusal(settings: Settings) -> str | None:
     return None
 
 
+def unsigned_warning(settings: Settings) -> str | None:
+    """What to say, loudly, when the development switch lets unsigned requests in."""
+    if settings.auth_token or not settings.allow_unsigned:
+        return None
+    return ("webhook signatures are NOT checked (IVR_ALLOW_UNSIGNED=1 and no TWILIO_AUTH_TOKEN): "
+            "anyone who can reach this server can drive calls; for local development only, a "
+            "real number needs TWILIO_AUTH_TOKEN and IVR_PUBLIC_URL (docs/deploy.md)")
+
+
 def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
     """The webhook app; `sms` sends the read-out by text message (None: not offered).
     UnsafeSettings if the settings are unsafe, MenusUnavailable if there is nothing to serve."""
