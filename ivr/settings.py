@@ -19,6 +19,9 @@ from typing import TypeVar
 T = TypeVar("T")
 DEFAULT_MENUS = Path("menus.yaml")
 STATS_FILE = "stats.sqlite3"
+MIN_CONSOLE_PASSWORD = 12
+"""Characters a console password must have at least: one character was once accepted, and
+basic auth has no second factor (issue 22 item 12; docs/console.md)."""
 FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True,
               "0": False, "false": False, "no": False, "off": False, "": False}
 
@@ -85,7 +88,7 @@ class Settings:
             caller_id=env.get("IVR_CALLER_ID") or None,
             reload_interval=_read(env, "IVR_RELOAD_INTERVAL", 2.0, _seconds,
                                   "seconds, such as 2 or 0.5"),
-            console_password=env.get("IVR_CONSOLE_PASSWORD") or None,
+            console_password=_console_password(env.get("IVR_CONSOLE_PASSWORD") or None),
             console_user=_read(env, "IVR_CONSOLE_USER", "operator", _user,
                                "a user name without ':' or spaces"),
             stats_url=_read(env, "IVR_STATS_URL", _default_stats_url(menus_path), _stats_url,
@@ -129,6 +132,18 @@ def _flush_seconds(value: str) -> float:
 def _user(value: str) -> str:
     # Basic auth sends "user:password"; a colon or a space in the name could never match.
     return value if not set(value) & {":", " ", "\t"} else _no(value)
+
+
+def _console_password(value: str | None) -> str | None:
+    # The message never holds the value: it goes to the journal and to the screen.
+    if value is not None and len(value) < MIN_CONSOLE_PASSWORD:
+        raise SettingsError(
+            f"IVR_CONSOLE_PASSWORD is {len(value)} character{'s' if len(value) != 1 else ''} "
+            f"long, and a console password needs at least {MIN_CONSOLE_PASSWORD}: use a long "
+            "random passphrase (docs/console.md), or unset IVR_CONSOLE_PASSWORD")
+    return value
+
+
 def _default_stats_url(menus_path: Path) -> str | None:
     return f"sqlite:///{menus_path.parent / STATS_FILE}"
 

@@ -26,6 +26,7 @@ from ivr.console import status
 from ivr.console import texts
 from ivr.console.auth import refuse_unless_operator
 from ivr.console.graph import render_graph
+from ivr.console.lockout import Lockout
 from ivr.console.stats import period
 from ivr.console.stats import render_stats
 from ivr.console.stats import stats_enabled
@@ -66,10 +67,12 @@ def init_app(app: Flask, settings: Settings, twin: Callable[[], Flask]) -> None:
     bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                    static_folder="static")
     pictures = _Pictures()
+    lockout = Lockout()
+    app.extensions["ivr.console.lockout"] = lockout  # (tests set its clock)
 
     @bp.before_request
     def _operator_only() -> Response | None:
-        return refuse_unless_operator(user, password)
+        return refuse_unless_operator(user, password, lockout)
 
     policy = content_security_policy(settings.prompts_base_url)
 
