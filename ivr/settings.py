@@ -19,6 +19,7 @@ from typing import TypeVar
 T = TypeVar("T")
 DEFAULT_MENUS = Path("menus.yaml")
 STATS_FILE = "stats.sqlite3"
+STATS_SPOOL = ".stats-spool"
 MIN_CONSOLE_PASSWORD = 12
 """Characters a console password must have at least: one character was once accepted, and
 basic auth has no second factor (issue 22 item 12; docs/console.md)."""
@@ -62,12 +63,18 @@ class Settings:
     stats_flush_seconds: float = 30.0
     """How often each worker adds its counts to the store: a crashed worker loses at most
     this many seconds of counts; a normal stop loses none."""
+    stats_spool: Path | None = field(default=Path())
+    """Where a worker keeps the counts a failed flush put back, so that a worker killed
+    while the store is down loses no more than when it is up; default: .stats-spool/
+    beside the menus file; None: in memory only (docs/statistics.md)."""
     allow_unsigned: bool = False
     """Answer unsigned requests when there is no auth token: local development only."""
 
     def __post_init__(self) -> None:
         if self.prompts_dir == Path():
             object.__setattr__(self, "prompts_dir", self.menus_path.parent / "prompts")
+        if self.stats_spool == Path():
+            object.__setattr__(self, "stats_spool", self.menus_path.parent / STATS_SPOOL)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -95,6 +102,8 @@ class Settings:
                             "a SQLAlchemy URL such as postgresql+psycopg://host/ivr, or off"),
             stats_flush_seconds=_read(env, "IVR_STATS_FLUSH_SECONDS", 30.0, _flush_seconds,
                                       "seconds from 0.1 to 3600, such as 30"),
+            stats_spool=_read(env, "IVR_STATS_SPOOL", _default_spool(menus_path),
+                              _folder_or_off, "a folder, or off"),
             allow_unsigned=_read(env, "IVR_ALLOW_UNSIGNED", False, _flag, "1 or 0"),
         )
 
@@ -142,6 +151,14 @@ def _console_password(value: str | None) -> str | None:
             f"long, and a console password needs at least {MIN_CONSOLE_PASSWORD}: use a long "
             "random passphrase (docs/console.md), or unset IVR_CONSOLE_PASSWORD")
     return value
+
+
+def _default_spool(menus_path: Path) -> Path | None:
+    return menus_path.parent / STATS_SPOOL
+
+
+def _folder_or_off(value: str) -> Path | None:
+    return None if value.lower() == "off" else Path(value)
 
 
 def _default_stats_url(menus_path: Path) -> str | None:
