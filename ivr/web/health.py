@@ -35,7 +35,7 @@ def init_app(app: Flask, store: MenuStore) -> None:
 
 def health(store: MenuStore) -> dict[str, object]:
     """What the public /healthz says: how things stand and how many errors, not which."""
-    status = store.status()
+    status = store.status()  # (after a reload check: the version below is the one it is of)
     menus, prompts = store.current(), store.prompts()
     return {
         "status": status,
