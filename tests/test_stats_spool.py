@@ -19,6 +19,7 @@ import sys
 import textwrap
 
 import pytest
+import sqlalchemy as sa
 
 from ivr.settings import Settings
 from ivr.stats import recorder
@@ -27,6 +28,8 @@ from ivr.stats.events import Count
 from ivr.stats.spool import MAX_BYTES
 from ivr.stats.spool import Spool
 from tests.conftest import ROOT
+from tests.pgserver import postgres_server  # noqa: F401 - the fixtures, by name
+from tests.pgserver import postgres_url  # noqa: F401
 
 CALL = Count("call")
 FINNISH = Count("language", lang="fi")
@@ -89,6 +92,35 @@ def test_a_worker_killed_in_an_outage_loses_only_what_came_after_its_last_flush(
     folder.mkdir()  # the store is back
     recorder.Recorder(url, 3600, spool)  # the next start: its first flush adds them
     assert stored(url) == {CALL: 1358, FINNISH: 1358}
+    assert os.listdir(spool) == []
+
+
+def allow_connections(server_url, database, allowed):
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {allowed}'))
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = :name"), {"name": database})
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_in_a_postgresql_outage_loses_nothing_it_flushed_for(
+        postgres_server, postgres_url, tmp_path):  # noqa: F811
+    """The review's case: the database refuses connections, a worker counting into it is
+    killed, the database comes back."""
+    database = sa.engine.make_url(postgres_url).database
+    recorder.Recorder(postgres_url, 3600)  # the tables, made while it was up
+    allow_connections(postgres_server, database, "false")
+    spool = tmp_path / "spool"
+    killed = worker(postgres_url, spool, calls=1358, later=3)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=10)
+    allow_connections(postgres_server, database, "true")
+    recorder.Recorder(postgres_url, 3600, spool)
+    assert stored(postgres_url) == {CALL: 1358, FINNISH: 1358}
     assert os.listdir(spool) == []
 
 
