@@ -231,3 +231,17 @@ def test_the_webhook_keeps_its_counts_in_the_spool_while_the_store_is_down(setti
     place_call(app).start()
     assert not app.extensions["ivr"].stats.flush()
     assert [p.suffix for p in settings.stats_spool.glob("*.counts")] == [".counts"]
+
+
+def test_a_lock_left_without_counts_is_cleared(outage, tmp_path):
+    """A worker killed between taking its lock and writing its first file left only that."""
+    import hashlib
+
+    url, folder = outage
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    folder.mkdir()
+    survivor = recorder.Recorder(url, 3600, spool)
+    (spool / f"{hashlib.sha256(url.encode()).hexdigest()[:12]}-4242-0badcafe.lock").touch()
+    assert survivor.flush()  # with nothing of its own to add
+    assert os.listdir(spool) == [] and stored(url) == {}

@@ -77,6 +77,8 @@ class Recorder:
             for count, n in self._spool.adopt().items():
                 taken[count] = taken.get(count, 0) + n
         if not taken and self._migrated:
+            if self._spool is not None:
+                self._spool.stored()  # (a claimed file of a worker killed before it spooled)
             return True
         try:
             engine = self._open_engine()
