@@ -74,7 +74,7 @@ class Settings:
         if self.prompts_dir == Path():
             object.__setattr__(self, "prompts_dir", self.menus_path.parent / "prompts")
         if self.stats_spool == Path():
-            object.__setattr__(self, "stats_spool", self.menus_path.parent / STATS_SPOOL)
+            object.__setattr__(self, "stats_spool", Path(self.menus_path).parent / STATS_SPOOL)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
