@@ -245,3 +245,9 @@ def test_a_lock_left_without_counts_is_cleared(outage, tmp_path):
     (spool / f"{hashlib.sha256(url.encode()).hexdigest()[:12]}-4242-0badcafe.lock").touch()
     assert survivor.flush()  # with nothing of its own to add
     assert os.listdir(spool) == [] and stored(url) == {}
+
+
+def test_a_start_while_the_store_is_down_writes_no_file_for_nothing(outage, tmp_path):
+    url, _ = outage
+    recorder.Recorder(url, 3600, tmp_path / "spool")
+    assert not (tmp_path / "spool").exists()

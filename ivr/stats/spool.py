@@ -49,6 +49,9 @@ class Spool:
     def save(self, pending: Mapping[Count, int]) -> bool:
         """Write `pending` (every count this process has not stored) as its spool file,
         whole; False (logged once) if it cannot be written."""
+        if not pending:  # (a start while the store is down): no file for nothing
+            self._release_held()
+            return True
         data = json.dumps({"counts": [[*count, n] for count, n in sorted(pending.items())]},
                           ensure_ascii=False, separators=(",", ":")).encode()
         try:
