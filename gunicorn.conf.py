@@ -31,21 +31,33 @@ accesslog = None
 """No access log here: nginx keeps one, and no form field ever belongs in a log."""
 control_socket_disable = True
 """gunicorn's control socket is one path per user: two servers on a host would share it."""
+forwarder_headers = ""
+"""No header names the app's mount point: gunicorn took a SCRIPT_NAME header from any client
+on loopback (nginx's address) as one, and answered its own 500 to a path outside it (issue
+22 item 13). URLs come from IVR_PUBLIC_URL alone; such a header is now dropped like any other
+name with an underscore."""
 
 
 def on_starting(server: object) -> None:
-    """Refuse, once and in one line, settings a public webhook must not run with."""
+    """Refuse, once and in one line, settings a public webhook must not run with; warn,
+    once and loudly, of the development switch."""
     from ivr.settings import Settings
     from ivr.settings import SettingsError
     from ivr.web.factory import refusal
+    from ivr.web.factory import unsigned_warning
 
     try:
-        reason = refusal(Settings.from_env())
+        settings = Settings.from_env()
     except SettingsError as error:
-        reason = str(error)
+        print(f"ivr: refusing to serve: {error}", file=sys.stderr)
+        raise SystemExit(4) from None
+    reason = refusal(settings)
     if reason:
         print(f"ivr: refusing to serve: {reason}", file=sys.stderr)
         raise SystemExit(4)
+    warning = unsigned_warning(settings)
+    if warning:
+        print(f"ivr: WARNING: {warning}", file=sys.stderr, flush=True)
 
 
 def when_ready(server: object) -> None:

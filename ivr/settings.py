@@ -19,6 +19,10 @@ from typing import TypeVar
 T = TypeVar("T")
 DEFAULT_MENUS = Path("menus.yaml")
 STATS_FILE = "stats.sqlite3"
+STATS_SPOOL = ".stats-spool"
+MIN_CONSOLE_PASSWORD = 12
+"""Characters a console password must have at least: one character was once accepted, and
+basic auth has no second factor (issue 22 item 12; docs/console.md)."""
 FLAG_WORDS = {"1": True, "true": True, "yes": True, "on": True,
               "0": False, "false": False, "no": False, "off": False, "": False}
 
@@ -62,12 +66,18 @@ class Settings:
     stats_flush_seconds: float = 30.0
     """How often each worker adds its counts to the store: a crashed worker loses at most
     this many seconds of counts; a normal stop loses none."""
+    stats_spool: Path | None = field(default=Path())
+    """Where a worker keeps the counts a failed flush put back, so that a worker killed
+    while the store is down loses no more than when it is up; default: .stats-spool/
+    beside the menus file; None: in memory only (docs/statistics.md)."""
     allow_unsigned: bool = False
     """Answer unsigned requests when there is no auth token: local development only."""
 
     def __post_init__(self) -> None:
         if self.prompts_dir == Path():
             object.__setattr__(self, "prompts_dir", self.menus_path.parent / "prompts")
+        if self.stats_spool == Path():
+            object.__setattr__(self, "stats_spool", Path(self.menus_path).parent / STATS_SPOOL)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -88,13 +98,15 @@ class Settings:
             caller_id=env.get("IVR_CALLER_ID") or None,
             reload_interval=_read(env, "IVR_RELOAD_INTERVAL", 2.0, _seconds,
                                   "seconds, such as 2 or 0.5"),
-            console_password=env.get("IVR_CONSOLE_PASSWORD") or None,
+            console_password=_console_password(env.get("IVR_CONSOLE_PASSWORD") or None),
             console_user=_read(env, "IVR_CONSOLE_USER", "operator", _user,
                                "a user name without ':' or spaces"),
             stats_url=_read(env, "IVR_STATS_URL", _default_stats_url(menus_path), _stats_url,
                             "a SQLAlchemy URL such as postgresql+psycopg://host/ivr, or off"),
             stats_flush_seconds=_read(env, "IVR_STATS_FLUSH_SECONDS", 30.0, _flush_seconds,
                                       "seconds from 0.1 to 3600, such as 30"),
+            stats_spool=_read(env, "IVR_STATS_SPOOL", _default_spool(menus_path),
+                              _folder_or_off, "a folder, or off"),
             allow_unsigned=_read(env, "IVR_ALLOW_UNSIGNED", False, _flag, "1 or 0"),
         )
 
@@ -132,6 +144,26 @@ def _flush_seconds(value: str) -> float:
 def _user(value: str) -> str:
     # Basic auth sends "user:password"; a colon or a space in the name could never match.
     return value if not set(value) & {":", " ", "\t"} else _no(value)
+
+
+def _console_password(value: str | None) -> str | None:
+    # The message never holds the value: it goes to the journal and to the screen.
+    if value is not None and len(value) < MIN_CONSOLE_PASSWORD:
+        raise SettingsError(
+            f"IVR_CONSOLE_PASSWORD is {len(value)} character{'s' if len(value) != 1 else ''} "
+            f"long, and a console password needs at least {MIN_CONSOLE_PASSWORD}: use a long "
+            "random passphrase (docs/console.md), or unset IVR_CONSOLE_PASSWORD")
+    return value
+
+
+def _default_spool(menus_path: Path) -> Path | None:
+    return menus_path.parent / STATS_SPOOL
+
+
+def _folder_or_off(value: str) -> Path | None:
+    return None if value.lower() == "off" else Path(value)
+
+
 def _default_stats_url(menus_path: Path) -> str | None:
     return f"sqlite:///{menus_path.parent / STATS_FILE}"
 

@@ -209,3 +209,16 @@ def test_every_console_page_refuses_any_script_but_its_own(console):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     html = page(console, "/console/diagram")
     assert "onchange" not in html and "<select name=\"lang\" id=\"lang\" data-submit>" in html
+
+
+def test_status_says_when_a_seed_the_live_menus_name_is_gone(console, settings):
+    import shutil
+
+    from tests.conftest import ROOT
+
+    seeds = settings.menus_path.parent / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    console.get("/console/", headers=OPERATOR)
+    assert 'id="seeds"' not in page(console, "/console/")
+    next(seeds.glob("*.txt")).unlink()
+    assert 'id="seeds"' in page(console, "/console/")

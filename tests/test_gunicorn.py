@@ -58,6 +58,13 @@ def server(tmp_path):
     gunicornproc.stop(process)
 
 
+@pytest.fixture
+def server_log(server, tmp_path):
+    """The log of `server` once it answers."""
+    assert signed_step(server)[0] == 200
+    return tmp_path / "gunicorn.log"
+
+
 def test_slow_clients_do_not_delay_a_signed_step(server):
     assert signed_step(server)[0] == 200
     # More dawdlers than workers: each would hold a sync worker for 30 s (issue 8 item 3).
@@ -109,11 +116,18 @@ def test_app_py_refuses_even_without_the_configuration_file(tmp_path):
     assert "App failed to load." in result.stderr
 
 
-def test_the_development_switch_serves_unsigned(tmp_path: Path):
+UNSIGNED = ("ivr: WARNING: webhook signatures are NOT checked (IVR_ALLOW_UNSIGNED=1 and no "
+            "TWILIO_AUTH_TOKEN): anyone who can reach this server can drive calls; for local "
+            "development only, a real number needs TWILIO_AUTH_TOKEN and IVR_PUBLIC_URL "
+            "(docs/deploy.md)")
+
+
+def test_the_development_switch_serves_unsigned_and_says_so_loudly_at_start(tmp_path: Path):
     env = gunicornproc.webhook_env(tmp_path, AUTH_TOKEN, PUBLIC_URL, IVR_ALLOW_UNSIGNED="1")
     del env["TWILIO_AUTH_TOKEN"]
     port = gunicornproc.free_port()
-    process = gunicornproc.start(env, f"127.0.0.1:{port}")
+    log = tmp_path / "gunicorn.log"
+    process = gunicornproc.start(env, f"127.0.0.1:{port}", log=log)
     try:
         gunicornproc.wait_listening("127.0.0.1", port, process)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -121,6 +135,41 @@ def test_the_development_switch_serves_unsigned(tmp_path: Path):
         assert connection.getresponse().status == 200
     finally:
         gunicornproc.stop(process)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    # Once, by the master, before it starts the workers (issue 22 item 13).
+    assert [line for line in lines if "NOT checked" in line] == [UNSIGNED]
+    assert lines.index(UNSIGNED) < next(i for i, ln in enumerate(lines) if "Booting worker" in ln)
+
+
+def test_a_token_set_gives_no_warning(server_log):
+    assert "NOT checked" not in server_log.read_text(encoding="utf-8")
+
+
+def raw_request(port: int, head: str) -> bytes:
+    """The whole answer to one request written byte for byte (headers a library would fix)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head.replace("\n", "\r\n").encode() + b"\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("script_name", ["/nope", "/voice", "/healthz/x"])
+def test_a_script_name_header_is_ignored_not_a_500(server, script_name):
+    """gunicorn took a SCRIPT_NAME header from a loopback client as the app's mount point,
+    and answered 500 when the path did not start with it (issue 22 item 13)."""
+    answer = raw_request(server, f"GET /healthz HTTP/1.1\nHost: ivr.example.org\n"
+                                 f"SCRIPT_NAME: {script_name}\nConnection: close\n")
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:200]
+    assert b'"status":' in answer
+    body = urllib.parse.urlencode(FORM)
+    answer = raw_request(server, f"POST {STEP} HTTP/1.1\nHost: ivr.example.org\n"
+                                 f"SCRIPT_NAME: {script_name}\nPATH_INFO: /nope\n"
+                                 "Content-Type: application/x-www-form-urlencoded\n"
+                                 f"X-Twilio-Signature: {sign(PUBLIC_URL + STEP, FORM)}\n"
+                                 f"Content-Length: {len(body)}\nConnection: close\n\n{body}")
+    assert answer.startswith(b"HTTP/1.1 200 ") and b"<Gather" in answer, answer[:300]
 
 
 def test_gunicorn_tells_systemd_it_is_ready(tmp_path):

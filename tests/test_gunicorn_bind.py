@@ -82,5 +82,12 @@ def test_a_unix_socket_is_served_without_being_told(tmp_path):
                    "Content-Type": "application/x-www-form-urlencoded"}
         connection.request("POST", STEP, urllib.parse.urlencode(FORM), headers)
         assert connection.getresponse().status == 200
+        # Only this machine reaches a unix socket: the operator's details answer there
+        # (issue 22 item 13), unless a proxy says it passed the request on.
+        for forwarded, status in (({}, 200), ({"X-Forwarded-For": "203.0.113.9"}, 404)):
+            connection = UnixConnection(str(path))
+            connection.request("GET", "/healthz/details", headers=forwarded)
+            answer = connection.getresponse()
+            assert (answer.status, b"menus_path" in answer.read()) == (status, status == 200)
     finally:
         gunicornproc.stop(process)

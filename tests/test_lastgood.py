@@ -67,7 +67,7 @@ def test_a_start_with_a_broken_file_serves_the_last_good_copy_and_says_stale(
     broken(menus_file)
     with caplog.at_level(logging.ERROR, logger="ivr.web.menustore"):
         client = create_app(settings).test_client()  # a new worker, after a crash or a HUP
-    health = client.get("/healthz").get_json()
+    health = client.get("/healthz/details").get_json()
     assert (health["status"], health["menus_version"]) == ("stale", version)
     assert BROKEN_GOTO in health["last_reload_error"]
     assert MAIN_EN in main_menu_of(client)
@@ -85,7 +85,7 @@ def test_fixing_the_file_after_such_a_start_goes_live(settings, menus_file):
     client = create_app(settings).test_client()
     rewrite(menus_file, "    goto: nowhere", "    goto: needs_safety")
     rewrite(menus_file, "Choose the help you need.", "Choose.")
-    health = client.get("/healthz").get_json()
+    health = client.get("/healthz/details").get_json()
     assert (health["status"], health["last_reload_error"]) == ("ok", None)
 
 

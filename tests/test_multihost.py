@@ -301,7 +301,7 @@ def test_calls_go_on_through_the_other_host_when_one_dies(running, hosts):
 
 
 def test_the_console_and_anything_else_are_not_public(running):
-    for path in ("/console/", "/console/stats", "/playground", "/"):
+    for path in ("/console/", "/console/stats", "/playground", "/", "/healthz/details"):
         assert requests.get(running.url + path, timeout=10).status_code == 404
 
 

@@ -32,7 +32,7 @@ def test_a_valid_change_goes_live_for_the_next_step(signed_post, menus_file, cli
     before = client.get("/healthz").get_json()["menus_version"]
     rewrite(menus_file, "en: Main menu. Choose the help you need.", "en: Main menu. Pick one.")
     assert "Main menu. Pick one." in main_menu(signed_post)
-    health = client.get("/healthz").get_json()
+    health = client.get("/healthz/details").get_json()
     assert health["menus_version"] != before
     assert health["last_reload_error"] is None
 
@@ -46,7 +46,7 @@ def test_a_broken_file_keeps_the_last_valid_menus_answering(
     with caplog.at_level(logging.ERROR, logger="ivr.web.menustore"):
         for _ in range(3):
             assert MAIN_EN in main_menu(signed_post)
-    health = client.get("/healthz").get_json()
+    health = client.get("/healthz/details").get_json()
     assert health["menus_version"] == version
     assert health["last_reload_error"]
     assert health["status"] == "stale"
@@ -58,18 +58,18 @@ def test_a_broken_file_keeps_the_last_valid_menus_answering(
 def test_a_deleted_file_keeps_the_last_valid_menus_answering(signed_post, menus_file, client):
     menus_file.unlink()
     assert MAIN_EN in main_menu(signed_post)
-    assert "cannot read" in client.get("/healthz").get_json()["last_reload_error"]
+    assert "cannot read" in client.get("/healthz/details").get_json()["last_reload_error"]
 
 
 def test_fixing_the_file_clears_the_error(signed_post, menus_file, client):
     good = menus_file.read_text(encoding="utf-8")
     saved(menus_file, "menus: [")
     main_menu(signed_post)
-    assert client.get("/healthz").get_json()["last_reload_error"]
+    assert client.get("/healthz/details").get_json()["last_reload_error"]
     rewrite_to = good.replace("Choose the help you need.", "Choose.")
     saved(menus_file, rewrite_to)
     assert "Main menu. Choose." in main_menu(signed_post)
-    health = client.get("/healthz").get_json()
+    health = client.get("/healthz/details").get_json()
     assert (health["status"], health["last_reload_error"]) == ("ok", None)
 
 
@@ -146,7 +146,7 @@ def test_a_rejected_file_logs_its_error_not_warnings(settings, menus_file, clien
 
 
 def health(client):
-    answer = client.get("/healthz").get_json()
+    answer = client.get("/healthz/details").get_json()
     return answer["status"], answer["menus_version"], answer["last_reload_error"]
 
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from ivr.cli import cli
+from ivr.web.health import details
 from ivr.web.menustore import MenuStore
 from tests.test_reload import saved
 from tests.test_validate import BAD
@@ -40,7 +41,7 @@ def test_the_store_refuses_what_validate_refuses_with_the_same_problems(live, ca
     version = live.menus().version
     saved(live.menus_path, (BAD / f"{case}.yaml").read_text(encoding="utf-8"))
     with caplog.at_level(logging.WARNING, logger="ivr.web.menustore"):
-        health = live.health()
+        health = details(live)
     problems, accepted = validate(live.menus_path)
     if accepted:
         assert (health["status"], health["last_reload_error"]) == ("ok", None)
@@ -64,18 +65,21 @@ def test_a_refused_edit_goes_live_once_the_seed_file_it_names_is_copied(live, ca
     menus.yaml first): refused, rightly; then the seed arrives and the same file goes live."""
     version = live.menus().version
     saved(live.menus_path, (BAD / "source_no_seed_file.yaml").read_text(encoding="utf-8"))
-    assert (live.health()["status"], live.menus().version) == ("stale", version)
-    assert live.health()["status"] == "stale"  # the same file is not reparsed for nothing
+    assert (details(live)["status"], live.menus().version) == ("stale", version)
+    assert details(live)["status"] == "stale"  # the same file is not reparsed for nothing
     seed = live.menus_path.parent / "seeds" / "999.txt"
     seed.write_text("A seed document.\n", encoding="utf-8")
-    health = live.health()
+    health = details(live)
     assert (health["status"], health["last_reload_error"]) == ("ok", None)
     assert health["menus_version"] != version
     caplog.clear()
-    with caplog.at_level(logging.ERROR, logger="ivr.web.menustore"):
+    with caplog.at_level(logging.ERROR):
         seed.unlink()
-        assert live.health()["status"] == "ok"  # a live version is not rechecked for seeds
-    assert caplog.records == []
+        # The live version names it: not reloaded, still served, and said (issue 22 item 1).
+        health = details(live)
+    assert (health["status"], health["last_reload_error"]) == ("seeds_missing", None)
+    assert "no seed file named '999.txt'" in health["seeds_missing"]
+    assert [r.name for r in caplog.records] == ["ivr.web.seedwatch"]
 
 
 def test_a_refused_edit_goes_live_once_a_seed_it_checks_against_is_corrected(live):
@@ -85,7 +89,10 @@ def test_a_refused_edit_goes_live_once_a_seed_it_checks_against_is_corrected(liv
     good = seed.read_text(encoding="utf-8")
     seed.write_text(good.replace("029 546 3177", "029 546 0000"), encoding="utf-8")
     saved(live.menus_path, live.menus_path.read_text(encoding="utf-8") + "\n# an edit\n")
-    assert live.health()["status"] == "stale"
+    health = details(live)
+    # The live version no longer matches that seed either (issue 22 item 1).
+    assert health["status"] == "seeds_missing"
+    assert health["problems"] == {"rejected_edit": 2, "seeds": 2}  # info line, directory
     with open(seed, "w", encoding="utf-8") as in_place:
         in_place.write(good)
-    assert live.health()["status"] == "ok"
+    assert details(live)["status"] == "ok"

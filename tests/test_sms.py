@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+import requests
 from twilio.http import HttpClient
 from twilio.http.response import Response
 
@@ -231,6 +232,31 @@ def test_a_call_sends_at_most_max_texts_even_through_the_language_menu(tmp_path)
     refused = heard(phone.press("4"))
     assert "Viestiä ei voitu lähettää." in refused and "Lähetä viesti" not in refused
     assert phone.waiting and len(fake.requests) == MAX_TEXTS_PER_CALL
+
+
+class TimingOutTwilioApi(FakeTwilioApi):
+    """The Messages API not answering within the client's timeout."""
+
+    def request(self, method, uri, **kwargs):
+        super().request(method, uri, data=kwargs.get("data"))
+        raise requests.Timeout("read timed out")
+
+
+@pytest.mark.parametrize("fake", [FakeTwilioApi(status=400), FakeTwilioApi(status=500),
+                                  TimingOutTwilioApi()], ids=["refused", "error", "timeout"])
+def test_failed_messages_count_toward_the_limit_of_a_call(tmp_path, fake):
+    """Issue 22 item 7: ten confirmations that all fail are MAX_TEXTS_PER_CALL requests."""
+    from ivr.core.model import MAX_TEXTS_PER_CALL
+    from ivr.qa.simulator import place_call
+
+    phone = place_call(sms_app(tmp_path, fake))
+    phone.start()
+    for keys in ["1", "2", "3", "6"]:  # Finnish, legal advice, returning home, Oulu
+        phone.press(keys)
+    for _ in range(10):  # past the limit, the sms key itself says it cannot be sent
+        assert "Viestiä ei voitu lähettää." in heard(phone.press("4") + phone.press("1"))
+    assert phone.waiting
+    assert len(fake.requests) == MAX_TEXTS_PER_CALL
 
 
 def test_a_confirmation_past_the_limit_sends_nothing():

@@ -180,9 +180,9 @@ def test_a_tampered_state_restarts_at_the_language_menu(signed_post, query):
 
 def test_healthz_reports_the_menus_version_and_no_error(client):
     health = client.get("/healthz").get_json()
-    assert set(health) == {"status", "menus_version", "loaded_at", "last_reload_error", "prompts"}
+    assert set(health) == {"status", "menus_version", "loaded_at", "problems", "prompts"}
     assert health["status"] == "ok"
-    assert health["last_reload_error"] is None
+    assert health["problems"] == {"rejected_edit": 0, "seeds": 0}
     assert len(health["menus_version"]) == 12
 
 

@@ -27,6 +27,7 @@ from ivr.console import texts
 from ivr.console import versions
 from ivr.console.auth import refuse_unless_operator
 from ivr.console.graph import render_graph
+from ivr.console.lockout import Lockout
 from ivr.console.stats import period
 from ivr.console.stats import render_stats
 from ivr.console.stats import stats_enabled
@@ -69,10 +70,12 @@ def init_app(app: Flask, settings: Settings, twin: Callable[[], Flask]) -> None:
     bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                    static_folder="static")
     pictures = _Pictures()
+    lockout = Lockout()
+    app.extensions["ivr.console.lockout"] = lockout  # (tests set its clock)
 
     @bp.before_request
     def _operator_only() -> Response | None:
-        return refuse_unless_operator(user, password)
+        return refuse_unless_operator(user, password, lockout)
 
     policy = content_security_policy(settings.prompts_base_url)
 
@@ -138,7 +141,8 @@ def _status_page(settings: Settings) -> str:
                 "Emergency: FORWARDED (call.emergency_forwarding is on)", menus.numbers.emergency)]
     return render_template(
         "console_status.html", menus=menus, loaded_at=store.loaded_at,
-        problems=status.rejected_edit(store), menus_path=store.menus_path, rows=rows,
+        problems=status.rejected_edit(store), seed_problems=store.seeds.problems(),
+        menus_path=store.menus_path, rows=rows,
         prompts_error=prompts_error, numbers=numbers, national=status.national,
         caller_id=settings.caller_id, allow_offline=settings.allow_offline_prompts,
         kinds=status.KINDS)

@@ -42,8 +42,8 @@ class CallState:
     texting: bool = False
     """The caller asked for the read-out by text message and is asked to confirm (issue 14)."""
     texts: int = 0
-    """Text messages sent in this call (model.MAX_TEXTS_PER_CALL at most); every state of
-    the call carries it, the language menu included."""
+    """Text messages tried in this call, sent or failed (model.MAX_TEXTS_PER_CALL at most);
+    every state of the call carries it, the language menu included."""
 
     @classmethod
     def start(cls) -> CallState:

@@ -26,7 +26,7 @@ def ask(menus: Menus, state: CallState) -> Turn:
     """The warning that the message stays on the phone, and the key that confirms it.
 
     The warning is heard whole (no key cuts it short); only the question listens. A call
-    that has sent its MAX_TEXTS_PER_CALL hears that the message could not be sent.
+    that has tried MAX_TEXTS_PER_CALL messages hears that the message could not be sent.
     """
     if state.texts >= MAX_TEXTS_PER_CALL:
         return _after_text(menus, state, "sms_failed")
@@ -58,10 +58,10 @@ def answer(menus: Menus, asked: CallState, key: str | None) -> Turn:
 
 def sent(menus: Menus, state: CallState, ok: bool) -> Turn:
     """What the caller hears after the web layer tried to send the message."""
-    asked = replace(state, texting=False)
-    if not ok:
-        return _after_text(menus, asked, "sms_failed")
-    return _after_text(menus, replace(asked, texts=asked.texts + 1), "sms_sent")
+    # A failed or timed-out try counts too (issue 22 item 7): each one was an API request,
+    # and a caller who keeps confirming must not make one per press.
+    tried = replace(state, texting=False, texts=state.texts + 1)
+    return _after_text(menus, tried, "sms_sent" if ok else "sms_failed")
 
 
 def _after_text(menus: Menus, state: CallState, text_id: str, wrong_key: bool = False) -> Turn:

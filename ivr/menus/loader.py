@@ -91,12 +91,14 @@ def check_menus_text(
 
 
 def check_menus_file(
-    path: Path, text: str, today: datetime.date | None = None
+    path: Path, text: str, today: datetime.date | None = None, with_seeds: bool = True
 ) -> tuple[Menus | None, list[Problem]]:
-    """The menus in the text of the file at `path`, checked against the seeds/ beside it."""
+    """The menus in the text of the file at `path`, checked against the seeds/ beside it
+    (with_seeds=False: sources and the info line's origin not checked)."""
     # The one check `validate` and the live server both run (issue 8 item 7): sources and
     # the info line's number against the seed documents (item 9).
-    return check_menus_text(text, str(path), today, read_seeds(path.parent / SEEDS_FOLDER))
+    seeds = read_seeds(path.parent / SEEDS_FOLDER) if with_seeds else None
+    return check_menus_text(text, str(path), today, seeds)
 
 
 def _echo(finding: Finding, shape: list[Finding]) -> bool:

@@ -3,8 +3,9 @@
 A step adds its Counts to a dict under a lock; one background thread per process adds the
 dict to the store every flush_seconds (IVR_STATS_FLUSH_SECONDS, 30 by default; the
 shortest of the process's recorders) and at exit, dated by the day of the flush. The
-store being down never reaches a call: the counts wait in memory, and the failure is
-logged once (and its end once) however long it lasts.
+store being down never reaches a call: the counts wait in memory, and in a spool file
+written at each failed flush that outlives the process (ivr/stats/spool.py), and the failure
+is logged once (and its end once) however long it lasts.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import os
 import threading
 import time
 import weakref
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine import make_url
 
 from ivr.stats import store
 from ivr.stats.events import Count
+from ivr.stats.spool import Spool
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 30.0
@@ -32,9 +35,12 @@ EXIT_RETRY_SECONDS = 1.0
 class Recorder:
     """Counts steps for one store URL; `flush` writes them (the flusher thread calls it)."""
 
-    def __init__(self, url: str, flush_seconds: float = FLUSH_SECONDS) -> None:
+    def __init__(self, url: str, flush_seconds: float = FLUSH_SECONDS,
+                 spool: Path | None = None) -> None:
         self.url = url
         self.flush_seconds = flush_seconds
+        self._spool = Spool(spool, url) if spool is not None else None
+        """Keeps the counts a failed flush put back, on disk (ivr/stats/spool.py)."""
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
         self._pending: dict[Count, int] = {}
@@ -67,7 +73,12 @@ class Recorder:
     def _flush(self) -> bool:
         with self._lock:
             taken, self._pending = self._pending, {}
+        if self._spool is not None:  # the counts of workers that died waiting for the store
+            for count, n in self._spool.adopt().items():
+                taken[count] = taken.get(count, 0) + n
         if not taken and self._migrated:
+            if self._spool is not None:
+                self._spool.stored()  # (a claimed file of a worker killed before it spooled)
             return True
         try:
             engine = self._open_engine()
@@ -78,7 +89,10 @@ class Recorder:
         except Exception as error:  # noqa: BLE001 - a store problem must never reach a call
             self._merge_back(taken)
             self._fail(error)
+            self._keep()
             return False
+        if self._spool is not None:
+            self._spool.stored()
         if self._failing:
             self._failing = False
             log.warning("statistics store %s is available again", self._shown_url())
@@ -99,14 +113,22 @@ class Recorder:
             for count, n in taken.items():
                 self._pending[count] = self._pending.get(count, 0) + n
 
+    def _keep(self) -> None:
+        # Written outside the lock every step takes: a step never waits for the disk.
+        if self._spool is not None:
+            with self._lock:
+                pending = dict(self._pending)
+            self._spool.save(pending)
+
     def _fail(self, error: Exception) -> None:
         if self._failing:
             return
         self._failing = True
         reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        kept = f" and in {self._spool.folder}" if self._spool is not None else ""
         log.error("statistics store %s is unavailable (%s: %s); calls go on, counts wait in "
-                  "memory and are retried every %g s", self._shown_url(),
-                  type(error).__name__, reason[:300], self.flush_seconds)
+                  "memory%s and are retried every %g s", self._shown_url(),
+                  type(error).__name__, reason[:300], kept, self.flush_seconds)
 
     def _shown_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
@@ -116,6 +138,8 @@ class Recorder:
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
         self._pending = {}
+        if self._spool is not None:
+            self._spool.after_fork()
         if self._engine is not None:
             self._engine.dispose(close=False)
 
@@ -127,10 +151,11 @@ class NoRecorder:
         """Count nothing."""
 
 
-def open_recorder(url: str | None, flush_seconds: float = FLUSH_SECONDS
-                  ) -> Recorder | NoRecorder:
-    """The recorder for the store at `url` (None: counting is off)."""
-    return NoRecorder() if url is None else Recorder(url, flush_seconds)
+def open_recorder(url: str | None, flush_seconds: float = FLUSH_SECONDS,
+                  spool: Path | None = None) -> Recorder | NoRecorder:
+    """The recorder for the store at `url` (None: counting is off); `spool`: the folder that
+    keeps counts a failed flush put back (None: memory only)."""
+    return NoRecorder() if url is None else Recorder(url, flush_seconds, spool)
 
 
 def _today() -> datetime.date:

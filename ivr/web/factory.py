@@ -10,12 +10,11 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask import Response
-from flask import jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr.settings import Settings
 from ivr.web import audio
+from ivr.web import health
 from ivr.web import privacy
 from ivr.web.bodylimit import BodyLimit
 from ivr.web.menustore import MenuStore
@@ -47,6 +46,15 @@ def refusal(settings: Settings) -> str | None:
     return None
 
 
+def unsigned_warning(settings: Settings) -> str | None:
+    """What to say, loudly, when the development switch lets unsigned requests in."""
+    if settings.auth_token or not settings.allow_unsigned:
+        return None
+    return ("webhook signatures are NOT checked (IVR_ALLOW_UNSIGNED=1 and no TWILIO_AUTH_TOKEN): "
+            "anyone who can reach this server can drive calls; for local development only, a "
+            "real number needs TWILIO_AUTH_TOKEN and IVR_PUBLIC_URL (docs/deploy.md)")
+
+
 def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
     """The webhook app; `sms` sends the read-out by text message (None: not offered).
     UnsafeSettings if the settings are unsafe, MenusUnavailable if there is nothing to serve."""
@@ -69,7 +77,7 @@ def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
     app.config["IVR_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.extensions["ivr"] = context
-    app.add_url_rule("/healthz", "health", lambda: _health(store))
+    health.init_app(app, store)
     audio.init_app(app, settings)
     # Innermost the voice endpoints, so they see a whole body (BodyLimit) and the client's
     # scheme (ProxyFix: only the address and scheme; host, port and prefix come from
@@ -80,10 +88,6 @@ def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
         wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops)  # type: ignore[assignment]
     app.wsgi_app = wsgi  # type: ignore[method-assign]
     return app
-
-
-def _health(store: MenuStore) -> Response:
-    return jsonify(store.health())
 
 
 def _log_through_gunicorn() -> None:

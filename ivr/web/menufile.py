@@ -98,15 +98,16 @@ class Settling:
         return now - self._first_seen[1] >= self.settle
 
 
-def check_version(path: Path, raw: bytes) -> tuple[Menus, list[str]]:
-    """Valid menus from the bytes and their warnings, formatted; InvalidMenus on errors."""
+def check_version(path: Path, raw: bytes, with_seeds: bool = True) -> tuple[Menus, list[str]]:
+    """Valid menus from the bytes and their warnings, formatted; InvalidMenus on errors
+    (with_seeds=False: the sources are not checked against seeds/)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         hint = "save the file as UTF-8"
         message = f"not UTF-8 text at byte {error.start}"
         raise InvalidMenus([Problem(str(path), 1, 1, "error", "", message, hint)]) from None
-    menus, problems = check_menus_file(path, text)
+    menus, problems = check_menus_file(path, text, with_seeds=with_seeds)
     if menus is None:
         raise InvalidMenus(problems)
     return menus, [p.format() for p in problems if p.severity == "warning"]
@@ -131,6 +132,12 @@ class LastGood:
                             "while the menus file is broken would not start", self.path,
                             error.strerror or error)
 
-    def load(self) -> tuple[Menus, list[str]]:
-        """The copy's menus and warnings (OSError if there is none, InvalidMenus if broken)."""
-        return check_version(self.path, self.path.read_bytes())
+    def load(self) -> tuple[bytes, Menus, list[str]]:
+        """The copy, its menus and warnings (OSError if there is none, InvalidMenus if broken).
+
+        Its sources are not checked again: they were when it went live, and a seed file
+        gone since must not stop a process from serving it (issue 22 item 1); the store
+        reports such a file as missing instead.
+        """
+        raw = self.path.read_bytes()
+        return (raw, *check_version(self.path, raw, with_seeds=False))

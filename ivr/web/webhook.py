@@ -100,7 +100,8 @@ class WebhookContext:
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
         self.cache: AnswerCache[Step, Answer] = AnswerCache()
-        self.stats = recorder.open_recorder(settings.stats_url, settings.stats_flush_seconds)
+        self.stats = recorder.open_recorder(settings.stats_url, settings.stats_flush_seconds,
+                                            settings.stats_spool)
         token, url = settings.auth_token, settings.public_base_url
         # create_app refuses a token without a public URL; no token: local development.
         self.check = signature.SignatureCheck(token, url) if token and url else None
