@@ -87,6 +87,7 @@ def on_starting(server: object) -> None:
     reason = refusal(settings)
     if reason:
         print(f"ivr: refusing to serve: {reason}", file=sys.stderr)
+        on_exit(server)
         raise SystemExit(4)
     warning = unsigned_warning(settings)
     if warning:
@@ -105,6 +106,7 @@ def _clear_metrics_folder(folder: Path) -> None:
         print(f"ivr: refusing to serve: {_METRICS_FOLDER}={str(folder)!r} cannot hold the "
               f"metrics ({type(error).__name__}: {error.strerror or error}); give a folder "
               "only the server's user writes, or unset it", file=sys.stderr)
+        on_exit(None)
         raise SystemExit(4) from None
 
 
@@ -123,6 +125,7 @@ def when_ready(server: object) -> None:
               "bind 127.0.0.1 or a unix socket behind a proxy that buffers whole requests "
               "(deploy/nginx-ivr.conf), or set IVR_BEHIND_PROXY=1 where only such a proxy "
               "can reach this address (docs/deploy.md)", file=sys.stderr)
+        on_exit(server)
         raise SystemExit(4)
     _serve_metrics(server)
 
@@ -164,7 +167,7 @@ def child_exit(server: object, worker: object) -> None:
 
 
 def on_exit(server: object) -> None:
-    """Remove the metrics folder if this file made it."""
+    """Remove the metrics folder if this file made it (also when refusing to start)."""
     folder = Path(os.environ.get(_METRICS_FOLDER) or ".")
     if folder.name.startswith(_MADE_FOLDER_PREFIX) and folder.parent == Path(
             tempfile.gettempdir()):

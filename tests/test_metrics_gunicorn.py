@@ -10,6 +10,7 @@ import http.server
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
 import urllib.error
@@ -35,6 +36,7 @@ from tests.conftest import sign
 
 pytestmark = pytest.mark.slow
 STEP = "/voice/step?m=main&l=en"
+REQUESTS = "ivr_webhook_request_duration_seconds"
 
 
 @dataclass
@@ -80,8 +82,8 @@ def leave_a_previous_runs_files(folder: Path) -> None:
     """What a server killed before it could clean up leaves: its counts must not be added."""
     folder.mkdir()
     old = MmapedDict(str(folder / "counter_999999.db"))
-    old.write_value(mmap_key("ivr_webhook_requests", "ivr_webhook_requests_total",
-                             ("endpoint", "code"), ("step", "200"), "old"), 1000.0, 0.0)
+    old.write_value(mmap_key("ivr_answer_cache_lookups", "ivr_answer_cache_lookups_total",
+                             ("result",), ("hit",), "old"), 1000.0, 0.0)
     old.close()
     (folder / "README").write_text("not prometheus-client's: left alone\n")
 
@@ -116,17 +118,17 @@ def test_two_workers_are_scraped_as_one_through_a_restart_and_a_refused_edit(ser
     health = json.loads(urllib.request.urlopen(
         f"http://127.0.0.1:{served.port}/healthz", timeout=5).read())
     scraped = served.scrape()
-    assert value(scraped, "ivr_webhook_requests_total", endpoint="voice", code="200") == 1
-    # 5, not 1005: the previous run's file was removed at start, the README left alone.
-    assert value(scraped, "ivr_webhook_requests_total", endpoint="step", code="200") == 5
+    assert value(scraped, f"{REQUESTS}_count", endpoint="voice", code="200") == 1
+    assert value(scraped, f"{REQUESTS}_count", endpoint="step", code="200") == 5
+    assert value(scraped, f"{REQUESTS}_bucket", endpoint="step", code="200", le="+Inf") == 5
+    lookups = [value(scraped, "ivr_answer_cache_lookups_total", result=r)
+               for r in ("hit", "miss")]
+    # 6, not 1006: the previous run's file was removed at start (the README left alone).
+    # Each worker works out a step once; which worker answers which request is gunicorn's.
+    assert sum(lookups) == 6 and 2 <= lookups[1] <= 4
     assert sorted(p.name for p in served.metrics_folder.iterdir()
                   if not p.name.startswith(("counter_", "histogram_", "gauge_"))) == ["README"]
     assert not (served.metrics_folder / "counter_999999.db").exists()
-    assert value(scraped, "ivr_step_duration_seconds_count", endpoint="step") == 5
-    lookups = [value(scraped, "ivr_answer_cache_lookups_total", result=r)
-               for r in ("hit", "miss")]
-    # Each worker works out a step once; which worker answers which request is gunicorn's.
-    assert sum(lookups) == 6 and 2 <= lookups[1] <= 4
     assert value(scraped, "ivr_menus_version_info", version=health["menus_version"]) == 1
     assert value(scraped, "ivr_menus_edit_refused") == 0
     assert wait_for(lambda: value(served.scrape(), "ivr_stats_flushes_total", result="ok") >= 2)
@@ -139,7 +141,7 @@ def test_two_workers_are_scraped_as_one_through_a_restart_and_a_refused_edit(ser
     assert wait_for(lambda: post(served.port, STEP, {"Digits": "1"}) == 200)
     assert [post(served.port, STEP, {"Digits": "1"}) for _ in range(2)] == [200] * 2
     scraped = served.scrape()
-    assert value(scraped, "ivr_webhook_requests_total", endpoint="step", code="200") == 8
+    assert value(scraped, f"{REQUESTS}_count", endpoint="step", code="200") == 8
     assert value(scraped, "ivr_menus_version_info", version=health["menus_version"]) == 1
     assert [p.name for p in served.metrics_folder.glob("gauge_live*")
             if int(p.stem.rsplit("_", 1)[1]) in old] == []
@@ -208,9 +210,49 @@ def test_the_shipped_nginx_site_reaches_no_metrics_whatever_the_path(tmp_path):
         for path in ("/metrics", "/metrics/", "//metrics", "/./metrics", "/METRICS",
                      "/voice/../metrics", "/audio/../metrics", "/audio/%2e%2e/metrics",
                      "/healthz/../metrics", "/%6detrics", "/console/../metrics",
-                     "/metrics?name[]=ivr_webhook_requests_total"):
+                     "/metrics?name[]=ivr_apologies_total"):
             assert get(path).status_code == 404, path
         assert [seen for seen in Everything.seen if "etrics" in seen.lower()] == []
     finally:
         balancer.stop()
         upstream.shutdown()
+
+
+def refused_start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [gunicornproc.GUNICORN, "-b", f"127.0.0.1:{gunicornproc.free_port()}", "app:app"]
+    return subprocess.run(command, cwd=gunicornproc.ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_the_folder_made_for_the_metrics_is_removed_at_exit_and_on_a_refusal(tmp_path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = gunicornproc.webhook_env(tmp_path, AUTH_TOKEN, PUBLIC_URL, TMPDIR=str(temp),
+                                   IVR_METRICS_ADDRESS=f"127.0.0.1:{gunicornproc.free_port()}")
+    result = refused_start({**env, "TWILIO_AUTH_TOKEN": ""})
+    assert result.returncode == 4, result.stderr
+    assert list(temp.iterdir()) == []
+
+    metrics_port = int(env["IVR_METRICS_ADDRESS"].rsplit(":", 1)[1])
+    process = gunicornproc.start(env, f"127.0.0.1:{gunicornproc.free_port()}")
+    try:
+        gunicornproc.wait_listening("127.0.0.1", metrics_port, process)
+        [made] = temp.iterdir()
+        assert made.name.startswith("ivr-metrics-") and wait_for(lambda: any(made.iterdir()))
+    finally:
+        gunicornproc.stop(process)
+    assert list(temp.iterdir()) == []
+
+
+def test_a_metrics_folder_that_cannot_be_used_is_refused_in_one_line(tmp_path):
+    taken = tmp_path / "metrics"
+    taken.write_text("a file, not a folder\n")
+    env = gunicornproc.webhook_env(tmp_path, AUTH_TOKEN, PUBLIC_URL,
+                                   IVR_METRICS_ADDRESS=f"127.0.0.1:{gunicornproc.free_port()}",
+                                   PROMETHEUS_MULTIPROC_DIR=str(taken))
+    result = refused_start(env)
+    assert result.returncode == 4
+    assert [line for line in result.stderr.splitlines() if line.startswith("ivr:")] == [
+        f"ivr: refusing to serve: PROMETHEUS_MULTIPROC_DIR={str(taken)!r} cannot hold the "
+        "metrics (FileExistsError: File exists); give a folder only the server's user writes, "
+        "or unset it"]
