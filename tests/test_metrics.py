@@ -8,6 +8,7 @@ import dataclasses
 import json
 import logging
 import re
+import shutil
 import socket
 import urllib.request
 
@@ -206,6 +207,19 @@ def test_the_gauges_follow_an_edit_with_no_call_coming_in(settings, menus_file):
         app.extensions["ivr"].metrics._stop.wait(0.05)
     app.extensions["ivr"].metrics.close()
     assert refused == 1
+
+
+def test_a_seed_document_gone_from_under_the_live_menus_shows(settings):
+    seeds = settings.menus_path.parent / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    app = create_webhook_app(dataclasses.replace(settings, metrics_address=("127.0.0.1", 1)),
+                             None)
+    context = app.extensions["ivr"]
+    assert value(scrape(app), "ivr_menus_seeds_missing") == 0
+    next(seeds.glob("*.txt")).unlink()
+    context.metrics.observe(context.store, context.cache)
+    assert value(scrape(app), "ivr_menus_seeds_missing") == 1
+    context.metrics.close()
 
 
 def test_prompt_files_listed_but_missing_or_unplayable_are_counted(settings):

@@ -74,6 +74,9 @@ class Metrics:
         self._refused = Gauge("ivr_menus_edit_refused", "1 while an edit of menus.yaml is "
                               "refused and the last valid version goes on serving",
                               multiprocess_mode="livemax", registry=r)
+        self._seeds = Gauge("ivr_menus_seeds_missing", "1 while a seed document the live "
+                            "menus name is gone from seeds/ (the next edit naming it will be "
+                            "refused)", multiprocess_mode="livemax", registry=r)
         self._missing = Gauge("ivr_prompt_files_missing", "Files prompts/manifest.json lists "
                               "that are missing or cannot be played (said with <Say>)",
                               multiprocess_mode="livemax", registry=r)
@@ -135,6 +138,7 @@ class Metrics:
                 self._missing.set(_missing(prompts))
             self._shown = (menus.version, prompts)
             self._refused.set(1 if store.rejected else 0)
+            self._seeds.set(1 if store.seeds.problems() else 0)
             self._cache_bytes.set(cache.size)
         except Exception:  # noqa: BLE001
             self._fail()
