@@ -9,6 +9,8 @@ and under gunicorn with the shipped gunicorn.conf.py, loaded by wrk (needs Debia
 in rounds that alternate between the servers. "twilio decorator" is the floor plus the
 signature check Twilio documents for Flask (validate over request.url and request.form).
 "ivr" counts statistics as shipped (a SQLite file, or --stats-url); "ivr, stats off" does not.
+"ivr, metrics on" also keeps the Prometheus metrics (IVR_METRICS_ADDRESS), each value
+written to a file as under gunicorn (prometheus-client's multiprocess mode).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+METRICS = "PROMETHEUS_MULTIPROC_DIR"
+if __name__ == "__main__":
+    # Before prometheus-client is imported, which decides then: as gunicorn.conf.py does.
+    os.environ[METRICS] = tempfile.mkdtemp(prefix="bench-metrics-")
 
 from flask import Flask  # noqa: E402
 from flask import Response  # noqa: E402
@@ -58,9 +64,10 @@ BODY = urllib.parse.urlencode(FORM)
 ROUNDS = 5
 
 
-def settings(signed: bool) -> Settings:
+def settings(signed: bool, metrics: bool = False) -> Settings:
     return Settings(menus_path=ROOT / "menus.yaml", auth_token=TOKEN if signed else None,
-                    public_base_url=PUBLIC, allow_unsigned=not signed)
+                    public_base_url=PUBLIC, allow_unsigned=not signed,
+                    metrics_address=("127.0.0.1", 9) if metrics else None)
 
 
 def readout_twiml() -> bytes:
@@ -154,6 +161,34 @@ def in_process(n: int) -> dict[str, tuple[float, float, float]]:
     return results
 
 
+def _poster(client: FlaskClient, headers: dict[str, str]) -> Callable[[], int]:
+    return lambda: client.post(STEP, data=FORM, headers=headers).status_code
+
+
+def metrics_cost(n: int, rounds: int = 10) -> tuple[float, float, float]:
+    """(p50 of a signed step with metrics off, with them on, seconds the metrics of one step
+    cost by themselves). The two apps are timed in alternating rounds, so that load from
+    elsewhere on the machine falls on both alike; by themselves: a cache hit counted and the
+    request observed, as the webhook does for a step answered from the cache."""
+    signature = RequestValidator(TOKEN).compute_signature(PUBLIC + STEP, FORM)
+    headers = {"X-Twilio-Signature": signature}
+    # Under gunicorn the master serves the metrics; here nothing listens on the address.
+    metered = create_app(settings(signed=True, metrics=True))
+    clients = [create_app(settings(signed=True)).test_client(), metered.test_client()]
+    calls = [_poster(client, headers) for client in clients]
+    samples: list[list[float]] = [[], []]
+    for _ in range(rounds):
+        for call, kept in zip(calls, samples, strict=True):
+            kept += time_calls(call, n // rounds)
+    metrics = metered.extensions["ivr"].metrics
+    start = time.perf_counter()
+    for _ in range(n * 10):
+        metrics.looked_up(True)
+        metrics.answered("step", "200 OK", 0.0003)
+    alone = (time.perf_counter() - start) / (n * 10)
+    return statistics.median(samples[0]), statistics.median(samples[1]), alone
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -230,7 +265,7 @@ def under_gunicorn(seconds: float, workers: int, rounds: int, connections: int,
     tmp = Path(tempfile.mkdtemp(prefix="bench-ivr-"))
     shutil.copyfile(ROOT / "menus.yaml", tmp / "menus.yaml")
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != METRICS},
         "TWILIO_AUTH_TOKEN": TOKEN,
         "IVR_PUBLIC_URL": PUBLIC,
         "IVR_MENUS": str(tmp / "menus.yaml"),
@@ -244,6 +279,8 @@ def under_gunicorn(seconds: float, workers: int, rounds: int, connections: int,
         "twilio decorator": ("bench_webhook:bare_app(True)", signed, env),
         "ivr": ("bench_webhook:ivr_app()", signed, counting),
         "ivr, stats off": ("bench_webhook:ivr_app()", signed, {**env, "IVR_STATS_URL": "off"}),
+        "ivr, metrics on": ("bench_webhook:ivr_app()", signed,
+                            {**counting, "IVR_METRICS_ADDRESS": f"127.0.0.1:{free_port()}"}),
     }
     scripts = {}
     for name, (_, header, _) in targets.items():
@@ -276,6 +313,13 @@ def under_gunicorn(seconds: float, workers: int, rounds: int, connections: int,
 
 
 def main() -> int:
+    try:
+        return run()
+    finally:
+        shutil.rmtree(os.environ.get(METRICS, ""), ignore_errors=True)
+
+
+def run() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000, help="requests per in-process run")
     parser.add_argument("--seconds", type=float, default=30.0,
@@ -286,6 +330,7 @@ def main() -> int:
     parser.add_argument("--stats-url", help="the store ivr counts into (IVR_STATS_URL; "
                         "default: a SQLite file beside the menus, as shipped)")
     parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument("--skip-gunicorn", action="store_true")
     args = parser.parse_args()
 
     print(f"read-out step: POST {STEP} (Digits=1), {len(readout_twiml())} bytes of TwiML")
@@ -299,7 +344,14 @@ def main() -> int:
             print(f"  p50 ratio {name} / bare: {local[name][0] / local['bare'][0]:.2f}x")
         print("  (no cache: a step first answered in this menus version; cold: the first "
               "step after a new version went live, nothing kept)")
+        off, on, alone = metrics_cost(args.requests * 2)
+        print(f"  metrics (prometheus-client, multiprocess files as under gunicorn), "
+              f"alternating rounds: p50 {off * 1e6:.0f} us off, {on * 1e6:.0f} us on "
+              f"({on / off:.2f}x); by themselves {alone * 1e6:.1f} us a step, "
+              f"{alone / off:.1%} of a signed step answered from the cache")
 
+    if args.skip_gunicorn:
+        return 0
     store = args.stats_url or "stats.sqlite3 beside the menus"
     print(f"\ngunicorn -w {args.workers} (gunicorn.conf.py: gthread), wrk -c{args.connections}, "
           f"{args.rounds} alternating rounds; ivr counts into {store}")
@@ -309,7 +361,7 @@ def main() -> int:
         print(f"  {name:16} {rate:7.0f} req/s  p50 {p50 * 1e3:6.2f} ms  p99 {p99 * 1e3:6.2f} ms"
               f"  worker peak RSS {rss / 1024:5.1f} MiB")
     floor = served["floor"]
-    for name in ("ivr", "ivr, stats off", "twilio decorator"):
+    for name in ("ivr", "ivr, stats off", "ivr, metrics on", "twilio decorator"):
         rate, p50, p99, rss = served[name]
         print(f"  {name} / floor: throughput {rate / floor[0]:.2f}x (aim >= 0.80x), "
               f"p50 {p50 / floor[1]:.2f}x (aim <= 1.25x), p99 {p99 / floor[2]:.2f}x, "

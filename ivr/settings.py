@@ -6,6 +6,7 @@ operator runs `ivr ...` in the folder that holds menus.yaml (and seeds/, prompts
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable
@@ -72,6 +73,10 @@ class Settings:
     beside the menus file; None: in memory only (docs/statistics.md)."""
     allow_unsigned: bool = False
     """Answer unsigned requests when there is no auth token: local development only."""
+    metrics_address: tuple[str, int] | None = None
+    """Where the Prometheus metrics are served, (host, port); None: no metrics are kept."""
+    log_format: str = "text"
+    """"json": one JSON object per log line (docs/deploy.md lists the fields)."""
 
     def __post_init__(self) -> None:
         if self.prompts_dir == Path():
@@ -108,6 +113,9 @@ class Settings:
             stats_spool=_read(env, "IVR_STATS_SPOOL", _default_spool(menus_path),
                               _folder_or_off, "a folder, or off"),
             allow_unsigned=_read(env, "IVR_ALLOW_UNSIGNED", False, _flag, "1 or 0"),
+            metrics_address=_read(env, "IVR_METRICS_ADDRESS", None, _address,
+                                  "an address and port such as 127.0.0.1:8001"),
+            log_format=_read(env, "IVR_LOG_FORMAT", "text", _log_format, "text or json"),
         )
 
 
@@ -118,6 +126,8 @@ def _read(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], 
         return default
     try:
         return parse(raw.strip())
+    except SettingsError:
+        raise
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not {expected} (fix or unset {name})") from None
 
@@ -162,6 +172,26 @@ def _default_spool(menus_path: Path) -> Path | None:
 
 def _folder_or_off(value: str) -> Path | None:
     return None if value.lower() == "off" else Path(value)
+
+
+def _address(value: str) -> tuple[str, int]:
+    # An IP literal, so that what listens is what was written; never every interface
+    # (0.0.0.0, ::), which includes the public one (issue 20 item 1).
+    host, _, port = value.rpartition(":")
+    host = "127.0.0.1" if host == "localhost" else host.removeprefix("[").removesuffix("]")
+    number = int(port)
+    if not 0 < number < 65536:
+        _no(value)
+    if ipaddress.ip_address(host).is_unspecified:
+        raise SettingsError(
+            f"IVR_METRICS_ADDRESS={value!r} listens on every interface, the public one too: "
+            f"give 127.0.0.1:{number}, or this host's private address with the port open to "
+            "Prometheus only")
+    return host, number
+
+
+def _log_format(value: str) -> str:
+    return value.lower() if value.lower() in ("text", "json") else _no(value)
 
 
 def _default_stats_url(menus_path: Path) -> str | None:

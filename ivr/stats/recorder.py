@@ -17,6 +17,7 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -36,11 +37,14 @@ class Recorder:
     """Counts steps for one store URL; `flush` writes them (the flusher thread calls it)."""
 
     def __init__(self, url: str, flush_seconds: float = FLUSH_SECONDS,
-                 spool: Path | None = None) -> None:
+                 spool: Path | None = None,
+                 on_flush: Callable[[bool], None] | None = None) -> None:
         self.url = url
         self.flush_seconds = flush_seconds
         self._spool = Spool(spool, url) if spool is not None else None
         """Keeps the counts a failed flush put back, on disk (ivr/stats/spool.py)."""
+        self.on_flush = on_flush
+        """Told whether each flush that reached for the store wrote to it (the metrics)."""
         self._lock = threading.Lock()
         self._flushing = threading.Lock()
         self._pending: dict[Count, int] = {}
@@ -90,13 +94,19 @@ class Recorder:
             self._merge_back(taken)
             self._fail(error)
             self._keep()
+            self._flushed(False)
             return False
+        self._flushed(True)
         if self._spool is not None:
             self._spool.stored()
         if self._failing:
             self._failing = False
             log.warning("statistics store %s is available again", self._shown_url())
         return True
+
+    def _flushed(self, ok: bool) -> None:
+        if self.on_flush is not None:
+            self.on_flush(ok)
 
     def _open(self) -> None:
         # At start-up, so an unreachable or outdated store is reported when the server
@@ -152,10 +162,12 @@ class NoRecorder:
 
 
 def open_recorder(url: str | None, flush_seconds: float = FLUSH_SECONDS,
-                  spool: Path | None = None) -> Recorder | NoRecorder:
+                  spool: Path | None = None,
+                  on_flush: Callable[[bool], None] | None = None) -> Recorder | NoRecorder:
     """The recorder for the store at `url` (None: counting is off); `spool`: the folder that
-    keeps counts a failed flush put back (None: memory only)."""
-    return NoRecorder() if url is None else Recorder(url, flush_seconds, spool)
+    keeps counts a failed flush put back (None: memory only); `on_flush` is told whether
+    each flush that reached for the store wrote to it."""
+    return NoRecorder() if url is None else Recorder(url, flush_seconds, spool, on_flush)
 
 
 def _today() -> datetime.date:

@@ -6,6 +6,7 @@ the webhook never imports them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from urllib.parse import urlsplit
 
@@ -15,9 +16,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ivr.settings import Settings
 from ivr.web import audio
 from ivr.web import health
+from ivr.web import logformat
 from ivr.web import privacy
 from ivr.web.bodylimit import BodyLimit
 from ivr.web.menustore import MenuStore
+from ivr.web.metrics import Metrics
+from ivr.web.metrics import NoMetrics
+from ivr.web.sms import TextSender
 from ivr.web.webhook import MAX_BODY
 from ivr.web.webhook import Sender
 from ivr.web.webhook import Webhook
@@ -64,6 +69,8 @@ def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
     # Logging first: a start on a broken menus.yaml logs why, through gunicorn's error log.
     _log_through_gunicorn()
     privacy.install()
+    if settings.log_format == "json":
+        logformat.use_json()
     store = MenuStore(
         settings.menus_path,
         settings.prompts_dir,
@@ -72,7 +79,12 @@ def create_webhook_app(settings: Settings, sms: Sender | None) -> Flask:
         prompts_on_disk=settings.prompts_base_url is None,
         keep_history=settings.keep_history,
     )
-    context = WebhookContext(settings, store, sms)
+    metrics = Metrics() if settings.metrics_address else NoMetrics()
+    if isinstance(sms, TextSender):
+        sms = dataclasses.replace(sms, on_result=metrics.text_message)
+    context = WebhookContext(settings, store, sms, metrics)
+    if isinstance(metrics, Metrics):
+        metrics.watch(store, context.cache, settings.reload_interval)
     app = Flask("ivr")
     app.config["IVR_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY

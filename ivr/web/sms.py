@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "IVR_SMS_FROM")
 TIMEOUT = 10.0
 """Seconds for the API request: the caller waits in silence meanwhile."""
+SENT, NO_NUMBER, REFUSED, UNREACHABLE = "sent", "no_number", "refused", "unreachable"
+"""What became of a message: sent; the caller's number withheld or not valid; Twilio
+answered with an error; Twilio's API could not be reached (the metrics count each)."""
 
 # The library logs each request's form (the caller's number in To) at INFO; the privacy
 # filter masks it anyway, but it need not be written at all.
@@ -40,6 +44,8 @@ class TextSender:
     from_number: str
     http_client: HttpClient | None = None
     """The HTTP layer of the twilio client; tests put a fake here (the library's boundary)."""
+    on_result: Callable[[str], None] | None = None
+    """Told what became of each message (SENT, NO_NUMBER, REFUSED, UNREACHABLE)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TextSender | None:
@@ -48,13 +54,20 @@ class TextSender:
         values = [env.get(name, "").strip() for name in ENV]
         if not all(values):
             return None
-        return cls(*values)
+        sid, token, sender = values
+        return cls(sid, token, sender)
 
     def send(self, to: str, body: str) -> bool:
         """Send `body` to `to`; False (and a log line without the number) if it failed."""
+        result = self._send(to, body)
+        if self.on_result is not None:
+            self.on_result(result)
+        return result == SENT
+
+    def _send(self, to: str, body: str) -> str:
         if not _is_phone(to):
             log.warning("text message not sent: the caller's number is withheld or not valid")
-            return False
+            return NO_NUMBER
         http = self.http_client or TwilioHttpClient(timeout=TIMEOUT)
         client = Client(self.account_sid, self.auth_token, http_client=http)
         try:
@@ -62,11 +75,11 @@ class TextSender:
         except TwilioRestException as error:
             log.warning("text message not sent: Twilio error %s (HTTP %s)", error.code,
                         error.status)
-            return False
+            return REFUSED
         except (TwilioException, RequestException, OSError) as error:
             log.warning("text message not sent: %s", type(error).__name__)
-            return False
-        return True
+            return UNREACHABLE
+        return SENT
 
 
 def _is_phone(number: str) -> bool:

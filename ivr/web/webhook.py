@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ from ivr.web.answercache import AnswerCache
 from ivr.web.links import Links
 from ivr.web.links import request_root
 from ivr.web.menustore import MenuStore
+from ivr.web.metrics import Metrics
+from ivr.web.metrics import NoMetrics
 from ivr.web.step import ENDPOINTS
 from ivr.web.step import Step
 from ivr.web.step import first_values
@@ -90,18 +93,20 @@ class Answer:
 class WebhookContext:
     """What the webhook needs per app: settings, the menu store, the answers, the counting."""
 
-    def __init__(self, settings: Settings, store: MenuStore, sms: Sender | None) -> None:
+    def __init__(self, settings: Settings, store: MenuStore, sms: Sender | None,
+                 metrics: Metrics | NoMetrics | None = None) -> None:
         self.settings = settings
         self.store = store
         self.sms = sms
         """Sends the read-out by text message; None: the sms option is not offered."""
+        self.metrics = metrics or NoMetrics()
         # Built once at start-up from valid menus, so even a failure while apologising
         # has a complete answer (apology, info line) to send.
         menus = store.current()
         self.last_resort = _xml(twiml.render_apology(menus, menus.call.default_language))
         self.cache: AnswerCache[Step, Answer] = AnswerCache()
         self.stats = recorder.open_recorder(settings.stats_url, settings.stats_flush_seconds,
-                                            settings.stats_spool)
+                                            settings.stats_spool, self.metrics.stats_flushed)
         token, url = settings.auth_token, settings.public_base_url
         # create_app refuses a token without a public URL; no token: local development.
         self.check = signature.SignatureCheck(token, url) if token and url else None
@@ -131,7 +136,9 @@ class Webhook:
         endpoint = ENDPOINTS.get(environ.get("PATH_INFO", ""))
         if endpoint is None:
             return self.app(environ, start_response)
+        started = time.perf_counter()
         status, headers, body = self.respond(endpoint, environ)
+        self.context.metrics.answered(endpoint, status, time.perf_counter() - started)
         # A bytes body with its length: Twilio truncates chunked TwiML (error 12100).
         start_response(status, [*headers, ("Content-Length", str(len(body)))])
         return [body]
@@ -158,6 +165,7 @@ class Webhook:
             body = self._answer(endpoint, query, fields, pairs, environ)
         except Exception:
             log.exception("answering %s failed; apologising", environ["PATH_INFO"])
+            self.context.metrics.apologised()
             body = self._apology(query, fields)
         return "200 OK", TWIML, body
 
@@ -170,6 +178,7 @@ class Webhook:
         step = read_step(endpoint, query, fields, menus, prompts.version,
                          request_root(settings, environ), settings.caller_id)
         answer = context.cache.get(step)
+        context.metrics.looked_up(answer is not None)
         if answer is None:
             answer = self._work_out(step, menus, prompts, pairs)
         if fields.get("To") != TEST_CALL_NUMBER:  # our own probe's calls are not callers
