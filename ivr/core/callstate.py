@@ -44,6 +44,8 @@ class CallState:
     texts: int = 0
     """Text messages tried in this call, sent or failed (model.MAX_TEXTS_PER_CALL at most);
     every state of the call carries it, the language menu included."""
+    item: int = 0
+    """In a read-out: which service its page tells (0 the first; issue 19)."""
 
     @classmethod
     def start(cls) -> CallState:
@@ -56,8 +58,10 @@ class CallState:
         return CallState(menu=menu, lang=lang, texts=self.texts)
 
     def entering(self, menu: str) -> CallState:
-        """This state moved to another menu: the retry counters start again."""
-        return replace(self, menu=menu, silences=0, wrong_keys=0, texting=False)
+        """This state moved to a menu (maybe the same one): the retry counters start again;
+        a read-out stays on its page only when it is the same menu."""
+        item = self.item if menu == self.menu else 0
+        return replace(self, menu=menu, silences=0, wrong_keys=0, texting=False, item=item)
 
 
 def encode(state: CallState) -> dict[str, str]:
@@ -77,6 +81,8 @@ def encode(state: CallState) -> dict[str, str]:
         params["t"] = "1"
     if state.texts:
         params["x"] = str(state.texts)
+    if state.item:
+        params["i"] = str(state.item)
     return params
 
 
@@ -100,6 +106,7 @@ def decode(params: Mapping[str, str], menus: Menus) -> CallState:
             silent_rounds=_count(params.get("q")),
             texting=_flag(params.get("t")),
             texts=_count(params.get("x")),
+            item=_count(params.get("i")),
         )
     except ValueError:
         return CallState.start()
@@ -161,7 +168,15 @@ def _valid(state: CallState, menus: Menus) -> bool:
         and len(set(state.back)) == len(state.back)
         and all(menu in menus.menus for menu in state.back)
         and (not state.texting or _can_text(state, menus))
+        and state.item < _pages(state, menus)
     )
+
+
+def _pages(state: CallState, menus: Menus) -> int:
+    """How many pages the state's menu has: a read-out one per service, any other one."""
+    if not menus.menus[state.menu].readout or state.need is None or state.region is None:
+        return 1
+    return max(1, len(menus.services_for(state.need, state.region)))
 
 
 def _can_text(state: CallState, menus: Menus) -> bool:

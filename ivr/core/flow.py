@@ -104,6 +104,8 @@ def _press(menus: Menus, state: CallState, key: str) -> Turn:
         return _emergency(menus, state)
     if option.action == "sms":
         return texting.ask(menus, state)
+    if option.action == "next":
+        return _next_page(menus, state)
     assert option.goto is not None, f"option {key} of {state.menu} leads nowhere"
     chosen = replace(
         state, need=option.need or state.need, region=option.region or state.region
@@ -129,6 +131,14 @@ def _choose_language(menus: Menus, state: CallState, key: str) -> Turn:
     if first is None and key in script.language_pages(menus):
         return menu_turn(menus, state.fresh(LANGUAGE_PAGE + key))
     return _retry(menus, state, silence=False)
+
+
+def _next_page(menus: Menus, state: CallState) -> Turn:
+    """The read-out's next service; after the last, the first again."""
+    pages = 1
+    if state.need is not None and state.region is not None:
+        pages = max(1, len(menus.services_for(state.need, state.region)))
+    return menu_turn(menus, replace(state.entering(state.menu), item=(state.item + 1) % pages))
 
 
 def _goto(state: CallState, target: str) -> CallState:

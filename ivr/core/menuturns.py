@@ -41,8 +41,8 @@ def menu_turn(
 ) -> Turn:
     """The menu of `state` (its intro, read-out and options), listening for a key.
 
-    With readout=False a read-out menu says only its options: after a silence, a wrong key
-    or a failed transfer the caller needs the keys, not two minutes of services again.
+    With readout=False a read-out page says only its keys: after a silence, a wrong key
+    or a failed transfer the caller needs the keys, not the service again.
     """
     first = page_key(state.menu)
     if state.menu == LANGUAGE_MENU:
@@ -51,8 +51,8 @@ def menu_turn(
         lines = script.language_page(menus, first)
     else:
         state = _arrived(menus, state)
-        need, region = (state.need, state.region) if readout else (None, None)
-        lines = script.menu_prompt(menus, state.menu, caller_lang(menus, state), need, region)
+        lines = script.menu_prompt(menus, state.menu, caller_lang(menus, state), state.need,
+                                   state.region, state.item, whole=readout)
     listen = Listen(state, menus.call.timeout, speechmatch.listening(menus, state))
     return Turn(tuple(before) + tuple(lines), listen, wrong_key)
 
@@ -60,6 +60,11 @@ def menu_turn(
 def _arrived(menus: Menus, state: CallState) -> CallState:
     """The state as it is in its menu: choices that menu is about to ask again are dropped."""
     menu = menus.menus[state.menu]
+    if menu.readout and state.need is not None and state.region is None:
+        # Back from the choice of a region: the read-out of the whole country again.
+        nationwide = next((r.id for r in menus.regions.values() if r.nationwide), None)
+        if nationwide is not None:
+            state = replace(state, region=nationwide)
     if menu.readout and (state.need is None or state.region is None):
         # A read-out needs both choices; without them the main menu is the way on.
         return state.fresh(menus.call.main_menu, state.lang)

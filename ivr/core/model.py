@@ -14,7 +14,7 @@ Texts = Mapping[str, str]
 """One text in every language: language code -> text."""
 
 GLOBAL_KEYS = ("repeat", "back", "info_line", "emergency")
-OPTION_ACTIONS = ("repeat", "info_line", "emergency", "sms")
+OPTION_ACTIONS = ("repeat", "info_line", "emergency", "sms", "next")
 """What an option can do instead of a goto: the schema's choices, each handled in flow.py."""
 SMS_CONFIRM_KEY = "1"
 """The key that confirms a text message after its warning; any other key cancels it."""

@@ -129,11 +129,16 @@ def first_keys(menus: Menus, lang: str) -> list[Line]:
     )
 
 
+def option_lines(menus: Menus, option: Option, lang: str) -> list[Line]:
+    """An option as said: its label and its key."""
+    label = option_label(menus, option, lang)
+    return text(menus, "option", lang, label=label, key=key_name(menus, option.key, lang))
+
+
 def menu_options(menus: Menus, menu: Menu, lang: str) -> list[Line]:
     lines: list[Line] = []
     for option in menu.options:
-        label = option_label(menus, option, lang)
-        lines += text(menus, "option", lang, label=label, key=key_name(menus, option.key, lang))
+        lines += option_lines(menus, option, lang)
     if menu.id == menus.call.main_menu:
         lines += global_keys(menus, lang)
     return lines
@@ -145,11 +150,17 @@ def intro(menus: Menus, menu: Menu, lang: str) -> list[Line]:
 
 
 def menu_prompt(
-    menus: Menus, menu_id: str, lang: str, need: str | None = None, region: str | None = None
+    menus: Menus, menu_id: str, lang: str, need: str | None = None, region: str | None = None,
+    item: int = 0, whole: bool = True,
 ) -> list[Line]:
-    """What a menu says: its intro, the read-out if it has one, then its options."""
-    return _kept(menus, ("menu_prompt", menu_id, lang, need, region),
-                 lambda: _menu_prompt(menus, menu_id, lang, need, region))
+    """What a menu says: its intro, then its options; a read-out menu with its need and
+    region chosen says one page of the read-out (readout_page). `whole=False`: only what
+    the caller can press, as after a silence or a wrong key."""
+    menu = menus.menus[menu_id]
+    if menu.readout and need is not None and region is not None:
+        return _kept(menus, ("page", menu_id, lang, need, region, item, whole),
+                     lambda: readout_page(menus, menu, lang, need, region, item, whole))
+    return _kept(menus, ("menu_prompt", menu_id, lang), lambda: _menu_prompt(menus, menu, lang))
 
 
 def _kept(menus: Menus, key: tuple[object, ...], make: Callable[[], list[Line]]) -> list[Line]:
@@ -160,14 +171,79 @@ def _kept(menus: Menus, key: tuple[object, ...], make: Callable[[], list[Line]])
     return list(cast(tuple[Line, ...], found))
 
 
-def _menu_prompt(menus: Menus, menu_id: str, lang: str, need: str | None, region: str | None
-                 ) -> list[Line]:
-    menu = menus.menus[menu_id]
-    lines = first_keys(menus, lang) if menu_id == menus.call.main_menu else []
+def _menu_prompt(menus: Menus, menu: Menu, lang: str) -> list[Line]:
+    lines = first_keys(menus, lang) if menu.id == menus.call.main_menu else []
     lines += intro(menus, menu, lang)
-    if menu.readout and need is not None and region is not None:
-        lines += readout(menus, lang, need, region)
     return lines + menu_options(menus, menu, lang)
+
+
+def readout_page(menus: Menus, menu: Menu, lang: str, need: str, region: str, item: int,
+                 whole: bool = True) -> list[Line]:
+    """One service of the read-out (issue 19): on a region's first page what was chosen,
+    then the service's name and how to reach it, then the keys, then what it offers. The
+    contact comes first and the keys before the description, so no caller waits long for
+    either."""
+    services = menus.services_for(need, region)
+    service = services[min(item, len(services) - 1)]
+    lines: list[Line] = []
+    if whole and item == 0 and not menus.regions[region].nationwide:
+        # A region's own read-out says what was chosen; the whole country's comes straight
+        # after the need was pressed, and its first words are the first service's name.
+        lines += text(menus, "services_intro", lang, need=menus.needs[need][lang],
+                      region=menus.regions[region].name[lang])
+    if whole:
+        lines += _say(menus, service.name[lang] + ".", lang)
+        lines += contact_lines(menus, service, lang)
+    lines += page_keys(menus, menu, lang, need, region, item)
+    if whole:
+        lines += _say(menus, service.offers[lang], lang)
+    return lines
+
+
+def page_keys(menus: Menus, menu: Menu, lang: str, need: str, region: str, item: int
+              ) -> list[Line]:
+    """The keys of a read-out page: its options (the next service, or on the last page how
+    to start again; the region's own services where a region changes who helps), then how
+    to hear it again and reach the info line (texts.readout_keys)."""
+    last = item >= len(menus.services_for(need, region)) - 1
+    lines: list[Line] = []
+    for option in page_options(menus, menu, need, region):
+        if option.action == "next" and last:
+            if "readout_last" in menus.texts:
+                lines += text(menus, "readout_last", lang, next=key_name(menus, option.key, lang))
+            continue
+        lines += option_lines(menus, option, lang)
+    if "readout_keys" in menus.texts:
+        keys = menus.call.keys
+        lines += text(menus, "readout_keys", lang, repeat=key_name(menus, keys.repeat, lang),
+                      info_line=key_name(menus, keys.info_line, lang))
+    return lines
+
+
+def page_options(menus: Menus, menu: Menu, need: str, region: str) -> list[Option]:
+    """The options a read-out page says: one that leads to the choice of a region only for
+    a need whose services a region changes (for the others every region gives the same
+    list). The key works all the same; it is only not said where it changes nothing."""
+    offered = []
+    for option in menu.options:
+        target = menus.menus.get(option.goto or "")
+        if target is not None and any(o.region for o in target.options):
+            if not region_matters(menus, need, target):
+                continue
+        offered.append(option)
+    return offered
+
+
+def region_matters(menus: Menus, need: str, region_menu: Menu) -> bool:
+    """Whether some region of `region_menu` gives other services for `need` than the
+    whole country's read-out does (a region's own services)."""
+    wide = [s.id for s in menus.services_for(need, _nationwide(menus) or "")]
+    return any([s.id for s in menus.services_for(need, o.region)] != wide
+               for o in region_menu.options if o.region)
+
+
+def _nationwide(menus: Menus) -> str | None:
+    return next((r.id for r in menus.regions.values() if r.nationwide), None)
 
 
 def until_info_line_key(menus: Menus, lang: str) -> list[Line]:
@@ -186,9 +262,15 @@ def until_info_line_key(menus: Menus, lang: str) -> list[Line]:
 
 
 def service_lines(menus: Menus, service: Service, lang: str) -> list[Line]:
+    lines = _say(menus, service.name[lang] + ".", lang) + _say(menus, service.offers[lang], lang)
+    return lines + contact_lines(menus, service, lang)
+
+
+def contact_lines(menus: Menus, service: Service, lang: str) -> list[Line]:
+    """How to reach the service, as said: its phone number, e-mail and web address."""
     words = menus.languages[lang].words
     lexicon = menus.pronunciations.get(lang, {})
-    lines = _say(menus, service.name[lang] + ".", lang) + _say(menus, service.offers[lang], lang)
+    lines: list[Line] = []
     contact, web = service.contact, service.contact.web_in(lang)
     if contact.phone:
         lines += text(menus, "contact_phone", lang, phone=spoken_phone(contact.phone))
@@ -203,16 +285,12 @@ def service_lines(menus: Menus, service: Service, lang: str) -> list[Line]:
 
 
 def readout(menus: Menus, lang: str, need: str, region: str) -> list[Line]:
-    """The services for a need in a region, nationwide ones always included."""
-    lines = text(
-        menus,
-        "services_intro",
-        lang,
-        need=menus.needs[need][lang],
-        region=menus.regions[region].name[lang],
-    )
-    for service in menus.services_for(need, region):
-        lines += service_lines(menus, service, lang)
+    """Every page of the read-out of a need in a region, one after another (the services
+    for the need there, the region's own first, nationwide ones always included)."""
+    menu = next(m for m in menus.menus.values() if m.readout)
+    lines: list[Line] = []
+    for item in range(len(menus.services_for(need, region))):
+        lines += menu_prompt(menus, menu.id, lang, need, region, item)
     return lines
 
 
@@ -283,7 +361,11 @@ def every_line(menus: Menus) -> list[Line]:
         lines += menu_changed(menus, lang)
         lines += whisper(menus, lang)
         for menu in menus.menus.values():
-            lines += menu_prompt(menus, menu.id, lang)
+            if not menu.readout:
+                lines += menu_prompt(menus, menu.id, lang)
         for need, region in offered_pairs(menus):
             lines += readout(menus, lang, need, region)
+            for menu in [m for m in menus.menus.values() if m.readout]:
+                for item in range(len(menus.services_for(need, region))):
+                    lines += menu_prompt(menus, menu.id, lang, need, region, item, whole=False)
     return list(dict.fromkeys(lines))

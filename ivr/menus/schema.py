@@ -139,7 +139,7 @@ CALL = _keys(
 )
 
 OPTIONAL_TEXTS = ("goodbye", "menu_changed", "info_line_first", "sms_warning", "sms_confirm",
-                  "sms_sent", "sms_failed", "sms_cancelled")
+                  "sms_sent", "sms_failed", "sms_cancelled", "readout_keys", "readout_last")
 """Texts a call does without: older menus files (and the test ones) lack them."""
 TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXTS)
                 for text_id, doc in (
@@ -160,7 +160,11 @@ TEXTS = _keys(*(Key(text_id, Texts(), doc, required=text_id not in OPTIONAL_TEXT
     ("dial_retry", "offered after a failed transfer; {info_line}"),
     ("emergency", "the emergency instructions"),
     ("apology", "said when something went wrong inside, before the transfer"),
-    ("services_intro", "start of the services read-out; {need} and {region}"),
+    ("services_intro", "the first words of a read-out: what was chosen; {need} and {region}"),
+    ("readout_keys", "on each read-out page, after the service's contacts and its options: "
+     "how to hear it again and reach the info line; {repeat} {info_line}"),
+    ("readout_last", "on a read-out's last page, instead of its `next` option: that it was "
+     "the last, and the key that starts again; {next}"),
     ("contact_phone", "a service's phone; {phone}"),
     ("contact_email", "a service's e-mail address; {email}"),
     ("contact_web", "a service's website; {web}"),

@@ -35,6 +35,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "info_line_first": ("info_line",),
     "sms_confirm": ("confirm",),
     "services_intro": ("need", "region"),
+    "readout_keys": ("repeat", "info_line"),
+    "readout_last": ("next",),
     "contact_phone": ("phone",),
     "contact_email": ("email",),
     "contact_web": ("web",),
@@ -44,7 +46,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 }
 # Without these the caller never hears which key to press or which number to call.
 REQUIRED_PLACEHOLDERS = {"language_option", "option", "global_keys", "dial_retry", "goodbye",
-                         "info_line_first", "sms_confirm"}
+                         "info_line_first", "sms_confirm", "readout_keys", "readout_last"}
 # gTTS sends text over 100 characters as several requests, with audible seams (reference §6.4).
 MAX_SENTENCE = 100
 # Texts that tell a caller in danger what to dial: each must say numbers.emergency.

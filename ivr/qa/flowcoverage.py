@@ -21,6 +21,7 @@ from ivr.core.callstate import is_language_menu
 from ivr.core.callstate import page_key
 from ivr.core.model import GLOBAL_KEYS
 from ivr.core.model import Menus
+from ivr.core.model import Option
 from ivr.core.phone import TRANSFER_OUTCOMES as OUTCOMES
 from ivr.qa.flowgen import free_language_key
 from ivr.qa.transcript import Event
@@ -86,23 +87,16 @@ def measure(menus: Menus, transcripts: Iterable[Transcript]) -> Coverage:
 
 
 def _readout_texts(menus: Menus) -> dict[str, list[tuple[str, str]]]:
-    """Per language: (item, text that proves it was heard) for pairs and services."""
+    """Per language: (item, text that proves it was heard) for services (the needs and
+    regions of a read-out are known from the options pressed on the way)."""
     texts: dict[str, list[tuple[str, str]]] = {}
     for lang in [language.code for language in menus.offered()]:
         found = []
-        for need, region in script.offered_pairs(menus):
-            intro = script.text(menus, "services_intro", lang, need=menus.needs[need][lang],
-                                region=menus.regions[region].name[lang])
-            found.append((f"needs x regions|{lang}:{need} x {region}", _joined(intro)))
         for service in menus.services:
             name = script.service_lines(menus, service, lang)[0]
             found.append((f"services|{lang}:{service.id}", name.text))
         texts[lang] = found
     return texts
-
-
-def _joined(lines: list[script.Line]) -> str:
-    return " ".join(line.text for line in lines)
 
 
 class _Walk:
@@ -118,6 +112,9 @@ class _Walk:
         self.menu = ""
         self.silences = 0
         self.wrong_keys = 0
+        self.need: str | None = None
+        self.region: str | None = None
+        """The need and region the options pressed so far chose (as the engine keeps them)."""
 
     def run(self, events: list[Event]) -> None:
         for event in events:
@@ -140,6 +137,10 @@ class _Walk:
             elif event.lang in self.menus.languages and event.menu in self.menus.menus:
                 self.lang = event.lang
                 self.reached["menus"].add(f"{event.lang}:{event.menu}")
+                menu = self.menus.menus[event.menu]
+                if menu.readout and self.need and self.region:
+                    self.reached["needs x regions"].add(
+                        f"{event.lang}:{self.need} x {self.region}")
         if self.lang is not None:
             text = " ".join(e.text or "" for e in self.heard if e.lang == self.lang)
             for item, proof in self.readouts[self.lang]:
@@ -169,6 +170,7 @@ class _Walk:
             pass  # opens the second language menu, counted when it is heard
         elif menu is not None and menu.option(key) is not None and self.lang is not None:
             self.reached["options"].add(f"{self.lang}:{self.menu}.{key}")
+            self._chose(menu.option(key))
         elif key in globals_:
             self.reached["global keys"].add(f"{self.menu}:{globals_[key]}")
         else:
@@ -176,6 +178,16 @@ class _Walk:
             return
         # Only failures in a row count towards a limit.
         self.silences = self.wrong_keys = 0
+
+    def _chose(self, option: Option | None) -> None:
+        if option is None:
+            return
+        if option.need:
+            self.need, self.region = option.need, None
+        if option.region:
+            self.region = option.region
+        elif option.need and option.goto and self.menus.menus[option.goto].readout:
+            self.region = None
 
     def _silence_limit(self) -> int:
         # The language menu puts a silent caller through at once (flow.next_turn).
