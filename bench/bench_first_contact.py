@@ -47,14 +47,17 @@ def main() -> int:
     seconds = file_seconds(load_manifest(folder), present_files(folder), folder)
     rows = table(menus, seconds)
     before = json.loads(BEFORE.read_text()) if BEFORE.exists() else {}
-    print("seconds of espeak-ng audio; a caller presses each key the moment its option is said")
-    print(f"{'lang':5} {'option at':>9}  {'first contact after the choice':>31}  "
-          f"{'longest stretch':>15}  {'before: first contact':>21}")
+    print("seconds of espeak-ng audio; a caller presses each key the moment its option is said;")
+    print("first contact: median / worst over every need and region, from the language option;")
+    print("longest stretch: the most read-out a caller hears before a page says its keys")
+    print(f"{'lang':5} {'option at':>9}  {'first contact after it':>22}  "
+          f"{'longest stretch':>15}  {'before: first contact':>21}  {'longest':>7}")
     for lang, row in rows.items():
         was = before.get(lang)
         then = f"{was['median']:.0f} / {was['worst']:.0f}" if was else "-"
-        print(f"{lang:5} {row['option']:9.1f}  {row['median']:>20.1f} / {row['worst']:<8.1f}  "
-              f"{row['longest_stretch']:15.1f}  {then:>21}")
+        stretch = f"{was['longest_stretch']:.0f}" if was else "-"
+        print(f"{lang:5} {row['option']:9.1f}  {row['median']:>11.1f} / {row['worst']:<8.1f}  "
+              f"{row['longest_stretch']:15.1f}  {then:>21}  {stretch:>7}")
     if args.save:
         args.save.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
     return 0

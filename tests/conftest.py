@@ -123,7 +123,7 @@ def _isolated_environment(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("IVR_PROMPTS_DIR", str(tmp_path_factory.mktemp("no-prompts")))
 
 
-SLOW_FIXTURES = {"postgres_server", "espeak_dir"}
+SLOW_FIXTURES = {"postgres_server", "espeak_catalogue"}
 """Fixtures that start a real server (PostgreSQL) or render the whole catalogue with
 espeak-ng: a test using one is `slow`, which `make check` leaves out."""
 

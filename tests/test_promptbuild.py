@@ -4,7 +4,6 @@ import json
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,15 @@ from ivr.prompts.catalogue import ESPEAK_TRIM
 from ivr.prompts.catalogue import catalogue
 from ivr.prompts.index import PromptIndex
 from ivr.prompts.tts import EspeakEngine
+from tests.espeakcatalogue import espeak_catalogue  # noqa: F401 - the fixture, by name
 from tests.promptfakes import Canned
 from tests.promptfakes import FakeGoogle
 from tests.promptfakes import espeak_mp3
 from tests.promptfakes import wav
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.xdist_group("espeak")  # one worker renders the catalogue
+
 MENUS_TEXT = (ROOT / "menus.yaml").read_text(encoding="utf-8")
 MENUS = load_menus(ROOT / "menus.yaml")
 NO_NETWORK = ("prompts build: no network for gTTS (translate.google.fi unreachable); "
@@ -55,16 +57,10 @@ def on_disk(folder):
     return sorted(p.name for p in folder.iterdir() if p.name not in ("manifest.json", ".lock"))
 
 
-@pytest.fixture(scope="module")
-def espeak_dir(tmp_path_factory):
+@pytest.fixture
+def espeak_dir(espeak_catalogue):
     """The whole shipped catalogue rendered once with the real espeak-ng (then copied)."""
-    folder = tmp_path_factory.mktemp("espeak") / "prompts"
-    started = time.perf_counter()
-    result = build(MENUS, folder, EspeakEngine())
-    elapsed = time.perf_counter() - started
-    print(f"\nespeak-ng rendered {len(result.rendered)} sentences in {elapsed:.1f} s")
-    assert result.failed == []
-    return folder
+    return espeak_catalogue
 
 
 @pytest.fixture

@@ -118,3 +118,27 @@ def test_no_text_the_model_holds_can_make_a_document_twilio_cannot_read():
     root = ET.fromstring(render(turn).encode())
     said = [say.text for say in root.iter("Say")]
     assert said == ["Hei. Paina 1."]
+
+
+def test_no_say_holds_more_bytes_than_its_voice_takes():
+    from ivr.web.twiml import chunks
+    from ivr.web.twiml import say_limit
+
+    assert (say_limit("Polly.Tatyana"), say_limit("Google.th-TH-Standard-A")) == (3000, 5000)
+    thai = "ระบบช่วยเหลือผู้เสียหายจากการค้ามนุษย์ช่วยได้แม้ไม่ได้แจ้งความกับตำรวจ"  # 3 bytes a letter
+    sentences = [thai] * 60 + ["ก" * 2500]  # and one sentence over the limit with no space
+    for limit in (3000, 5000):
+        said = chunks(sentences, limit)
+        assert all(len(text.encode()) <= limit for text in said)
+        assert "".join(said).replace(" ", "") == "".join(sentences)
+        # As few as fit: no two neighbours would fit in one.
+        assert all(len(f"{a} {b}".encode()) > limit for a, b in zip(said, said[1:], strict=False))
+
+
+def test_a_long_read_out_is_several_says_within_the_voices_limit():
+    import xml.etree.ElementTree as ET
+
+    long = tuple(Line("Виктор " * 80 + ".", "ru") for _ in range(10))  # ~10 KB of Cyrillic
+    root = ET.fromstring(render(Turn(long, Listen(CallState("main", "ru"), 6))).encode())
+    says = [say.text for say in root.iter("Say")]
+    assert len(says) > 3 and all(len(text.encode()) <= 3000 for text in says)

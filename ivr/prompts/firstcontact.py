@@ -73,10 +73,9 @@ def paths(menus: Menus, lang: str) -> list[Path]:
         menu = menus.menus.get(state.menu)
         if menu is None:
             continue
-        if menu.readout:
-            if state.need and state.region and (state.need, state.region) not in found:
-                found[(state.need, state.region)] = Path(state.need, state.region, keys)
-            continue
+        if menu.readout and state.need and state.region and (
+                (state.need, state.region) not in found):
+            found[(state.need, state.region)] = Path(state.need, state.region, keys)
         for option in menu.options:
             if option.goto is None:
                 continue

@@ -15,6 +15,7 @@ from ivr.core.script import Line
 from ivr.menus.problems import plural
 from ivr.prompts.catalogue import HUMAN
 from ivr.prompts.catalogue import Manifest
+from ivr.prompts.firstcontact import table
 from ivr.prompts.timing import file_seconds
 from ivr.prompts.timing import language_choice
 
@@ -58,9 +59,16 @@ class StatusReport:
     def text_lines(self) -> list[str]:
         menus = self.menus
         lines = [f"time to the language choice: {self.timed(script.language_menu(menus))}"]
+        contacts = self.first_contact()
         for lang, seconds in language_choice(menus, self.seconds).items():
             said = "not all rendered" if seconds is None else f"{seconds:.1f} s"
-            lines.append(f"time to the {lang} option: {said}")
+            row = contacts.get(lang, {})
+            if row.get("median") is None:
+                after = "first contact: not all rendered"
+            else:
+                after = (f"first contact {row['median']:.1f} s after it (median), "
+                         f"{row['worst']:.1f} s at worst ({row['worst_path']})")
+            lines.append(f"time to the {lang} option: {said}; {after}")
         for language in menus.offered():
             lines.append(f"time to the end of the main menu in {language.code}: "
                          f"{self.timed(self._main_menu(language.code))}")
@@ -90,6 +98,12 @@ class StatusReport:
             total += heard[0]
         return round(total, 1)
 
+    def first_contact(self) -> dict[str, dict[str, object]]:
+        """Per offered language: seconds from its option to the first service's contact,
+        median and worst over every need and region, and the longest stretch of read-out
+        before its keys (issue 19)."""
+        return table(self.menus, self.seconds)
+
     def info_line_key(self) -> dict[str, float | None]:
         """Per offered language: seconds from the start of the call until the info line's
         key is first said (issue 14)."""
@@ -102,6 +116,7 @@ class StatusReport:
             "engine": engine,
             "languages": counts,
             "language_choice": language_choice(self.menus, self.seconds),
+            "first_contact": self.first_contact(),
             "info_line_key": self.info_line_key(),
             "recorded_only": {
                 lang: {"recorded": done, "sentences": needed, "offered": lang in offered}

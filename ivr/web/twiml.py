@@ -139,13 +139,13 @@ def _speak(
     prompts: PromptIndex | None,
 ) -> None:
     # Consecutive sentences without a recording are joined into one <Say>: fewer TTS calls
-    # for Twilio and a smaller document.
+    # for Twilio and a smaller document; but never more than its voice takes in one.
     pending: list[str] = []
     pending_lang = ""
     for line in lines:
         audio = prompts.lookup(line.text, line.lang) if prompts and links else None
         if pending and (audio or line.lang != pending_lang):
-            _say(verb, " ".join(pending), pending_lang, menus)
+            _say_all(verb, pending, pending_lang, menus)
             pending = []
         if audio and links:
             verb.play(links.audio(audio))
@@ -153,7 +153,49 @@ def _speak(
             pending.append(line.text)
             pending_lang = line.lang
     if pending:
-        _say(verb, " ".join(pending), pending_lang, menus)
+        _say_all(verb, pending, pending_lang, menus)
+
+
+SAY_BYTES = {"Polly.": 3000, "Google.": 5000}
+"""The most UTF-8 bytes Twilio's <Say> takes in one, by voice vendor (issue 21); any other
+voice gets the smaller."""
+
+
+def say_limit(voice: str | None) -> int:
+    return next((n for prefix, n in SAY_BYTES.items() if (voice or "").startswith(prefix)),
+                min(SAY_BYTES.values()))
+
+
+def chunks(sentences: list[str], limit: int) -> list[str]:
+    """The sentences joined into as few texts as fit in `limit` bytes each; a sentence too
+    long alone is cut at a space (or, with none, at a character) to fit."""
+    out: list[str] = []
+    for sentence in sentences:
+        for part in _cut(sentence, limit):
+            joined = f"{out[-1]} {part}" if out else part
+            if out and len(joined.encode()) <= limit:
+                out[-1] = joined
+            else:
+                out.append(part)
+    return out
+
+
+def _cut(sentence: str, limit: int) -> list[str]:
+    parts = []
+    while len(sentence.encode()) > limit:
+        head = sentence.encode()[:limit].decode("utf-8", "ignore")
+        cut = head.rfind(" ")
+        head = head[:cut] if cut > 0 else head
+        parts.append(head)
+        sentence = sentence[len(head):].lstrip()
+    return [*parts, sentence] if sentence else parts
+
+
+def _say_all(verb: VoiceResponse | Gather, sentences: list[str], lang: str, menus: Menus
+             ) -> None:
+    limit = say_limit(menus.languages[lang].twilio_voice)
+    for text in chunks([scrub(s) for s in sentences], limit):
+        _say(verb, text, lang, menus)
 
 
 def _say(verb: VoiceResponse | Gather, text: str, lang: str, menus: Menus) -> None:
