@@ -58,7 +58,7 @@ def on_disk(folder):
 
 
 @pytest.fixture
-def espeak_dir(espeak_catalogue):
+def espeak_dir(espeak_catalogue):  # noqa: F811 - the fixture, by name
     """The whole shipped catalogue rendered once with the real espeak-ng (then copied)."""
     return espeak_catalogue
 
