@@ -21,6 +21,7 @@ from ivr.menus.problems import Finding
 from ivr.menus.problems import YamlPath
 from ivr.menus.problems import suggest
 from ivr.menus.pronunciationchecks import check_pronunciations
+from ivr.menus.readoutchecks import check_readouts
 from ivr.menus.smschecks import check_sms
 from ivr.menus.speechchecks import check_speech
 from ivr.menus.textchecks import check_contacts
@@ -276,6 +277,7 @@ def check_menus_data(m: Data, today: datetime.date,
         *check_texts(m),
         *check_emergency_number(m),
         *check_options(m),
+        *check_readouts(m),
         *check_sms(m),
         *check_menus(m),
         *check_services(m, today, seeds),
