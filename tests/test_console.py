@@ -222,3 +222,25 @@ def test_status_says_when_a_seed_the_live_menus_name_is_gone(console, settings):
     assert 'id="seeds"' not in page(console, "/console/")
     next(seeds.glob("*.txt")).unlink()
     assert 'id="seeds"' in page(console, "/console/")
+
+
+def test_what_a_caller_hears_never_sends_a_text_message(settings, monkeypatch):
+    # Issue 22 item 6: with text messages configured, the console's walk once sent one.
+    from twilio.http.http_client import TwilioHttpClient
+
+    from tests.speechmenus import sms_menus_text
+
+    sent = []
+    monkeypatch.setattr(TwilioHttpClient, "request",
+                        lambda self, *args, **kwargs: sent.append(args) or 1 / 0)
+    for name, value in (("TWILIO_ACCOUNT_SID", "AC" + "0" * 32), ("IVR_SMS_FROM", "+15005550006")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "x" * 32)
+    settings.menus_path.write_text(sms_menus_text(), encoding="utf-8")
+    console = create_app(replace(settings, console_password=PASSWORD)).test_client()
+    menus = console.application.extensions["ivr"].store.current()
+    readout = menus.menus["services"]
+    sms_key = next(o.key for o in readout.options if o.action == "sms")
+    html = page(console, f"/console/caller?lang=en&keys=1,1,{sms_key},1")
+    assert menus.texts["sms_sent"]["en"].split(".")[0] in html  # as a caller would hear
+    assert sent == [], "the console's twin pretends to send; it never calls Twilio"
