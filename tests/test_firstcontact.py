@@ -26,7 +26,7 @@ def one_second(line):
 
 
 def test_every_need_and_region_has_a_path_in_every_language():
-    pairs = set(script.offered_pairs(MENUS))
+    pairs = set(script.told_pairs(MENUS))
     for lang in LANGS:
         assert {(p.need, p.region) for p in paths(MENUS, lang)} == pairs
 

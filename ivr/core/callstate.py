@@ -159,7 +159,8 @@ def _valid(state: CallState, menus: Menus) -> bool:
             len(language.keys) == 2 and language.keys[0] == first for language in menus.offered()
         ):
             return False
-        return state.lang is None and not state.back and state.need is None and state.region is None
+        return (state.lang is None and not state.back and state.need is None
+                and state.region is None and state.item == 0)
     return (
         state.menu in menus.menus
         and _spoken_to_callers(state.lang, menus)

@@ -335,6 +335,27 @@ def offered_pairs(menus: Menus) -> list[tuple[str, str]]:
     return [(n, r) for n in needs for r in regions]
 
 
+def told_pairs(menus: Menus) -> list[tuple[str, str]]:
+    """The (need, region) choices the menus tell a caller about: a need in a region only
+    where the region changes its services (page_options does not say the key otherwise);
+    each need's read-out of the whole country, or of the region its option names."""
+    readout = next((m for m in menus.menus.values() if m.readout), None)
+    told = []
+    for need, region in offered_pairs(menus):
+        regional = readout is not None and any(
+            region_matters(menus, need, menu) for menu in menus.menus.values()
+            if any(o.region for o in menu.options) and not any(o.need for o in menu.options))
+        if regional or _chosen_with(menus, need, region):
+            told.append((need, region))
+    return told
+
+
+def _chosen_with(menus: Menus, need: str, region: str) -> bool:
+    """Whether an option chooses this need and this region together."""
+    return any(o.need == need and o.region == region
+               for m in menus.menus.values() for o in m.options)
+
+
 def every_line(menus: Menus) -> list[Line]:
     """Every distinct sentence any call can hear, in a stable order (the prompts catalogue).
 

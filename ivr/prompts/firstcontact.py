@@ -61,7 +61,8 @@ def _after_choosing(menus: Menus, lang: str) -> Turn:
 
 
 def paths(menus: Menus, lang: str) -> list[Path]:
-    """The shortest key path to the read-out of every need and region a caller can choose."""
+    """The shortest key path to the read-out of every need and region the menus tell a
+    caller about (script.told_pairs: a region only where it changes the services)."""
     start = _after_choosing(menus, lang).then
     assert isinstance(start, Listen)
     found: dict[tuple[str, str], Path] = {}
@@ -83,7 +84,9 @@ def paths(menus: Menus, lang: str) -> list[Path]:
             if isinstance(then, Listen) and then.state not in seen:
                 seen.add(then.state)
                 queue.append((then.state, (*keys, option.key)))
-    return sorted(found.values(), key=lambda p: (p.need, p.region))
+    told = set(script.told_pairs(menus))
+    return sorted((p for pair, p in found.items() if pair in told),
+                  key=lambda p: (p.need, p.region))
 
 
 def first_contact(menus: Menus, lang: str, path: Path, seconds: Seconds) -> float | None:

@@ -2,7 +2,8 @@
 
 Items, each counted once:
 - menus and options (menu.key) in each language; the language menu and its keys once;
-- needs x regions (script.offered_pairs) and services, heard in a read-out, in each language;
+- needs x regions (script.told_pairs: a need in a region wherever the region changes its
+  services) and services, heard in a read-out, in each language;
 - each global key (repeat, back, info line, emergency) in every menu, in any language;
 - silence and wrong keys up to their limit in every menu (the caller is put through);
 - every transfer outcome (completed, busy, no-answer, failed).
@@ -59,7 +60,7 @@ def all_items(menus: Menus) -> dict[str, list[str]]:
     langs = [language.code for language in menus.offered()]
     pages = [LANGUAGE_MENU] + [LANGUAGE_PAGE + key for key in script.language_pages(menus)]
     menu_ids = [*pages, *menus.menus]
-    pairs = script.offered_pairs(menus)
+    pairs = script.told_pairs(menus)
     offered = {s.id for n, r in pairs for s in menus.services_for(n, r)}
     return {
         "menus": pages + [f"{lang}:{m}" for lang in langs for m in menus.menus],
