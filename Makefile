@@ -1,7 +1,8 @@
 # `make run` starts the webhook with the shipped menus.yaml; `make test` runs every test.
 # Both set up what they need first: a virtualenv in .venv with the `ivr` package installed
 # (editable), and for the tests the Debian packages for offline speech (espeak-ng, lame,
-# sox), the headless browser (chromium), Graphviz (the diagram), PostgreSQL (the statistics
+# sox), the headless browser (chromium), Graphviz (the diagram) and fonts for every script
+# the menus are written in (fonts-noto-core: Thai, Arabic, ...), PostgreSQL (the statistics
 # store's tests), GNU gettext (msgfmt -c checks the exported PO files), and for the
 # several-hosts test nginx, iproute2 (ip netns), openssl and curl (wrk for bench/).
 # `make run PORT=8080` listens elsewhere.
@@ -11,7 +12,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz postgresql nginx iproute2 wrk openssl curl systemd gettext
+DEBS := espeak-ng lame sox libsox-fmt-mp3 chromium graphviz fonts-noto-core postgresql nginx iproute2 wrk openssl curl systemd gettext
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 # Every core (pytest-xdist); a module's tests stay in one worker (tests/conftest.py).
 TEST_WORKERS ?= auto
@@ -43,6 +44,7 @@ debs:
 	@missing=; for tool in espeak-ng lame sox chromium dot nginx ip wrk openssl curl msgfmt systemd-analyze; do \
 		command -v $$tool >/dev/null || PATH="$$PATH:/usr/sbin:/sbin" command -v $$tool >/dev/null || missing=1; done; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing=1; \
+	for lang in th ar; do fc-list :lang=$$lang family 2>/dev/null | grep -q . || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBS); \
 	fi

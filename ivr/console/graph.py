@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import graphviz
 
+from ivr.core.bidi import wrap_label
 from ivr.menus.diagram import Graph
 
 FORMATS = ("svg", "png")
@@ -39,8 +38,9 @@ def _wrap(text: str) -> str:
     dot reads entities (&lt;) even in plain labels, so & is written &amp;.
     """
     # "\n" is DOT's centred line break; a backslash in a menu text would start an escape.
+    # An Arabic line's own direction, and its numbers', is marked in it (ivr.core.bidi).
     lines = text.replace("\\", "/").splitlines()
-    parts = (part.replace("&", "&amp;") for line in lines for part in textwrap.wrap(line, WRAP))
+    parts = (part.replace("&", "&amp;") for line in lines for part in wrap_label(line, WRAP))
     label: str = graphviz.nohtml("\\n".join(parts) or " ")
     return label
 

@@ -25,6 +25,7 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 
+from ivr.core import bidi
 from ivr.core.phone import TRANSFER_OUTCOMES
 from ivr.qa.callrecord import CallRecord
 from ivr.qa.callrecord import NotReplayable
@@ -161,9 +162,13 @@ def _check_password(password: str | None) -> Response | None:
 
 def _answer(call_id: str, call: Call, events: list[Event], base: str) -> Response:
     ending = call.transcript.ending
+    # Each sentence with its language's direction and its left-to-right parts (numbers,
+    # keys): the page lays an Arabic sentence out right to left (issue 23 item 9).
+    menus = current_app.extensions["ivr"].store.menus()
     return jsonify({
         "id": call_id,
-        "events": [_local_audio(e, base) for e in one_per_sentence(events)],
+        "events": [bidi.annotated(_local_audio(e, base), menus)
+                   for e in one_per_sentence(events)],
         "waiting": call.waiting,
         "where": call.where,
         "ending": None if ending is None else {"kind": ending.kind, "text": ending.describe()},
