@@ -134,9 +134,6 @@ def test_an_arabic_phone_number_reads_left_to_right_in_the_diagram(server):
         assert cell.evaluate("e => getComputedStyle(e).direction") == "rtl"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the caller page's lines need ivr/console/caller.py to annotate each event with "
-    "ivr.core.bidi.annotated (the lead's file; see the pages branch's report)"))
 def test_an_arabic_phone_number_reads_left_to_right_on_what_a_caller_hears(server):
     with chromium(viewport={"width": 1280, "height": 900}, **OPERATOR) as page:
         page.goto(f"{server}/console/caller?lang=ar&keys=1,1")

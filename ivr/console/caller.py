@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from ivr.core import bidi
 from ivr.qa.callrecord import one_per_sentence
 from ivr.qa.keypath import Answer
 from ivr.qa.keypath import choose_language
@@ -30,11 +31,14 @@ def hear_path(twin: Flask, lang: str | None, answers: list[Answer], outcome: str
     give each answer."""
     call = place_call(twin, outcome=outcome)
     call.start()
-    choose_language(call, app_menus(twin), lang)
+    menus = app_menus(twin)
+    choose_language(call, menus, lang)
     walk(call, answers)
     waiting_in = call.where if call.waiting else None
     base = (twin.config["IVR_SETTINGS"].public_base_url or DEFAULT_BASE_URL).rstrip("/")
-    events = [_local(e, base) for e in one_per_sentence(call.transcript.events)]
+    # Each sentence with its direction, numbers and addresses kept left to right (issue 23.9).
+    events = [bidi.annotated(_local(e, base), menus)
+              for e in one_per_sentence(call.transcript.events)]
     return Heard(events, render_transcript(call.transcript, waiting_in), waiting_in)
 
 
