@@ -45,6 +45,8 @@ class SpeechInput:
     """Words or phrases that work like the emergency key."""
     numbers: tuple[str, ...] = ()
     """The words for the keys 0 to 9, in order ('yksi' is key 1); empty: digits only."""
+    repeat: tuple[str, ...] = ()
+    """Words or phrases that work like the repeat key ('again'); none: the key only."""
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def listening(menus: Menus, state: CallState) -> SpeechListen | None:
         for option in menus.menus[state.menu].options
         for part in script.option_label(menus, option, lang).split(",")
     ]
-    phrases += [*speech.info_line, *speech.emergency]
+    phrases += [*speech.info_line, *speech.emergency, *speech.repeat]
     return SpeechListen(speech.language, ", ".join(p for p in dict.fromkeys(phrases) if p))
 
 
@@ -104,6 +104,8 @@ def key_for(menus: Menus, state: CallState, said_text: str) -> str | None:
         return chosen
     if any(_says(said, phrase) for phrase in speech.info_line):
         return keys.info_line
+    if any(_says(said, phrase) for phrase in speech.repeat):
+        return keys.repeat  # a read-out page again: there is no option for it (issue 19)
     return None
 
 
@@ -120,7 +122,8 @@ def _by_label(menus: Menus, state: CallState, lang: str, said: list[str],
               speech: SpeechInput) -> str | None:
     """The one option whose label shares the most words with what was said, if one does."""
     options = menus.menus[state.menu].options
-    globals_ = [w for phrase in (*speech.info_line, *speech.emergency) for w in words(phrase)]
+    globals_ = [w for phrase in (*speech.info_line, *speech.emergency, *speech.repeat)
+                for w in words(phrase)]
     labels = {
         option.key: {
             w for w in words(script.option_label(menus, option, lang))

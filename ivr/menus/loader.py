@@ -155,6 +155,7 @@ def _speech(d: Mapping[str, Any]) -> SpeechInput:
         info_line=tuple(str(w) for w in d["words"]["info_line"]),
         emergency=tuple(str(w) for w in d["words"]["emergency"]),
         numbers=tuple(str(w) for w in d.get("numbers") or ()),
+        repeat=tuple(str(w) for w in d["words"].get("repeat") or ()),
     )
 
 

@@ -101,6 +101,9 @@ LANGUAGE = _keys(
                 "words or phrases that put the caller through, like the info line key"),
             Key("emergency", Items(item=Text(), what="words"),
                 "words or phrases that give the emergency instructions, like its key"),
+            Key("repeat", Items(item=Text(), what="words"),
+                "words or phrases that say the menu or read-out page again, like its key",
+                required=False),
         ), "spoken words that work like the global keys"),
         Key("numbers", Items(item=Text(), what="words"), "the words for the keys 0 to 9, in "
             "order, so 'one' works like key 1", required=False),
