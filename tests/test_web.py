@@ -7,7 +7,6 @@ import pytest
 
 from ivr.app import create_app
 from ivr.core import flow
-from ivr.core import script
 from ivr.menus.loader import load_menus
 from ivr.web import twiml
 from tests.conftest import MAIN_EN
