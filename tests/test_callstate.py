@@ -69,9 +69,6 @@ def test_junk_or_tampered_parameters_decode_to_the_start(params):
     assert decode(params, MENUS) == CallState.start()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ivr/core/callstate.py _valid: the language menu's branch does not check the page, so a "
-    "tampered i=1 there is kept (and written into every URL until a language is chosen)"))
 def test_a_page_in_the_language_menu_is_tampered_and_decodes_to_the_start():
     assert decode({"m": "language", "i": "1"}, MENUS) == CallState.start()
 

@@ -180,7 +180,8 @@ def test_validate_warns_when_the_option_is_on_and_wants_it_in_a_read_out():
     assert [p for p in check_menus_text(SHIPPED)[1] if not p.path.startswith("languages.")] == []
     moved = re.sub(r"^    readout: true\b.*\n", "", sms_menus_text(), flags=re.MULTILINE)
     errors = [p.message for p in check_menus_text(moved)[1] if p.severity == "error"]
-    assert errors == ["a text message can only be offered after a read-out"]
+    assert errors == ["next works only in a read-out menu",
+                      "a text message can only be offered after a read-out"]
 
 
 def test_the_warning_is_heard_whole_before_the_call_listens(tmp_path):

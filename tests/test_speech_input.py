@@ -34,17 +34,9 @@ def speech_app(tmp_path_factory):
 
 
 SCENARIOS = load_scenarios([FLOWS], SPEECH_MENUS)
-KNOWN_BUGS = {
-    "a Swedish caller asks by speech to hear a read-out page again": (
-        "the read-out's repeat is the global key * now (its option 'lyssna igen' is gone) and "
-        "ivr/core/speechmatch.py key_for matches no words to *: a caller who speaks hears "
-        "'Lyssna igen: tryck stjärna.' and has no words for it"),
-}
 
 
-@pytest.mark.parametrize("scenario", [
-    pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[s.name]))
-    if s.name in KNOWN_BUGS else s for s in SCENARIOS], ids=[s.name for s in SCENARIOS])
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_speech_scenarios(speech_app, scenario):
     result = run_scenario(speech_app, app_menus(speech_app), scenario)
     assert result.passed, render_failure(result)
