@@ -1,7 +1,8 @@
 """Shared fixtures: an app on a temporary copy of the shipped menus, and Twilio-signed requests.
 
 Fixture names other test modules rely on: menus_file, settings, app, client, signed_post,
-post_unsigned. Constants: AUTH_TOKEN, PUBLIC_URL, CALLER, CALL_FIELDS.
+post_unsigned. Constants: AUTH_TOKEN, PUBLIC_URL, CALLER, CALL_FIELDS, and the anchor tests
+edit the shipped menus at: MAIN_LABEL_EN, MAIN_EN, EDIT_EN, EDITED_EN.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ CALL_FIELDS = {
     "Called": "+358931585000",
 }
 """The standard fields Twilio posts with every voice webhook request."""
+
+MAIN_LABEL_EN = "safe housing, crisis support, or help for women and children"
+"""The English label of the shipped main menu's first option: the text tests change to make a
+valid edit of menus.yaml. Defined here only, so a new wording touches one place."""
+MAIN_EN = f"For {MAIN_LABEL_EN}, press 1."
+"""What a caller who chose English hears of it in the main menu."""
+EDIT_EN = (f"en: {MAIN_LABEL_EN}", "en: safe housing or crisis support")
+"""(old, new) in menus.yaml: an edit every check passes (once in the file, either way)."""
+EDITED_EN = "For safe housing or crisis support, press 1."
+"""What the main menu says after EDIT_EN."""
 
 
 def saved(path: Path, text: str | None = None, ago: float = 5.0) -> None:

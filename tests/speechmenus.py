@@ -26,6 +26,7 @@ SPEECH = {
       words:
         info_line: [hjälp, människa, infotelefonen]
         emergency: [nöd, nödsituation, fara]
+        repeat: [igen, upprepa]
       numbers: [noll, ett, två, tre, fyra, fem, sex, sju, åtta, nio]
 """,
 }

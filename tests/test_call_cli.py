@@ -150,7 +150,7 @@ def test_say_items_speak_where_the_language_listens_for_speech(tmp_path):
     data = json.loads(result.stdout)
     said = [(e["text"], e["menu"]) for e in data["events"] if e["kind"] == "said"]
     assert said == [("Turvakoti", "main"), ("kriisiapu", "needs_safety")]
-    assert data["waiting_in"] == "region"
+    assert data["waiting_in"] == "services"  # crisis support's read-out, the whole country's
 
 
 def test_a_simulated_call_keeps_no_menus_history(tmp_path, monkeypatch):

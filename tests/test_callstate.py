@@ -28,6 +28,7 @@ def test_a_full_state_round_trips():
         silences=2,
         wrong_keys=1,
         silent_rounds=1,
+        item=2,
     )
     assert encode(state) == {
         "m": "services",
@@ -38,6 +39,7 @@ def test_a_full_state_round_trips():
         "s": "2",
         "w": "1",
         "q": "1",
+        "i": "2",
     }
     assert decode(encode(state), MENUS) == state
 
@@ -59,10 +61,16 @@ def test_a_full_state_round_trips():
         {"m": "main", "l": "fi", "x": "-1"},
         {"m": "language", "l": "fi"},
         {"m": "language", "b": "main"},
+        {"m": "services", "l": "fi", "n": "work", "r": "oulu", "i": "-1"},
+        {"m": "services", "l": "fi", "n": "work", "r": "oulu", "i": "1.5"},
     ],
 )
 def test_junk_or_tampered_parameters_decode_to_the_start(params):
     assert decode(params, MENUS) == CallState.start()
+
+
+def test_a_page_in_the_language_menu_is_tampered_and_decodes_to_the_start():
+    assert decode({"m": "language", "i": "1"}, MENUS) == CallState.start()
 
 
 @pytest.mark.parametrize(
@@ -73,8 +81,10 @@ def test_junk_or_tampered_parameters_decode_to_the_start(params):
         {"m": "services", "l": "en", "n": "work", "r": "mars"},
         {"m": "region", "l": "en", "b": "main.nope"},
         {"m": "region", "l": "en", "b": "main.main"},
+        {"m": "services", "l": "en", "n": "return", "r": "oulu", "i": "2"},
+        {"m": "region", "l": "en", "n": "return", "i": "1"},
     ],
-    ids=["menu", "need", "region", "way-back", "way-back-twice"],
+    ids=["menu", "need", "region", "way-back", "way-back-twice", "page-gone", "page-of-a-menu"],
 )
 def test_a_state_the_menus_no_longer_have_keeps_its_language_in_the_main_menu(params):
     assert decode({**params, "q": "1", "s": "2"}, MENUS) == CallState(
@@ -102,6 +112,20 @@ def test_the_texts_a_call_sent_ride_in_every_url_the_language_menu_included():
         "main", "fi", changed=True, texts=1)
 
 
+def test_a_read_out_keeps_its_page_within_itself_and_any_other_menu_starts_at_the_first():
+    state = CallState("services", "fi", "work", "oulu", ("main", "needs_exploitation"),
+                      silences=1, item=2)
+    assert state.entering("services") == CallState(
+        "services", "fi", "work", "oulu", ("main", "needs_exploitation"), item=2)
+    assert state.entering("region").item == 0
+    # The last page of each read-out is in range; one more is not.
+    last = len(MENUS.services_for("work", "oulu")) - 1
+    assert decode({"m": "services", "l": "fi", "n": "work", "r": "oulu", "i": str(last)},
+                  MENUS).item == last
+    assert decode({"m": "services", "l": "fi", "n": "work", "r": "oulu", "i": str(last + 1)},
+                  MENUS).changed
+
+
 def test_a_changed_state_is_never_written_into_a_url():
     changed = CallState("main", "en", silent_rounds=1, changed=True)
     assert encode(changed) == {"m": "main", "l": "en", "q": "1"}
@@ -115,7 +139,7 @@ def test_a_language_in_a_url_is_one_of_the_menus_or_none(value, lang):
 def test_the_state_never_carries_caller_data():
     assert set(CallState.__dataclass_fields__) == {
         "menu", "lang", "need", "region", "back", "silences", "wrong_keys", "silent_rounds",
-        "changed", "texting", "texts",
+        "changed", "texting", "texts", "item",
     }
 
 
@@ -151,7 +175,7 @@ def test_a_caller_in_a_renamed_menu_keeps_english_and_is_told_the_menu_changed(
     assert 'language="en-' in answer and 'language="fi-' not in answer
     assert 'action="https://ivr.example.org/voice/step?m=main&amp;l=en"' in answer
     needs = signed_post("/voice/step?m=main&l=en", {"Digits": "1"}).get_data(as_text=True)
-    assert "Choose a topic." in needs
+    assert "For safe housing, press 1." in needs
 
 
 @pytest.mark.parametrize("query", ["?l=xx", "?l=", ""])

@@ -15,8 +15,10 @@ from ivr.qa.scenarios import app_menus
 from ivr.qa.scenarios import load_scenarios
 from ivr.qa.scenarios import run_scenario
 from ivr.qa.scenarios import simulation_app
+from ivr.qa.simulator import place_call
 from ivr.qa.transcript import Event
 from ivr.qa.transcript import Transcript
+from tests.conftest import MAIN_EN
 from tests.conftest import ROOT
 
 FLOWS = ROOT / "flows"
@@ -47,7 +49,8 @@ def test_the_items_follow_the_menus(shipped):
     assert {kind: len(v) for kind, v in items.items()} == {
         "menus": 1 + pages + langs * len(menus.menus),
         "options": langs + langs * sum(len(m.options) for m in menus.menus.values()),
-        "needs x regions": langs * len(script.offered_pairs(menus)),
+        # A need in a region only where the region changes its services (issue 19).
+        "needs x regions": langs * len(script.told_pairs(menus)),
         "services": langs * len(menus.services),
         "global keys": menu_count * 4,
         "silence limit": menu_count,
@@ -55,7 +58,12 @@ def test_the_items_follow_the_menus(shipped):
         "wrong key limit": menu_count - 1,
         "transfer outcomes": 4,
     }
-    assert items["needs x regions"][0] == "fi:safe_housing x capital_region"
+    assert items["needs x regions"][:2] == ["fi:safe_housing x whole_country",
+                                            "fi:safe_housing x capital_region"]
+    # Six needs a region changes, in the whole country and 7 regions; legal advice, returning
+    # home and work exploitation in the whole country only.
+    assert len(script.told_pairs(menus)) == 6 * 8 + 3
+    assert "fi:legal x oulu" not in items["needs x regions"]
 
 
 def test_a_partial_run_names_what_it_never_reached(shipped):
@@ -80,6 +88,18 @@ def test_a_partial_run_names_what_it_never_reached(shipped):
     ]
 
 
+def test_a_read_out_counts_the_need_and_region_its_keys_chose(shipped):
+    # The whole country's read-out straight after the need, then a region's, asked after.
+    app, menus, _ = shipped
+    phone = place_call(app)
+    phone.start()
+    for key in ("3", "3", "3", "2", "5", "#"):  # English, health care, Joensuu, back
+        phone.press(key)
+    reached = measure(menus, [phone.transcript]).reached
+    assert reached["needs x regions"] == {"en:health x whole_country", "en:health x joensuu"}
+    assert reached["services"] == {f"en:{s.id}" for s in menus.services_for("health", "joensuu")}
+
+
 def events(*items):
     return Transcript([Event(kind, menu=menu, keys=keys, text=text, lang=lang)
                        for kind, menu, keys, text, lang in items])
@@ -87,7 +107,7 @@ def events(*items):
 
 def test_limits_count_only_failures_in_a_row_in_one_menu(shipped):
     _, menus, _ = shipped
-    heard = ("heard", "main", None, "Main menu.", "en")
+    heard = ("heard", "main", None, MAIN_EN, "en")
     silence = ("silence", "main", None, None, None)
     interrupted = events(heard, silence, heard, silence, ("pressed", "main", "*", None, None),
                          heard, silence, heard)

@@ -18,6 +18,7 @@ from ivr.core.turns import Silence
 from ivr.core.turns import Transfer
 from ivr.core.turns import Turn
 from ivr.menus.loader import load_menus
+from tests.conftest import MAIN_EN as FIRST_OPTION_EN
 from tests.conftest import ROOT
 
 MENUS = load_menus(ROOT / "menus.yaml")
@@ -27,7 +28,11 @@ LANGS = [language.code for language in MENUS.offered()]
 GREETING = list(MENUS.greeting())
 INFO = "+358295463177"
 START = CallState.start()
-REGION = CallState("region", "en", need="work", back=("main", "needs_exploitation"))
+WIDE = CallState("services", "en", "work", "whole_country", ("main", "needs_exploitation"))
+"""Work exploitation's read-out for the whole country, where choosing the need leads."""
+REGION = CallState("region", "en", need="work", back=("main", "needs_exploitation", "services"))
+"""The region menu, asked after that read-out (its key works though a region changes
+nothing for work exploitation)."""
 
 
 def listen(state, *lines):
@@ -35,7 +40,8 @@ def listen(state, *lines):
 
 
 def menu(state):
-    return tuple(script.menu_prompt(MENUS, state.menu, state.lang, state.need, state.region))
+    return tuple(script.menu_prompt(MENUS, state.menu, state.lang, state.need, state.region,
+                                    state.item))
 
 
 def test_a_call_starts_with_the_112_notice_and_the_language_choice_in_every_language():
@@ -84,38 +90,64 @@ def test_choosing_english_leads_to_the_main_menu_in_english():
     main = CallState("main", "en")
     turn = next_turn(MENUS, START, Press("3"))
     assert turn == listen(main, *menu(main))
-    assert turn.lines[:4] == (
+    assert turn.lines[:3] == (
         Line("For the 24-hour info line, press 0.", "en"),
         Line("In an emergency, call 1 1 2.", "en"),
-        Line("Main menu.", "en"),
-        Line("Choose the help you need.", "en"),
+        Line(FIRST_OPTION_EN, "en"),
     )
 
 
-def test_need_then_region_then_the_read_out_of_that_need_and_region():
+def test_a_need_leads_straight_to_the_whole_countrys_read_out_its_first_service_first():
     needs = next_turn(MENUS, CallState("main", "en"), Press("3")).then.state
     assert needs == CallState("needs_exploitation", "en", back=("main",))
-    region = next_turn(MENUS, needs, Press("1")).then.state
-    assert region == REGION
-    turn = next_turn(MENUS, region, Press("6"))
-    readout = CallState("services", "en", "work", "oulu", ("main", "needs_exploitation", "region"))
+    turn = next_turn(MENUS, needs, Press("1"))
+    assert turn == listen(WIDE, *menu(WIDE))
+    # Nothing before the first service's name and contact: help comes soonest (issue 19).
+    assert turn.lines[:2] == (
+        Line("The assistance system for victims of human trafficking.", "en"),
+        Line("Phone: 0 2 9, 5 4 6, 3 1 7 7.", "en"),
+    )
+
+
+def test_the_region_asked_after_gives_its_read_out_naming_the_choice_its_own_services_first():
+    wide = CallState("services", "en", "health", "whole_country", ("main", "needs_exploitation"))
+    region = next_turn(MENUS, wide, Press("2")).then.state
+    assert region == CallState("region", "en", "health", None,
+                               ("main", "needs_exploitation", "services"))
+    turn = next_turn(MENUS, region, Press("5"))
+    readout = CallState("services", "en", "health", "joensuu", ("main", "needs_exploitation"))
     assert turn == listen(readout, *menu(readout))
-    assert turn.lines[0] == Line("Topic: exploitation at work.", "en")
-    names = [s.name["en"] + "." for s in MENUS.services_for("work", "oulu")]
-    assert [line.text for line in turn.lines if line.text in names] == names
+    assert turn.lines[:2] == (Line("Health care, Joensuu.", "en"), Line("Global Clinic.", "en"))
+    names = [s.name["en"] + "." for s in MENUS.services_for("health", "joensuu")]
+    assert names[0] == "Global Clinic."  # the region's own, then the nationwide one
+    assert [line.text for line in turn.lines if line.text in names] == names[:1]
 
 
-def test_the_main_menu_option_of_the_read_out_clears_the_way_back_and_the_choices():
-    readout = CallState("services", "fi", "work", "oulu", ("main", "needs_exploitation", "region"))
-    assert next_turn(MENUS, readout, Press("2")).then.state == CallState("main", "fi")
+def test_the_next_key_turns_the_page_and_after_the_last_page_starts_again():
+    state = CallState("services", "fi", "health", "joensuu", ("main", "needs_exploitation"),
+                      silences=2)
+    pages = []
+    for _ in range(3):
+        turn = next_turn(MENUS, state, Press("1"))
+        state = turn.then.state
+        pages.append(state.item)
+        assert turn == listen(state, *menu(state))
+        assert state.silences == 0
+    assert pages == [1, 0, 1]
+    assert turn.lines[0] == Line("Ihmiskaupan uhrien auttamisjärjestelmä.", "fi")
 
 
 def test_going_back_to_a_menu_drops_the_choice_it_asks_again():
-    readout = CallState("services", "fi", "work", "oulu", ("main", "needs_exploitation", "region"))
-    region = next_turn(MENUS, readout, Press("#")).then.state
-    assert region == CallState("region", "fi", "work", None, ("main", "needs_exploitation"))
-    needs = next_turn(MENUS, region, Press("#")).then.state
+    # From a region's read-out back is the topic menu; from the region menu, the whole
+    # country's read-out (the region it asks is dropped, the need kept).
+    joensuu = CallState("services", "fi", "health", "joensuu", ("main", "needs_exploitation"),
+                        item=1)
+    needs = next_turn(MENUS, joensuu, Press("#")).then.state
     assert needs == CallState("needs_exploitation", "fi", None, None, ("main",))
+    region = CallState("region", "fi", "health", None, ("main", "needs_exploitation", "services"))
+    turn = next_turn(MENUS, region, Press("#"))
+    wide = CallState("services", "fi", "health", "whole_country", ("main", "needs_exploitation"))
+    assert turn == listen(wide, *menu(wide))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -163,10 +195,10 @@ def test_repeat_key_replays_the_menu_and_resets_the_counters(lang):
 def test_back_key_walks_back_to_the_language_menu_which_repeats():
     state = REGION
     menus_seen = []
-    for _ in range(4):
+    for _ in range(5):
         state = next_turn(MENUS, state, Press("#")).then.state
         menus_seen.append(state.menu)
-    assert menus_seen == ["needs_exploitation", "main", "language", "language"]
+    assert menus_seen == ["services", "needs_exploitation", "main", "language", "language"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -247,40 +279,61 @@ def test_a_failed_transfer_from_the_main_menu_does_not_say_the_global_keys_twice
     assert texts.count("To repeat, press star.") == 1
 
 
-@pytest.mark.parametrize("choices", [{"need": "work"}, {"region": "oulu"}])
-def test_a_read_out_without_need_or_region_goes_to_the_main_menu(choices):
-    state = CallState("services", "fi", **choices)
+def test_a_read_out_without_a_need_goes_to_the_main_menu():
+    state = CallState("services", "fi", region="oulu")
     main = CallState("main", "fi")
     assert next_turn(MENUS, state, Press("*")) == listen(main, *menu(main))
 
 
-def test_the_read_out_repeat_option_reads_it_again():
-    state = CallState("services", "sv", "legal", "lahti", ("main", "needs_legal", "region"))
-    assert next_turn(MENUS, state, Press("1")) == listen(state, *menu(state))
+def test_a_read_out_with_a_need_and_no_region_is_the_whole_countrys():
+    state = CallState("services", "fi", need="work")
+    wide = CallState("services", "fi", "work", "whole_country")
+    assert next_turn(MENUS, state, Press("*")) == listen(wide, *menu(wide))
 
 
-def test_the_read_out_info_line_option_transfers():
-    state = CallState("services", "sv", "legal", "lahti", ("main", "needs_legal", "region"))
-    turn = next_turn(MENUS, state, Press("3"))
+def test_the_repeat_key_says_the_read_outs_page_again():
+    state = CallState("services", "sv", "legal", "whole_country", ("main", "needs_legal"),
+                      wrong_keys=1, item=2)
+    again = dataclasses.replace(state, wrong_keys=0)
+    turn = next_turn(MENUS, state, Press("*"))
+    assert turn == listen(again, *menu(again))
+    assert Line("Det var den sista tjänsten.", "sv") in turn.lines
+
+
+def test_the_info_line_key_in_the_read_out_transfers_from_its_page():
+    state = CallState("services", "sv", "legal", "whole_country", ("main", "needs_legal"), item=1)
+    turn = next_turn(MENUS, state, Press("0"))
     assert turn.then == Transfer(INFO, state, 30, "sv")
 
 
-def test_a_silence_after_a_read_out_repeats_the_options_not_the_services():
-    state = CallState("services", "en", need="return", region="oulu", back=("main", "region"))
-    turn = next_turn(MENUS, state, Silence())
-    assert [line.text for line in turn.lines] == [
-        "I did not hear a choice.",
-        "For a repeat of the list, press 1.",
-        "For the main menu, press 2.",
-        "For the 24-hour info line, press 3.",
-    ]
-    assert turn.then == Listen(dataclasses.replace(state, silences=1), 6)
+RETURN = CallState("services", "en", "return", "whole_country", ("main", "needs_legal"))
+"""The first page of the whole country's read-out for returning home (two services; every
+region gives the same, so the region's key is not said)."""
+RETURN_KEYS = ["For the next service, press 1.", "To hear it again, press star.",
+               "For the info line, press 0."]
 
 
-def test_the_list_again_key_still_reads_the_services_out():
-    state = CallState("services", "en", need="return", region="oulu", back=("main", "region"))
-    turn = next_turn(MENUS, state, Press("1"))
-    assert turn.lines == tuple(script.menu_prompt(MENUS, "services", "en", "return", "oulu"))
+def test_a_silence_in_the_read_out_says_the_pages_keys_not_its_service():
+    turn = next_turn(MENUS, RETURN, Silence())
+    assert [line.text for line in turn.lines] == ["I did not hear a choice.", *RETURN_KEYS]
+    assert turn.then == Listen(dataclasses.replace(RETURN, silences=1), 6)
+
+
+@pytest.mark.parametrize("key", ["3", "4", "5"])
+def test_a_key_the_read_out_no_longer_has_says_the_pages_keys(key):
+    # The old read-out's 3 (the info line) is a wrong key now: the page says which are right.
+    turn = next_turn(MENUS, RETURN, Press(key))
+    assert [line.text for line in turn.lines] == ["That is not one of the choices.",
+                                                  *RETURN_KEYS]
+    assert turn.then == Listen(dataclasses.replace(RETURN, wrong_keys=1), 6)
+
+
+def test_the_repeat_key_after_a_silence_still_reads_the_whole_page():
+    state = dataclasses.replace(RETURN, item=1, silences=1)
+    turn = next_turn(MENUS, state, Press("*"))
+    assert turn.lines == tuple(script.menu_prompt(MENUS, "services", "en", "return",
+                                                  "whole_country", 1))
+    assert Line("Website: iom dot fi.", "en") in turn.lines
 
 
 def test_a_failed_transfer_before_a_language_is_chosen_is_told_in_every_language():
@@ -451,9 +504,8 @@ def test_back_from_the_main_menu_with_no_way_back_is_the_language_menu():
     )
 
 
-def test_a_failed_transfer_from_the_read_out_brings_back_only_its_options():
-    state = CallState("services", "en", need="return", region="oulu", back=("main", "region"))
-    turn = next_turn(MENUS, state, DialEnded("no-answer"))
+def test_a_failed_transfer_from_the_read_out_brings_back_only_its_pages_keys():
+    turn = next_turn(MENUS, RETURN, DialEnded("no-answer"))
     assert [line.text for line in turn.lines] == [
         "There was no answer from the info line.",
         "You can try again, or call 0 2 9, 5 4 6, 3 1 7 7 yourself.",
@@ -461,8 +513,6 @@ def test_a_failed_transfer_from_the_read_out_brings_back_only_its_options():
         "To go back, press hash.",
         "For the 24-hour info line, press 0.",
         "To hear how to call 1 1 2, press 9.",
-        "For a repeat of the list, press 1.",
-        "For the main menu, press 2.",
-        "For the 24-hour info line, press 3.",
+        *RETURN_KEYS,
     ]
-    assert turn.then == Listen(state, 6)
+    assert turn.then == Listen(RETURN, 6)

@@ -12,9 +12,8 @@ from ivr.web import history as history_module
 from ivr.web.history import History
 from ivr.web.history import version_of
 from ivr.web.menustore import MenuStore
+from tests.conftest import EDIT_EN as EDIT
 from tests.test_reload import rewrite
-
-EDIT = ("Choose the help you need.", "Choose.")
 
 
 def index_lines(menus_file):

@@ -14,6 +14,7 @@ from ivr.cli import cli
 from tests import gunicornproc
 from tests import multihost
 from tests.conftest import AUTH_TOKEN
+from tests.conftest import EDIT_EN
 from tests.conftest import saved
 from tests.test_probe_multihost import probe_env
 
@@ -21,8 +22,8 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not multihost.NGINX, reason="needs Debian's nginx (make test)"),
 ]
-GOOD = "en: Main menu. Choose the help you need.\n"
-BAD = "en: Main menu.\n"
+GOOD, BAD = (f"{text}\n" for text in EDIT_EN)
+"""A line of the menus the probe (deploy/ivr.env.example) must hear, and an edit of it."""
 SETTLED = 0.5
 """Longer than the hosts' IVR_RELOAD_INTERVAL (0.2 s): every worker has reloaded."""
 

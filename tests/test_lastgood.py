@@ -22,10 +22,12 @@ from ivr.web import menufile
 from ivr.web.menustore import MenusUnavailable
 from tests.conftest import AUTH_TOKEN
 from tests.conftest import CALL_FIELDS
+from tests.conftest import EDIT_EN
+from tests.conftest import MAIN_EN
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
 from tests.conftest import sign
-from tests.test_reload import MAIN_EN
+from tests.test_reload import half_written
 from tests.test_reload import rewrite
 from tests.test_reload import saved
 from tests.test_serve import free_port
@@ -43,7 +45,7 @@ def broken(menus_file):
 
 def test_a_version_that_goes_live_is_kept_beside_the_file(menus_file, client):
     assert last_good(menus_file).read_bytes() == menus_file.read_bytes()
-    rewrite(menus_file, "Choose the help you need.", "Choose.")
+    rewrite(menus_file, *EDIT_EN)
     client.get("/healthz")
     assert last_good(menus_file).read_bytes() == menus_file.read_bytes()
     broken(menus_file)
@@ -84,7 +86,7 @@ def test_fixing_the_file_after_such_a_start_goes_live(settings, menus_file):
     broken(menus_file)
     client = create_app(settings).test_client()
     rewrite(menus_file, "    goto: nowhere", "    goto: needs_safety")
-    rewrite(menus_file, "Choose the help you need.", "Choose.")
+    rewrite(menus_file, *EDIT_EN)
     health = client.get("/healthz/details").get_json()
     assert (health["status"], health["last_reload_error"]) == ("ok", None)
 
@@ -114,7 +116,7 @@ def test_a_start_while_the_file_is_being_written_serves_the_last_good_copy(
 ):
     version = create_app(settings).test_client().get("/healthz").get_json()["menus_version"]
     text = menus_file.read_text(encoding="utf-8")
-    menus_file.write_text(text[: text.rindex('      - key: "3"\n')], encoding="utf-8")
+    menus_file.write_text(half_written(text), encoding="utf-8")
     client = create_app(settings).test_client()
     health = client.get("/healthz").get_json()
     assert (health["status"], health["menus_version"]) == ("ok", version)
@@ -130,7 +132,7 @@ def test_a_folder_that_cannot_keep_the_copy_is_logged_once(settings, menus_file,
     monkeypatch.setattr(menufile, "write_atomic", refuse)
     with caplog.at_level(logging.WARNING, logger="ivr.web.menufile"):
         client = create_app(settings).test_client()
-        rewrite(menus_file, "Choose the help you need.", "Choose.")
+        rewrite(menus_file, *EDIT_EN)
         client.get("/healthz")
     assert [r.getMessage() for r in caplog.records if r.name == "ivr.web.menufile"] == [
         f"cannot keep a last-good copy of the menus at {last_good(menus_file)} (Permission "

@@ -16,11 +16,10 @@ from ivr.cli import cli
 from ivr.web.history import History
 from ivr.web.history import version_of
 from ivr.web.menufile import check_version
+from tests.conftest import EDIT_EN as EDIT
 from tests.conftest import ROOT
 from tests.conftest import saved
 from tests.test_reload import rewrite
-
-EDIT = ("en: Main menu. Choose the help you need.", "en: Main menu. Pick one.")
 
 
 def ivr(*args):
@@ -113,10 +112,12 @@ def test_diff_shows_what_changed_from_one_version_to_another(menus_file, version
     assert lines[:2] == [f"--- {first} (went live {when[first]})",
                          f"+++ {second} (went live {when[second]})"]
     shipped = versions[2].decode("utf-8").splitlines()
-    at = shipped.index("      " + EDIT[0])
+    at = next(n for n, line in enumerate(shipped) if line.strip() == EDIT[0])
+    indent = shipped[at][: -len(EDIT[0])]
     assert lines[2:] == [  # three lines of context either side, numbered from 1
         f"@@ -{at - 2},7 +{at - 2},7 @@", *(" " + line for line in shipped[at - 3:at]),
-        "-      " + EDIT[0], "+      " + EDIT[1], *(" " + line for line in shipped[at + 1:at + 4])]
+        f"-{indent}{EDIT[0]}", f"+{indent}{EDIT[1]}",
+        *(" " + line for line in shipped[at + 1:at + 4])]
 
 
 def test_diff_of_one_version_compares_it_with_the_file_as_it_is(menus_file, versions):

@@ -30,6 +30,7 @@ from ivr.web.metrics import NoMetrics
 from ivr.web.sms import TextSender
 from tests.conftest import CALL_FIELDS
 from tests.conftest import CALLER
+from tests.conftest import EDIT_EN
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
 from tests.conftest import saved
@@ -184,7 +185,7 @@ def test_the_gauges_follow_the_live_menus_and_a_refused_edit(metered, menus_file
     assert value(scraped, "ivr_menus_edit_refused") == 1
     assert value(scraped, "ivr_menus_version_info", version=first) == 1
 
-    saved(menus_file, text.replace("Main menu.", "The main menu.", 1))
+    saved(menus_file, text.replace(*EDIT_EN))
     context.metrics.observe(context.store, context.cache)
     second = context.store.current().version
     scraped = scrape(metered)

@@ -40,6 +40,9 @@ from ivr.stats.report import report_data
 from tests import gunicornproc
 from tests import multihost
 from tests.conftest import AUTH_TOKEN
+from tests.conftest import EDIT_EN
+from tests.conftest import EDITED_EN
+from tests.conftest import MAIN_EN
 from tests.conftest import ROOT
 from tests.conftest import saved
 from tests.pgserver import new_database
@@ -48,10 +51,12 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not multihost.NGINX, reason="needs Debian's nginx (make test)"),
 ]
-# English, safe housing, the capital region: the read-out, then the info line.
-KEYS = ["3", "1", "1", "1", "3"]
-# For the statistics: that call, the emergency key in English, a Finnish read-out.
-COUNTED = [KEYS, ["3", "9"], ["1", "2", "1", "4", "3"]]
+# English, safe housing: the whole country's read-out, its next service, then the info line.
+KEYS = ["3", "1", "1", "1", "0"]
+# For the statistics: that call, the emergency key in English, and in Finnish help for
+# undocumented people in Lahti (the whole country's read-out, the region, Lahti's), then the
+# info line.
+COUNTED = [KEYS, ["3", "9"], ["1", "2", "2", "2", "4", "0"]]
 FLUSH_SECONDS = "0.5"
 RELOAD_SETTLED = 0.5
 """Longer than the hosts' IVR_RELOAD_INTERVAL (0.2 s, tests/gunicornproc.py)."""
@@ -203,7 +208,7 @@ def test_the_statistics_of_both_hosts_add_up_in_one_report(running, hosts, stati
     before = settled_figures(statistics)
     start = len(running.log())
     place_remote_calls(running.url, COUNTED)
-    multihost.wait_for_log(running, start + 8 + 3 + 8)
+    multihost.wait_for_log(running, start + 8 + 3 + 9)
     served = Counter(u for u in running.upstreams(start))
     assert set(served) == {h.upstream for h in hosts} and min(served.values()) >= 9, served
     expected = in_process_figures(COUNTED, folder)
@@ -240,7 +245,7 @@ def test_an_edit_that_reaches_one_host_first_leaves_every_call_whole(running, ho
     the other (docs/deploy.md, "Publishing an edit"): calls meanwhile meet both versions."""
     copies = [folder / host.name / "menus.yaml" for host in hosts]
     original = copies[0].read_text(encoding="utf-8")
-    edited = original.replace("en: Main menu. Choose", "en: Main menu, edited. Choose")
+    edited = original.replace(*EDIT_EN)
     assert edited != original
     (before,) = wait_for(running.url, lambda versions: len(versions) == 1)
     try:
@@ -261,7 +266,7 @@ def test_an_edit_that_reaches_one_host_first_leaves_every_call_whole(running, ho
             assert ending is not None and ending.kind == "transferred"
             heard.append(phone.transcript.as_dict())
         said = json.dumps(heard, ensure_ascii=False)
-        assert "Main menu, edited. Choose" in said and "Main menu. Choose" in said
+        assert EDITED_EN in said and MAIN_EN in said
         saved(copies[1], edited)
         (after,) = wait_for(running.url, lambda versions: len(versions) == 1)
         assert after != before and after in both

@@ -125,7 +125,7 @@ def test_a_call_with_the_keypad_and_the_keyboard_plays_prompts_on_demand(server,
 
     page.keyboard.type("2")          # the keyboard presses keys as the keypad does
     page.wait_for_selector("text=Waiting for a key in main")
-    assert "main · sv Huvudmenyn." in transcript(page)
+    assert "main · sv Tryggt boende, krisstöd, kvinnor och barn: tryck 1." in transcript(page)
     assert "language pressed 2" in transcript(page)
 
     page.click("button.play >> nth=3")   # audio on demand: the sentence of that line
@@ -151,8 +151,9 @@ def test_copy_as_scenario_gives_a_file_that_replays_the_call(app, server, page):
     page.goto(f"{server}/playground")
     page.click("#start")
     page.wait_for_selector("text=Waiting for a key in language")
-    for key, waits_in in (("3", "main"), ("2", "needs_legal"), ("1", "region"),
-                          ("1", "services")):
+    # English, legal advice: the whole country's read-out, then the capital region's.
+    for key, waits_in in (("3", "main"), ("2", "needs_legal"), ("1", "services"),
+                          ("2", "region"), ("1", "services")):
         page.keyboard.type(key)
         page.wait_for_selector(f"#status:text-is('Waiting for a key in {waits_in}')")
     page.select_option("#outcome", "no-answer")
@@ -166,7 +167,7 @@ def test_copy_as_scenario_gives_a_file_that_replays_the_call(app, server, page):
     shot(page, "playground-scenario")
     menus = load_menus(app.config["IVR_SETTINGS"].menus_path)
     [scenario] = parse_scenarios(text, "copied.yaml", menus)
-    assert [s.action for s in scenario.steps] == [None] + ["press"] * 4 + ["silence", "press"]
+    assert [s.action for s in scenario.steps] == [None] + ["press"] * 5 + ["silence", "press"]
     assert scenario.steps[-1].outcome == "no-answer"
     result = run_scenario(app, menus, scenario)
     assert result.passed, result.failure

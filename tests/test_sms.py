@@ -3,6 +3,7 @@ warning, sent once with the twilio REST client, and the caller's number never ke
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ FLOWS = Path(__file__).resolve().parent / "data" / "sms_flows"
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "sms-test-token"
 SMS_MENUS, _ = check_menus_text(sms_menus_text())
-READOUT = CallState("services", "fi", "return", "oulu", ("main", "needs_legal", "region"))
+READOUT = CallState("services", "fi", "return", "whole_country", ("main", "needs_legal"))
 
 
 class FakeTwilioApi(HttpClient):
@@ -102,7 +103,7 @@ def test_a_failed_message_is_told_and_the_menu_comes_back_with_no_number_logged(
     caplog.set_level(logging.DEBUG)
     fake = FakeTwilioApi(status=400)
     client = sms_app(tmp_path, fake).test_client()
-    texting = "/voice/step?m=services&l=fi&n=return&r=oulu&b=main.needs_legal.region&t=1"
+    texting = "/voice/step?m=services&l=fi&n=return&r=whole_country&b=main.needs_legal&t=1"
     from twilio.request_validator import RequestValidator
 
     from ivr.qa.scenarios import SIMULATION_TOKEN
@@ -112,7 +113,9 @@ def test_a_failed_message_is_told_and_the_menu_comes_back_with_no_number_logged(
                                                                     form)
     text = client.post(texting, data=form, headers={"X-Twilio-Signature": signature}).get_data(
         as_text=True)
-    assert "Viestiä ei voitu lähettää. Kuuntele uudelleen: paina 1." in text
+    assert ("Viestiä ei voitu lähettää. Seuraava palvelu: paina 1. Nämä yhteystiedot "
+            "tekstiviestinä tähän puhelimeen: paina 4. Kuuntele uudelleen: paina tähteä. "
+            "Infopuhelin: paina 0.</Say>") in text
     assert len(fake.requests) == 1
     assert "Twilio error 21211 (HTTP 400)" in caplog.text
     assert CALLER not in caplog.text and CALLER[1:] not in caplog.text
@@ -124,8 +127,7 @@ def test_without_credentials_the_option_is_not_offered(tmp_path):
     app = simulation_app(menus, tmp_path / "prompts")
     assert app.extensions["ivr"].sms is None
     menus_offered = app.extensions["ivr"].offered(app_menus(app))
-    assert [o.action for o in menus_offered.menus["services"].options] == [
-        "repeat", None, "info_line"]
+    assert [o.action for o in menus_offered.menus["services"].options] == ["next", None]
 
 
 def test_the_sender_needs_all_three_variables():
@@ -147,7 +149,7 @@ def test_confirming_asks_the_web_layer_to_send_the_read_out_services():
     turn = next_turn(SMS_MENUS, asked, Press("1"))
     assert turn == next_turn(SMS_MENUS, asked, Press("1"))
     assert isinstance(turn.then, SendText) and turn.lines == ()
-    assert turn.then.body == textmessage.message(SMS_MENUS, "fi", "return", "oulu")
+    assert turn.then.body == textmessage.message(SMS_MENUS, "fi", "return", "whole_country")
 
 
 @pytest.mark.parametrize("key", ["0", "9"])
@@ -176,9 +178,10 @@ def test_validate_warns_when_the_option_is_on_and_wants_it_in_a_read_out():
     problems = [p for p in problems if not p.path.startswith("languages.")]
     assert [p.severity for p in problems] == ["warning"]
     assert [p for p in check_menus_text(SHIPPED)[1] if not p.path.startswith("languages.")] == []
-    moved = sms_menus_text().replace("    readout: true\n", "")
+    moved = re.sub(r"^    readout: true\b.*\n", "", sms_menus_text(), flags=re.MULTILINE)
     errors = [p.message for p in check_menus_text(moved)[1] if p.severity == "error"]
-    assert errors == ["a text message can only be offered after a read-out"]
+    assert errors == ["next works only in a read-out menu",
+                      "a text message can only be offered after a read-out"]
 
 
 def test_the_warning_is_heard_whole_before_the_call_listens(tmp_path):
@@ -188,7 +191,7 @@ def test_the_warning_is_heard_whole_before_the_call_listens(tmp_path):
     from ivr.qa.scenarios import SIMULATION_URL
 
     app = sms_app(tmp_path, FakeTwilioApi())
-    readout = "/voice/step?m=services&l=fi&n=return&r=oulu&b=main.needs_legal.region"
+    readout = "/voice/step?m=services&l=fi&n=return&r=whole_country&b=main.needs_legal"
     form = {"Digits": "4", "To": DEFAULT_CALLED}
     signature = RequestValidator(SIMULATION_TOKEN).compute_signature(SIMULATION_URL + readout,
                                                                     form)
@@ -213,7 +216,7 @@ def test_a_call_sends_at_most_max_texts_even_through_the_language_menu(tmp_path)
     fake = FakeTwilioApi()
     phone = place_call(sms_app(tmp_path, fake))
     phone.start()
-    to_the_readout = ["1", "2", "3", "6"]  # Finnish, legal advice, returning home, Oulu
+    to_the_readout = ["1", "2", "3"]  # Finnish, legal advice, returning home
     for keys in to_the_readout:
         phone.press(keys)
     back = SMS_MENUS.call.keys.back
@@ -223,7 +226,7 @@ def test_a_call_sends_at_most_max_texts_even_through_the_language_menu(tmp_path)
         if sent == 0:
             # All the way back to the language menu, and down again: a fresh start there
             # must not be a fresh count of texts.
-            for _ in range(3):
+            for _ in range(2):  # the topic menu, the main menu
                 phone.press(back)
             in_language_menu = phone.press(back)
             assert [e.menu for e in in_language_menu if e.kind == "heard"][0] == "language"
@@ -251,7 +254,7 @@ def test_failed_messages_count_toward_the_limit_of_a_call(tmp_path, fake):
 
     phone = place_call(sms_app(tmp_path, fake))
     phone.start()
-    for keys in ["1", "2", "3", "6"]:  # Finnish, legal advice, returning home, Oulu
+    for keys in ["1", "2", "3"]:  # Finnish, legal advice, returning home
         phone.press(keys)
     for _ in range(10):  # past the limit, the sms key itself says it cannot be sent
         assert "Viestiä ei voitu lähettää." in heard(phone.press("4") + phone.press("1"))

@@ -47,13 +47,14 @@ def report(app, min_count=1):
 
 def three_calls(app):
     """Fixed calls whose counts the tests know (docs/statistics.md explains each figure)."""
-    first = place_call(app, caller=CALLER)  # Finnish, safe housing in the capital region
+    # Finnish, safe housing: the whole country's read-out, then the capital region's.
+    first = place_call(app, caller=CALLER)
     first.start()
-    for key in "1111":
+    for key in "11121":
         first.press(key)
-    second = place_call(app, caller=CALLER)  # English, sexual exploitation in Joensuu
+    second = place_call(app, caller=CALLER)  # English, sexual exploitation, then Joensuu's
     second.start()
-    for key in "3325":
+    for key in "33225":
         second.press(key)
     second.outcomes.append("busy")
     second.press("0")  # the info line is busy: back in the read-out's menu
@@ -74,7 +75,9 @@ def test_simulated_calls_show_up_in_the_report_with_the_right_counts(stats_app):
     assert data["languages"] == {"en": 1, "fi": 1, "sv": 1}
     assert data["readouts"] == [
         {"need": "safe_housing", "region": "capital_region", "language": "fi", "count": 1},
+        {"need": "safe_housing", "region": "whole_country", "language": "fi", "count": 1},
         {"need": "sexual", "region": "joensuu", "language": "en", "count": 1},
+        {"need": "sexual", "region": "whole_country", "language": "en", "count": 1},
     ]
     assert data["emergency"] == 1
     assert data["transfers"] == {"caller_asked": 1, "retries_ran_out": 1, "error": 0}
@@ -82,9 +85,10 @@ def test_simulated_calls_show_up_in_the_report_with_the_right_counts(stats_app):
     menus = {m["menu"]: m for m in data["menus"]}
     assert menus["main"] == {"menu": "main", "arrivals": 3, "left": 0, "left_percent": 0.0,
                              "silences": 3, "wrong_keys": 1}
-    # The first caller hung up after hearing the services; the second was back there once.
-    assert menus["services"] == {"menu": "services", "arrivals": 3, "left": 1,
-                                 "left_percent": 33.3, "silences": 0, "wrong_keys": 0}
+    # Two read-outs each (the whole country's, a region's); the first caller hung up after
+    # hearing the services; the second was back there once.
+    assert menus["services"] == {"menu": "services", "arrivals": 5, "left": 1,
+                                 "left_percent": 20.0, "silences": 0, "wrong_keys": 0}
     assert [m["menu"] for m in data["menus"]][0] == "language"
     assert data["calls_by_month"] == {TODAY.strftime("%Y-%m"): 3}
 

@@ -42,8 +42,8 @@ def test_the_export_is_a_po_file_poedit_and_weblate_open(tmp_path):
     assert (entry.msgstr, entry.fuzzy, entry.comment) == (
         "I did not hear a choice.", True, "sv: Jag hörde inget val.")
     assert "python-brace-format" in po.find("{label}: paina {key}.", msgctxt="texts.option").flags
-    label = po.find("kuuntele uudelleen", msgctxt="menus.services.options[0].label")
-    assert label.msgstr == "a repeat of the list"
+    label = po.find("seuraava palvelu", msgctxt="menus.services.options[0].label")
+    assert label.msgstr == "the next service"
     assert str(polib.pofile(po_path.read_text(encoding="utf-8"))) == str(po)
 
 

@@ -3,8 +3,8 @@ and junk, walked through the real webhook with signed requests (as Twilio would 
 
 Proves: every <Gather> is followed by a Redirect whose step keeps the call alive; no <Dial>
 ever targets 112 or any emergency number; the info line and the emergency instruction are
-one key away from every menu; every read-out names exactly the directory's services for its
-need and region, in order.
+one key away from every menu; every read-out page names exactly one of the directory's
+services for its need and region, in order, and every one of them is on a page a caller reaches.
 """
 
 import collections
@@ -243,6 +243,7 @@ def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk)
     if walk.lang is None:
         return  # no read-out before a language is chosen
     checked = 0
+    pages = collections.defaultdict(set)  # (need, region) -> the pages reached
     for url in walk.gathers:
         state = query(url)
         if state["m"] != "services":
@@ -253,12 +254,19 @@ def test_every_read_out_names_exactly_the_services_for_its_need_and_region(walk)
         names = {s.id: script.service_lines(MENUS, s, lang)[0].text for s in MENUS.services}
         found = sorted((heard.index(name), sid) for sid, name in names.items() if name in heard)
         expected = [s.id for s in MENUS.services_for(state["n"], state["r"])]
-        assert [sid for _, sid in found] == expected, url
+        page = int(state.get("i", "0"))
+        # One service a page (issue 19), in the directory's order, the region's own first.
+        assert [sid for _, sid in found] == [expected[page]], url
+        pages[(state["n"], state["r"])].add(page)
         checked += 1
-    # Per pair and language: 3 silences x 3 wrong keys, and 3 silences in each later silent
-    # round (a wrong key ends the silent rounds).
+    # Every service of every read-out is on a page a caller reaches.
+    assert {pair: sorted(reached) for pair, reached in pages.items()} == {
+        pair: list(range(len(MENUS.services_for(*pair)))) for pair in script.offered_pairs(MENUS)}
+    # Per page: 3 silences x 3 wrong keys, and 3 silences in each later silent round (a wrong
+    # key ends the silent rounds).
     states = 9 + 3 * (MENUS.call.max_silent_rounds - 1)
-    assert checked == len(script.offered_pairs(MENUS)) * states
+    every_page = sum(len(MENUS.services_for(*pair)) for pair in script.offered_pairs(MENUS))
+    assert checked == every_page * states
 
 
 def test_the_whisper_tells_the_agent_the_callers_language(walk):

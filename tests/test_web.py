@@ -7,9 +7,9 @@ import pytest
 
 from ivr.app import create_app
 from ivr.core import flow
-from ivr.core import script
 from ivr.menus.loader import load_menus
 from ivr.web import twiml
+from tests.conftest import MAIN_EN
 from tests.conftest import PUBLIC_URL
 from tests.conftest import ROOT
 
@@ -68,7 +68,6 @@ def test_choosing_swedish_gives_the_main_menu_in_swedish(signed_post):
     assert body(signed_post("/voice/step?m=language", {"Digits": "2"})) == gather(
         "m=main&l=sv",
         f"<Say {SV}>Infotelefonen dygnet runt: tryck 0. I nödfall, ring 1 1 2. "
-        "Huvudmenyn. Välj vilken hjälp du behöver. "
         "Tryggt boende, krisstöd, kvinnor och barn: tryck 1. "
         "Juridisk hjälp, uppehållstillstånd, papperslösa och återresa: tryck 2. "
         "Utnyttjande i arbetet, sexuellt utnyttjande och hälsa: tryck 3. "
@@ -77,32 +76,54 @@ def test_choosing_swedish_gives_the_main_menu_in_swedish(signed_post):
     )
 
 
-def test_the_read_out_names_the_services_for_that_need_and_region(signed_post):
-    query = "m=region&l=en&n=undocumented&b=main.needs_legal"
-    services = [
-        "Global Clinic.",
-        "The assistance system for victims of human trafficking.",
-        "The Refugee Advice Centre, Pakolaisneuvonta.",
-        "The parishes' charity work.",
-    ]
+READOUT = "m=services&l=en&n=undocumented&r=joensuu&b=main.needs_legal"
+"""Help for undocumented people in Joensuu, asked after the whole country's read-out."""
+JOENSUU_KEYS = ("For the next service, press 1. For services in your region, press 2. "
+                "To hear it again, press star. For the info line, press 0. ")
+
+
+def test_the_read_out_says_the_choice_then_one_service_a_page_the_regions_own_first(
+        signed_post):
+    query = "m=region&l=en&n=undocumented&b=main.needs_legal.services"
     assert body(signed_post(f"/voice/step?{query}", {"Digits": "5"})) == gather(
-        "m=services&l=en&n=undocumented&r=joensuu&b=main.needs_legal.region",
-        f"<Say {EN}>Topic: undocumented people. Region: Joensuu. "
-        "This is where you can get help. "
-        + _service_texts(services)
-        + "For a repeat of the list, press 1. For the main menu, press 2. "
-        "For the 24-hour info line, press 3.</Say>",
+        READOUT,
+        f"<Say {EN}>Undocumented people, Joensuu. Global Clinic. Website: globalclinic dot fi. "
+        + JOENSUU_KEYS
+        + "For undocumented people. Multi-professional help from volunteers with health "
+        "problems that are not urgent. Works in Helsinki, Turku, Lahti, Tampere, Joensuu and "
+        "Oulu.</Say>",
+    )
+    assert body(signed_post(f"/voice/step?{READOUT}", {"Digits": "1"})) == gather(
+        READOUT + "&i=1",
+        f"<Say {EN}>The assistance system for victims of human trafficking. Phone: 0 2 9, "
+        "5 4 6, 3 1 7 7. E-mail: ihmiskauppa dot auttamisjarjestelma at migri dot fi. Website: "
+        "ihmiskauppa dot fi. "
+        + JOENSUU_KEYS
+        + "A public authority that helps victims of trafficking across Finland, even without a "
+        "police report. It offers safe accommodation, health care services and legal help. "
+        "Also interpretation, and support for returning home voluntarily. You get help even if "
+        "you are in Finland illegally.</Say>",
     )
 
 
-def _service_texts(names):
-    # Each service's own sentences come from menus.yaml through the script layer (tested
-    # in test_script.py); the names and their order are pinned here.
+def test_the_read_out_pages_follow_the_directory_and_start_again_after_the_last(signed_post):
     menus = load_menus(ROOT / "menus.yaml")
-    services = menus.services_for("undocumented", "joensuu")
-    assert [service.name["en"] + "." for service in services] == names
-    lines = [ln.text for s in services for ln in script.service_lines(menus, s, "en")]
-    return "".join(text + " " for text in lines)
+    names = [s.name["en"] + "." for s in menus.services_for("undocumented", "joensuu")]
+    assert names == ["Global Clinic.", "The assistance system for victims of human trafficking.",
+                     "The Refugee Advice Centre, Pakolaisneuvonta.",
+                     "The parishes' charity work."]
+    for page, name in enumerate(names):
+        step = f"/voice/step?{READOUT}" + (f"&i={page}" if page else "")
+        said = body(signed_post(step, {"Digits": "*"}))
+        assert [other for other in names if other in said] == [name], page
+    last = f"/voice/step?{READOUT}&i={len(names) - 1}"
+    assert body(signed_post(last, {"Digits": "1"})) == body(
+        signed_post(f"/voice/step?{READOUT}", {"Digits": "*"}))
+
+
+def test_a_silence_in_the_read_out_says_only_the_pages_keys(signed_post):
+    assert body(signed_post(f"/voice/step?{READOUT}&i=1")) == gather(
+        READOUT + "&s=1&i=1", f"<Say {EN}>I did not hear a choice. {JOENSUU_KEYS.strip()}</Say>")
 
 
 def test_emergency_key_says_the_instruction_twice_and_hangs_up(signed_post):
@@ -131,7 +152,7 @@ def test_a_busy_info_line_is_told_and_the_menu_comes_back(signed_post):
         "m=main&l=fi",
         f"<Say {FI}>Infopuhelin on nyt varattu. Voit yrittää uudelleen tai soittaa itse "
         "numeroon 0 2 9, 5 4 6, 3 1 7 7. Ympärivuorokautinen infopuhelin: paina 0. "
-        "Hätätilanteessa soita 1 1 2. Päävalikko. Valitse, millaista apua tarvitset. "
+        "Hätätilanteessa soita 1 1 2. "
         "Turvallinen asuminen, kriisiapu, naiset ja lapset: paina 1. "
         "Oikeudellinen apu, oleskelu, paperittomat ja kotiinpaluu: paina 2. "
         "Hyväksikäyttö työssä, seksuaalinen hyväksikäyttö ja terveys: paina 3. "
@@ -249,21 +270,22 @@ def test_if_even_the_apology_fails_the_last_resort_is_sent(signed_post, monkeypa
 def test_a_rendered_prompt_plays_from_the_audio_route(settings, monkeypatch):
     from ivr.prompts.index import PromptIndex
 
-    files = {("en", "Main menu."): "en-main-0123.mp3"}
+    files = {("en", MAIN_EN): "en-main-0123.mp3"}
     monkeypatch.setattr(PromptIndex, "load", classmethod(lambda cls, *a, **k: cls(files, "v1")))
     unsigned = dataclasses.replace(settings, auth_token=None, allow_unsigned=True)
     client = create_app(unsigned).test_client()
     text = body(client.post("/voice/step?m=language", data={"Digits": "3"}))
     assert (f'numDigits="1" timeout="6"><Say {EN}>For the 24-hour info line, press 0. In an '
             f"emergency, call 1 1 2.</Say><Play>{PUBLIC_URL}/audio/en-main-0123.mp3</Play>") in text
-    assert f"<Say {EN}>Choose the help you need. For safe housing" in text
+    assert (f"en-main-0123.mp3</Play><Say {EN}>For legal advice, residence, undocumented "
+            "people or returning home, press 2.") in text
     assert client.get("/healthz").get_json()["prompts"] == {"version": "v1", "count": 1}
 
 
 def test_prompts_on_a_cdn_play_from_there(settings, monkeypatch):
     from ivr.prompts.index import PromptIndex
 
-    files = {("en", "Main menu."): "en-main-0123.mp3"}
+    files = {("en", MAIN_EN): "en-main-0123.mp3"}
     monkeypatch.setattr(PromptIndex, "load", classmethod(lambda cls, *a, **k: cls(files, "v1")))
     cdn = dataclasses.replace(settings, auth_token=None, allow_unsigned=True,
                               prompts_base_url="https://cdn.example/p/")

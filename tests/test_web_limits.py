@@ -16,9 +16,9 @@ from ivr.app import create_app
 from ivr.web.answercache import ENTRY_OVERHEAD
 from ivr.web.answercache import AnswerCache
 from tests.conftest import CALL_FIELDS
+from tests.conftest import MAIN_EN
 
 JUNK_DIGITS = ["12", "11", "x", " 1", "1 ", "١", "**", "1#", "a" * 1000, "9" * 60_000]
-MAIN_EN = "Main menu. Choose the help you need."
 
 
 def cache(app):
