@@ -27,9 +27,10 @@ main: Main menu.
 region: Choose your region.
   1 the capital region -> services
   2 elsewhere in Finland -> services
-services + read-out of the services for the need and region
+services + read-out, one service a page, for the need and region
   1 the main menu -> main
   2 the info line -> info_line
+  3 the next one -> services
 info_line: transfer to the 24/7 info line +358295463177
 emergency: tell the caller to hang up and dial 112
 in every menu: * repeat, # back, 0 info line, 9 emergency

@@ -73,10 +73,6 @@ def test_the_probe_passes_through_both_hosts(line, tmp_path, monkeypatch):
     assert values["ivr_probe_success"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "deploy/ivr.env.example's IVR_PROBE_KEYS=3,1,1,1,3 ends on the old read-out's info-line "
-    "key: in the paged read-out 3 is a wrong key and the call never reaches the info line; "
-    "3,1,1,1,0 does (issue 19)"))
 def test_a_host_answering_wrong_fails_the_probe_on_every_call(line, tmp_path, monkeypatch):
     balancer, hosts, folder = line
     copy = folder / hosts[0].name / "menus.yaml"

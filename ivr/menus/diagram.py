@@ -43,7 +43,7 @@ def _node_names(menus: Menus, lang: str) -> dict[str, str]:
     names = {LANGUAGE_MENU: "language choice"}
     for menu in menus.menus.values():
         intro = script.intro(menus, menu, lang)[:1]
-        readout = " + read-out of the services for the need and region" if menu.readout else ""
+        readout = " + read-out, one service a page, for the need and region" if menu.readout else ""
         names[menu.id] = menu.id + (f": {intro[0].written}" if intro else "") + readout
     names[INFO_LINE] = f"transfer to the 24/7 info line {menus.numbers.info_line}"
     names[EMERGENCY] = f"tell the caller to hang up and dial {menus.numbers.emergency}"

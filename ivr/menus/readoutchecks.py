@@ -1,5 +1,6 @@
-"""The read-out's checks (issue 19): the `next` action only in a read-out, and no service a
-caller could never reach because its read-out offers no choice of region."""
+"""The read-out's checks (issue 19): every read-out turns its pages with an `action: next`
+option, which only a read-out has, and no service a caller could never reach because its
+read-out offers no choice of region."""
 
 from __future__ import annotations
 
@@ -34,6 +35,13 @@ def check_readouts(m: Data) -> Iterator[Finding]:
     nationwide = {rid for rid, region in regions.items()
                   if isinstance(region, dict) and region.get("nationwide")}
     services = [s for s in m.get("services") or [] if isinstance(s, dict)]
+    for menu_id in sorted(readouts):
+        options = _options(menus[menu_id])  # none at all is reported as such (checks.py)
+        if options and not any(o.get("action") == "next" for _, o in options):
+            yield Finding(("menus", menu_id), "a read-out with no option that has action: "
+                          "next: a caller would hear only the first service of each list",
+                          "add an option such as {key: \"1\", label: ..., action: next}",
+                          at_key=True)
     for menu_id, menu in menus.items():
         for index, option in _options(menu):
             path = ("menus", menu_id, "options", index)
