@@ -285,3 +285,11 @@ def test_the_message_gives_the_web_address_the_callers_language_hears():
     [assistance] = [s for s in menus.services if s.contact.web_by_language.get("sv")]
     assert "manniskohandel.fi" in service_entry(assistance, "sv")[0]
     assert "manniskohandel.fi" not in service_entry(assistance, "fi")[0]
+
+
+def test_a_short_number_is_written_as_it_is_dialled():
+    # Issue 23 item 8: EU harmonised numbers (116 006) are valid in Finland, dialled as such.
+    from ivr.core.textmessage import _written_phone
+
+    assert _written_phone("116006") == "116006"
+    assert _written_phone("+358295463177") == "+358 29 5463177"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from phonenumbers import shortnumberinfo
 
 from ivr.core.model import Menus
 from ivr.core.model import Service
@@ -52,6 +53,9 @@ def fits(text: str, segments: int = SEGMENTS) -> bool:
 
 def _written_phone(number: str) -> str:
     parsed = phonenumbers.parse(number, "FI")
+    short = shortnumberinfo.is_valid_short_number_for_region(parsed, "FI")
+    if short and not phonenumbers.is_valid_number(parsed):
+        return number  # a short number (116 006) is written as it is dialled
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
