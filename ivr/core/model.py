@@ -244,6 +244,13 @@ class Menus:
 
     def services_for(self, need: str, region: str) -> tuple[Service, ...]:
         """Services for a need in a region: the region's own first, then nationwide ones."""
+        key = ("services_for", need, region)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._services_for(need, region)
+        return found  # type: ignore[return-value]
+
+    def _services_for(self, need: str, region: str) -> tuple[Service, ...]:
         nationwide = {r.id for r in self.regions.values() if r.nationwide}
         local = [s for s in self.services if need in s.needs and region in s.regions]
         wide = [

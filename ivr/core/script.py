@@ -44,7 +44,8 @@ class Line:
 
 def text(menus: Menus, text_id: str, lang: str, **fields: str) -> list[Line]:
     """A text of the `texts` section with its {placeholders} filled, as sentences."""
-    return _say(menus, menus.texts[text_id][lang].format(**fields), lang)
+    return _kept(menus, ("text", text_id, lang, *sorted(fields.items())),
+                 lambda: _say(menus, menus.texts[text_id][lang].format(**fields), lang))
 
 
 def _say(menus: Menus, written: str, lang: str) -> list[Line]:
