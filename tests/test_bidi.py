@@ -105,5 +105,6 @@ def test_the_playground_sends_each_sentence_with_its_direction_and_parts(playgro
     # The language menu: each language offers itself in its own direction.
     answer = playground.post("/playground/api/call").get_json()
     directions = {e["lang"]: e["dir"] for e in answer["events"] if e["kind"] == "heard"}
-    assert directions == {"fi": "ltr", "sv": "ltr", "en": "ltr", "ar": "rtl", "ru": "ltr",
-                          "th": "ltr", "vi": "ltr", "uk": "ltr", "fr": "ltr"}
+    offered = load_menus(ROOT / "menus.yaml").offered()  # and any language a helpline adds
+    assert directions == {lang.code: direction(lang.code, lang.name) for lang in offered}
+    assert (directions["ar"], directions["fi"]) == ("rtl", "ltr")

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 from ivr.cli import cli
 from ivr.menus.loader import load_menus
+from tests.addedlanguage import NO_SUCH_LANGUAGE
 from tests.conftest import CALLER
 from tests.conftest import ROOT
 
@@ -106,11 +107,11 @@ def test_bad_keys_and_unknown_languages_are_usage_errors():
     assert result.stderr.splitlines()[-1] == (
         "Error: Invalid value for --keys: 'x' is not phone keys (0-9, * and #; - for silence; "
         "say:<words> to speak)")
-    result = call("--lang", "de", "--keys", "1")
+    result = call("--lang", NO_SUCH_LANGUAGE, "--keys", "1")
     assert result.exit_code == 2
     offered = ", ".join(language.code for language in MENUS.offered())
     assert result.stderr.splitlines()[-1] == (
-        f"Error: Invalid value for --lang: 'de'; one of: {offered}")
+        f"Error: Invalid value for --lang: '{NO_SUCH_LANGUAGE}'; one of: {offered}")
 
 
 def test_a_broken_menus_file_is_one_clear_error(tmp_path):

@@ -7,6 +7,7 @@ from ivr.core.callstate import decode
 from ivr.core.callstate import decode_lang
 from ivr.core.callstate import encode
 from ivr.menus.loader import load_menus
+from tests.addedlanguage import NO_SUCH_LANGUAGE
 from tests.conftest import ROOT
 from tests.conftest import saved
 
@@ -49,8 +50,8 @@ def test_a_full_state_round_trips():
     [
         {},
         {"m": "main"},
-        {"m": "main", "l": "de"},
-        {"m": "nope", "l": "de"},
+        {"m": "main", "l": NO_SUCH_LANGUAGE},
+        {"m": "nope", "l": NO_SUCH_LANGUAGE},
         {"m": "main", "l": "fi", "s": "-1"},
         {"m": "main", "l": "fi", "s": "100"},
         {"m": "main", "l": "fi", "q": "1.5"},
@@ -131,7 +132,8 @@ def test_a_changed_state_is_never_written_into_a_url():
     assert encode(changed) == {"m": "main", "l": "en", "q": "1"}
 
 
-@pytest.mark.parametrize(("value", "lang"), [("sv", "sv"), ("de", None), ("", None), (None, None)])
+@pytest.mark.parametrize(("value", "lang"), [("sv", "sv"), (NO_SUCH_LANGUAGE, None), ("", None),
+                                                (None, None)])
 def test_a_language_in_a_url_is_one_of_the_menus_or_none(value, lang):
     assert decode_lang(value, MENUS) == lang
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from ivr.cli import cli
+from tests.addedlanguage import NO_SUCH_LANGUAGE
 
 DATA = Path(__file__).resolve().parent / "data"
 SMALL = str(DATA / "menus_ok" / "menus.yaml")
@@ -62,9 +63,9 @@ def test_a_missing_file_is_one_line_naming_it(tmp_path):
 
 
 def test_an_unknown_language_is_a_usage_error():
-    result = run(SMALL, "--lang", "de")
+    result = run(SMALL, "--lang", NO_SUCH_LANGUAGE)
     assert result.exit_code == 2
-    assert "Invalid value for --lang: 'de' (choose from fi, en)" in result.output
+    assert f"Invalid value for --lang: '{NO_SUCH_LANGUAGE}' (choose from fi, en)" in result.output
 
 
 def svg_text(output_bytes):
@@ -115,9 +116,9 @@ def test_png_is_a_png_file_and_refuses_the_terminal(tmp_path):
 
 
 def test_an_unknown_language_is_one_line_naming_the_choices():
-    result = run(SMALL, "--format", "svg", "--lang", "de")
+    result = run(SMALL, "--format", "svg", "--lang", NO_SUCH_LANGUAGE)
     assert result.exit_code == 2
-    assert "Invalid value for --lang: 'de' (choose from fi, en)" in result.output
+    assert f"Invalid value for --lang: '{NO_SUCH_LANGUAGE}' (choose from fi, en)" in result.output
 
 
 def test_the_graph_of_the_shipped_menus_has_every_option_and_no_loose_node():

@@ -390,7 +390,7 @@ def test_a_silent_call_in_the_language_menu_says_goodbye_in_the_greeting_languag
     turns = silent_call(MENUS)
     goodbye = tuple(line for lang in GREETING for line in script.goodbye(MENUS, lang))
     assert turns[-1] == Turn(goodbye, Hangup())
-    assert [line.lang for line in goodbye] == ["fi", "fi", "sv", "sv", "en", "en"]
+    assert [line.lang for line in goodbye] == [lang for lang in GREETING for _ in (1, 2)]
 
 
 def test_the_shipped_menus_ring_the_info_line_once_for_a_silent_caller():

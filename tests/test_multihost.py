@@ -37,6 +37,7 @@ from ivr.qa.simulator import place_call
 from ivr.settings import Settings
 from ivr.stats.report import render_csv
 from ivr.stats.report import report_data
+from ivr.stats.store import StoreUnavailable
 from tests import gunicornproc
 from tests import multihost
 from tests.conftest import AUTH_TOKEN
@@ -191,9 +192,21 @@ def test_consecutive_steps_of_a_call_land_on_different_hosts(running, hosts):
     assert all(a != b for a, b in zip(upstreams, upstreams[1:], strict=False)), upstreams
 
 
+def _readable(url: str) -> bool:
+    try:
+        today_figures(url)
+    except StoreUnavailable:
+        return False
+    return True
+
+
 def settled_figures(url: str) -> Counter[tuple[str, ...]]:
     """Today's figures once two reads a few flushes apart agree (earlier calls are in)."""
     deadline = time.monotonic() + 20
+    # The hosts create the tables at their first flush, a moment after they answer.
+    while not _readable(url):
+        assert time.monotonic() < deadline, "no host created the statistics tables"
+        time.sleep(0.2)
     last = today_figures(url)
     while True:
         time.sleep(float(FLUSH_SECONDS) * 3)

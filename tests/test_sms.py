@@ -172,6 +172,19 @@ def test_segments_are_counted_per_alphabet():
     assert textmessage.fits("ж" * 134) and not textmessage.fits("ж" * 135)   # UCS-2
 
 
+def test_turning_the_commented_option_on_takes_no_language_off_the_language_menu():
+    # validate cannot see a comment: a helpline that adds a language writes the option's
+    # label in it too (docs/translations.md), else turning the option on would take that
+    # language off the menu (one of its texts not written).
+    readout = next(menu for menu in SMS_MENUS.menus.values() if menu.readout)
+    [option] = [option for option in readout.options if option.action == "sms"]
+    offered = [language.code for language in check_menus_text(SHIPPED)[0].offered()]
+    missing = [code for code in offered if code not in (option.label or {})]
+    assert missing == [], f"write the label in {', '.join(missing)} in the commented " \
+        "action: sms option of menus.yaml"
+    assert [language.code for language in SMS_MENUS.offered()] == offered
+
+
 def test_validate_warns_when_the_option_is_on_and_wants_it_in_a_read_out():
     _, problems = check_menus_text(sms_menus_text())
     # (Beside the one warning per language no fluent speaker has reviewed yet.)

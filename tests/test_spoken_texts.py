@@ -227,7 +227,7 @@ def test_swedish_says_what_to_do_when_your_language_was_not_mentioned():
         "Om ditt språk inte nämndes, stanna kvar i linjen.", "Du kopplas till infotelefonen.",
         "Hjälpsystemet erbjuder tolkningshjälp."]
     greeting_with_it = [lang for lang in MENUS.greeting() if lang in MENUS.texts["language_other"]]
-    assert greeting_with_it == ["fi", "sv", "en"]
+    assert {"fi", "sv", "en"} <= set(greeting_with_it)  # a helpline's added one may not
 
 
 def test_swedish_callers_hear_the_swedish_seeds_address_of_the_assistance_system():

@@ -4,6 +4,7 @@ import difflib
 import re
 import shutil
 import subprocess
+import textwrap
 
 import polib
 import pytest
@@ -16,6 +17,9 @@ from ivr.menus.loader import check_menus_text
 from ivr.menus.loader import load_menus
 from ivr.menus.poheader import plural_forms
 from ivr.menus.translations import read_po
+from tests.addedlanguage import GERMAN
+from tests.addedlanguage import free_key_path
+from tests.addedlanguage import without_language
 from tests.conftest import ROOT
 
 
@@ -116,26 +120,19 @@ def test_an_original_language_is_not_exported(tmp_path):
 
 # --- texts not written yet (issue 23 item 4) ----------------------------------------------------
 
-GERMAN = """\
-  de:
-    key: "8 6"
-    name: Deutsch
-    agent_name: saksa
-    translated_from: fi
-    gtts: {lang: de, tld: de}
-    twilio: {language: de-DE, voice: Polly.Vicki}
-    espeak: de
-    words: {dot: Punkt, at: at, dash: Strich, star: Stern, hash: Raute}
-"""
-
-
 def with_german(tmp_path):
-    """The shipped menus with German declared as docs/translations.md says, no text yet."""
+    """The shipped menus with German declared as docs/translations.md says, no text yet, on
+    a key path after every other (a helpline's own German is taken out first)."""
     path = shipped(tmp_path)
     text = path.read_text(encoding="utf-8")
-    text = text.replace("  # Spoken only by human recordings", GERMAN
-                        + "  # Spoken only by human recordings", 1)
-    path.write_text(text, encoding="utf-8")
+    data = yaml.safe_load(text)
+    if "de" in data["languages"]:
+        without_language(data, "de")
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
+    entry = {"de": {"key": free_key_path(data), **GERMAN}}
+    block = textwrap.indent(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), "  ")
+    path.write_text(re.sub(r"^languages:\n", lambda m: m[0] + block, text, count=1,
+                           flags=re.MULTILINE), encoding="utf-8")
     return path
 
 

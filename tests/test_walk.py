@@ -295,9 +295,10 @@ def test_engine_walk_every_key_in_every_state_keeps_the_call_alive():
     assert len(engine_walk(MENUS)) > 2000
 
 
-def engine_walk(menus):
-    """Every reachable state; asserts the invariants of each turn (tests/test_languages.py
-    runs it on a file with a fourth language too)."""
+def engine_walk(menus, lang=None):
+    """Every reachable state, or with `lang` those of the language menu and that language
+    only; asserts the invariants of each turn (tests/test_languages.py walks a language added
+    to a copy of the shipped file)."""
     info = menus.numbers.info_line
     seen = {CallState.start()}
     queue = collections.deque(seen)
@@ -319,7 +320,7 @@ def engine_walk(menus):
             else:
                 assert isinstance(then, Listen) and turn.lines
             assert decode(encode(then.state), menus) == then.state
-            if then.state not in seen:
+            if then.state not in seen and (lang is None or then.state.lang in (None, lang)):
                 seen.add(then.state)
                 queue.append(then.state)
     return seen
