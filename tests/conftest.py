@@ -139,6 +139,7 @@ SLOW_FIXTURES = {"postgres_server", "espeak_catalogue"}
 espeak-ng: a test using one is `slow`, which `make check` leaves out."""
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):

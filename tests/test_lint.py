@@ -18,5 +18,7 @@ def test_ruff_finds_nothing():
 
 
 def test_mypy_strict_finds_nothing():
-    result = run("mypy", "--no-incremental", "--cache-dir", "/dev/null")
+    # Incremental, its cache in the venv: 12 s from cold (a fresh clone), 2 s on everyday
+    # reruns of make check. mypy checks every cached module's source hash, so an edit is seen.
+    result = run("mypy", "--cache-dir", str(ROOT / ".venv" / "mypy-cache"))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -23,7 +23,7 @@ MAX_COUNT = 99
 """Retry counters above this are tampering, not a caller (the limits are far smaller)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallState:
     """Menu, language, chosen need and region, the way back, retries in this menu, and
     the rounds of silence since the caller last pressed a key (see flow._silent_round)."""

@@ -41,7 +41,8 @@ def next_turn(menus: Menus, state: CallState, event: Event) -> Turn:
     """What the caller hears and what happens after `event` in `state`."""
     if isinstance(event, Press):
         # Whoever presses anything, even a wrong key, is on the line: never hung up on.
-        state = replace(state, silent_rounds=0)
+        if state.silent_rounds:
+            state = replace(state, silent_rounds=0)
     if state.changed:
         return _changed(menus, state, event)
     if isinstance(event, Arrive):

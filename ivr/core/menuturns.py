@@ -69,11 +69,19 @@ def _arrived(menus: Menus, state: CallState) -> CallState:
         # A read-out needs both choices; without them the main menu is the way on.
         return state.fresh(menus.call.main_menu, state.lang)
     if state.menu == menus.call.main_menu:
-        return replace(state, need=None, region=None)
+        return _without(state, need=True, region=True)
     # Dropping what is about to be chosen again keeps one state per place in the menus,
     # and URLs short.
-    if any(option.need for option in menu.options):
-        state = replace(state, need=None)
-    if any(option.region for option in menu.options):
-        state = replace(state, region=None)
-    return state
+    return _without(state, need=any(option.need for option in menu.options),
+                    region=any(option.region for option in menu.options))
+
+
+def _without(state: CallState, need: bool, region: bool) -> CallState:
+    """The state with its need and/or region dropped (itself when it has neither: a step
+    is answered thousands of times, and a copy per step is most of its cost)."""
+    need = need and state.need is not None
+    region = region and state.region is not None
+    if not (need or region):
+        return state
+    return replace(state, need=None if need else state.need,
+                   region=None if region else state.region)

@@ -38,7 +38,10 @@ def recording_progress(menus: Menus, has_recording: HasRecording) -> dict[str, t
 
 def fully_recorded(menus: Menus, has_recording: HasRecording) -> frozenset[str]:
     """The recorded-only languages callers may be offered: every sentence recorded."""
-    if all(language.spoken for language in menus.languages.values()):
+    # Only a language whose texts are all written can be: the others (shipped Somali, Dari,
+    # Sorani) need no walk of every sentence, which is most of a reload's cost.
+    if not any(not language.spoken and menus.complete(code)
+               for code, language in menus.languages.items()):
         return frozenset()
     progress = recording_progress(menus, has_recording)
     return frozenset(code for code, (done, needed) in progress.items() if needed and done == needed)
