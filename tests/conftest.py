@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from twilio.request_validator import RequestValidator
 
 from ivr.app import create_app
 from ivr.settings import Settings
+
+# Defined once for every module here: a session fixture imported into two test modules is
+# two fixtures, and the catalogue was rendered twice.
+from tests.espeakcatalogue import espeak_catalogue  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -151,3 +156,9 @@ def pytest_collection_modifyitems(config, items):
             module = getattr(item, "module", None)
             item.add_marker(pytest.mark.xdist_group(module.__name__ if module else
                                                     str(item.path)))
+
+
+def pytest_sessionfinish(session):
+    browsers = sys.modules.get("tests.browser")
+    if browsers is not None:
+        browsers.close_shared_browser()

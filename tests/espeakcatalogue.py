@@ -1,6 +1,7 @@
 """The whole shipped catalogue rendered once with the real espeak-ng, for the tests that need
-real audio of every sentence (test_promptbuild, test_firstcontact). Import the fixture by
-name; mark the module `xdist_group("espeak")` so one worker renders it for all of them."""
+real audio of every sentence (test_promptbuild, test_firstcontact). conftest.py imports it,
+so it is defined once; mark a test using it `xdist_group("espeak")` so one worker renders it
+for all of them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from ivr.menus.loader import load_menus
 from ivr.prompts.build import build
 from ivr.prompts.tts import EspeakEngine
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")

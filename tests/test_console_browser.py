@@ -10,14 +10,14 @@ import pytest
 from ivr.app import create_app
 from ivr.core import script
 from ivr.menus.loader import load_menus
+from tests.browser import PHONE
+from tests.browser import chromium
+from tests.browser import fits
+from tests.browser import live_server
+from tests.browser import shot
 from tests.conftest import ROOT
 from tests.conftest import saved
 from tests.test_playground import recorded_language_menu
-from tests.test_playground_browser import PHONE
-from tests.test_playground_browser import chromium
-from tests.test_playground_browser import fits
-from tests.test_playground_browser import live_server
-from tests.test_playground_browser import shot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"

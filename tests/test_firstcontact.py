@@ -13,7 +13,6 @@ from ivr.prompts.firstcontact import paths
 from ivr.prompts.firstcontact import table
 from ivr.prompts.timing import file_seconds
 from tests.conftest import ROOT
-from tests.espeakcatalogue import espeak_catalogue  # noqa: F401 - the fixture, by name
 
 MENUS = load_menus(ROOT / "menus.yaml")
 LANGS = [language.code for language in MENUS.offered()]
@@ -90,7 +89,7 @@ def test_the_longest_stretch_is_the_sentences_before_a_pages_first_key():
 
 @pytest.mark.xdist_group("espeak")
 def test_every_language_gives_help_within_half_a_minute_with_the_shipped_voices(
-        espeak_catalogue):  # noqa: F811
+        espeak_catalogue):
     seconds = file_seconds(load_manifest(espeak_catalogue), present_files(espeak_catalogue),
                            espeak_catalogue)
     rows = table(MENUS, seconds)

@@ -7,17 +7,17 @@ from dataclasses import replace
 import pytest
 
 from ivr.app import create_app
+from tests.browser import PHONE
+from tests.browser import chromium
+from tests.browser import fits
+from tests.browser import live_server
+from tests.browser import shot
 from tests.conftest import saved
 from tests.test_console import OPERATOR
 from tests.test_console import PASSWORD
 from tests.test_console import page
 from tests.test_console_browser import OPERATOR as BROWSER_OPERATOR
 from tests.test_console_browser import PASSWORD as BROWSER_PASSWORD
-from tests.test_playground_browser import PHONE
-from tests.test_playground_browser import chromium
-from tests.test_playground_browser import fits
-from tests.test_playground_browser import live_server
-from tests.test_playground_browser import shot
 
 # Graphviz HTML with a javascript: link, and a script: both pass validate as texts.
 SLY = ('<<TABLE><TR><TD HREF="javascript:document.title=1">Turvakoti</TD></TR></TABLE>> '

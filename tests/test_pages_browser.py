@@ -10,12 +10,12 @@ from dataclasses import replace
 import pytest
 
 from ivr.app import create_app
+from tests.browser import PHONE
+from tests.browser import chromium
+from tests.browser import live_server
+from tests.browser import shot
 from tests.test_console_browser import OPERATOR
 from tests.test_console_browser import PASSWORD
-from tests.test_playground_browser import PHONE
-from tests.test_playground_browser import chromium
-from tests.test_playground_browser import live_server
-from tests.test_playground_browser import shot
 
 pytestmark = pytest.mark.browser
 NUMBER = "0 2 9, 5 4 6, 3 1 7 7"

@@ -5,77 +5,24 @@ Runs in CI (the Makefile installs Debian's chromium); with no chromium it fails,
 Screenshots go to tests/output/ (gitignored) for a reviewer to look at.
 """
 
-import contextlib
-import shutil
-import threading
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from ivr.app import create_app
 from ivr.core import script
 from ivr.menus.loader import load_menus
 from ivr.qa.scenariofile import parse_scenarios
 from ivr.qa.scenarios import run_scenario
+from tests.browser import PHONE
+from tests.browser import chromium
+from tests.browser import fits
+from tests.browser import live_server
+from tests.browser import shot
 from tests.conftest import ROOT
 from tests.test_playground import recorded_language_menu
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parent / "output"
-PHONE = {"width": 390, "height": 844}
-
 pytestmark = pytest.mark.browser
-
-
-@contextlib.contextmanager
-def live_server(app):
-    """The app on 127.0.0.1 on a free port, in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-
-
-@contextlib.contextmanager
-def chromium(**context_options):
-    """A page in Debian's headless Chromium (never a downloaded browser)."""
-    if not Path(CHROMIUM).exists():
-        found = shutil.which("chromium")
-        pytest.fail(f"no Chromium at {CHROMIUM} (found: {found}); install Debian's chromium: "
-                    "apt-get install chromium (make test does it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(**context_options)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        try:
-            yield page
-        finally:
-            browser.close()
-
-
-def shot(page, name):
-    """Save a full-page screenshot in tests/output/ and say where."""
-    SHOTS.mkdir(exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
-
-
-def fits(page, width):
-    """Nothing sticks out sideways: no horizontal scrolling at this width."""
-    return page.evaluate("() => document.documentElement.scrollWidth") <= width
 
 
 @pytest.fixture

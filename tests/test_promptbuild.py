@@ -24,7 +24,6 @@ from ivr.prompts.catalogue import ESPEAK_TRIM
 from ivr.prompts.catalogue import catalogue
 from ivr.prompts.index import PromptIndex
 from ivr.prompts.tts import EspeakEngine
-from tests.espeakcatalogue import espeak_catalogue  # noqa: F401 - the fixture, by name
 from tests.promptfakes import Canned
 from tests.promptfakes import FakeGoogle
 from tests.promptfakes import espeak_mp3
@@ -58,7 +57,7 @@ def on_disk(folder):
 
 
 @pytest.fixture
-def espeak_dir(espeak_catalogue):  # noqa: F811 - the fixture, by name
+def espeak_dir(espeak_catalogue):  # tests/espeakcatalogue.py, through conftest
     """The whole shipped catalogue rendered once with the real espeak-ng (then copied)."""
     return espeak_catalogue
 
