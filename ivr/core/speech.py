@@ -128,6 +128,7 @@ def is_short_number(digits: str) -> bool:
     return bool(phonenumbers.is_valid_short_number_for_region(parsed, "FI"))
 
 
+@functools.lru_cache(maxsize=1024)
 def _bounded(written: str) -> str:
     # A name is matched whole: 'Mona' not inside 'Monaco'; an edge that is not a letter or
     # digit ('@migri.fi') needs no boundary. The start is checked by `_starts_word`: a
@@ -149,6 +150,7 @@ def lexicon_pattern(written: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join([*forms, r"\d+"]))
 
 
+@functools.lru_cache(maxsize=16384)  # validate asks for every text and form at each reload
 def mentions(text: str, written: str) -> bool:
     """Whether a pronunciation's written form occurs in the text as the voice would get it."""
     return any(_starts_word(text, m.start(), written)

@@ -16,6 +16,7 @@ warnings: a name or a short phrase can rightly be the same in two languages.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -75,7 +76,7 @@ def word_count(text: str) -> int:
 
 def _script(expected: set[str], code: str, text: str, path: YamlPath, language: Data
             ) -> Finding | None:
-    letters = Counter(_letter_script(c) for c in _PLACEHOLDER.sub("", text) if c.isalpha())
+    letters = _letter_scripts(text)
     if not expected or not letters:
         return None
     inside = sum(n for script, n in letters.items() if script in expected)
@@ -88,10 +89,18 @@ def _script(expected: set[str], code: str, text: str, path: YamlPath, language: 
                    f"it into {code}, or fix languages.{code}.name", severity="warning")
 
 
+@functools.lru_cache(maxsize=4096)
+def _letter_scripts(text: str) -> Counter[str]:
+    # Kept per text: validate runs at every reload and a text is the same from one to the
+    # next; a Unicode name per letter of every text was a third of a validate. Read only.
+    return Counter(_letter_script(c) for c in _PLACEHOLDER.sub("", text) if c.isalpha())
+
+
 def _scripts(name: str) -> set[str]:
     return {_letter_script(c) for c in name if c.isalpha()}
 
 
+@functools.lru_cache(maxsize=4096)
 def _letter_script(letter: str) -> str:
     """LATIN, CYRILLIC, ARABIC, THAI...: the first word of the letter's Unicode name."""
     return unicodedata.name(letter, "UNKNOWN").split(" ")[0].split("-")[0]
