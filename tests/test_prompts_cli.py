@@ -63,8 +63,16 @@ def test_status_counts_per_language_and_times_the_way_to_the_menus(folder):
                and f"({menu + main} sentences: " in line for line in lines)
 
 
-def test_status_json_gives_the_seconds_to_each_languages_option(folder):
+@pytest.fixture(scope="module")
+def every_language(tmp_path_factory):
+    """Every offered language rendered with the fake espeak (status only reads it)."""
+    folder = tmp_path_factory.mktemp("every-language") / "prompts"
     render(folder, "espeak", [language.code for language in MENUS.offered()])
+    return folder
+
+
+def test_status_json_gives_the_seconds_to_each_languages_option(every_language):
+    folder = every_language
     result = run("status", "--dir", str(folder), "--engine", "espeak", "--format", "json")
     report = json.loads(result.stdout)
     choice = report["language_choice"]
@@ -79,8 +87,9 @@ def test_status_json_gives_the_seconds_to_each_languages_option(folder):
     assert report["languages"]["fi"]["rendered"] == N["fi"]
 
 
-def test_status_json_gives_the_seconds_to_the_info_line_key_after_the_language_menu(folder):
-    render(folder, "espeak", [language.code for language in MENUS.offered()])
+def test_status_json_gives_the_seconds_to_the_info_line_key_after_the_language_menu(
+        every_language):
+    folder = every_language
     result = run("status", "--dir", str(folder), "--engine", "espeak", "--format", "json")
     report = json.loads(result.stdout)
     menu = len(script.language_menu(MENUS))

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.conftest import ROOT
 
 MODULE = textwrap.dedent("""\
@@ -24,6 +26,7 @@ MODULE = textwrap.dedent("""\
     """)
 
 
+@pytest.mark.slow  # starts a pytest with two workers: guards make test, not everyday work
 def test_a_modules_tests_and_a_named_group_each_run_in_one_worker(tmp_path):
     (tmp_path / "conftest.py").write_text(
         "from tests.conftest import pytest_collection_modifyitems  # noqa: F401\n")

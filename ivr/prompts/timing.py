@@ -22,9 +22,18 @@ Seconds = Callable[[Line], "tuple[float, str] | None"]
 
 
 def file_seconds(manifest: Manifest, present: set[str], prompts_dir: Path) -> Seconds:
-    """(seconds, engine) of the best audio of a line, read from its file; None if none."""
+    """(seconds, engine) of the best audio of a line, read from its file; None if none.
+    Each file is read once: the first-contact table asks for the same sentences on every
+    path of every language."""
+    known: dict[tuple[str, str], tuple[float, str] | None] = {}
 
     def seconds(line: Line) -> tuple[float, str] | None:
+        key = (line.lang, line.text)
+        if key not in known:
+            known[key] = _read(line)
+        return known[key]
+
+    def _read(line: Line) -> tuple[float, str] | None:
         name = best_file(manifest, present, line.lang, line.text, allow_offline=True)
         if name is None:
             return None
