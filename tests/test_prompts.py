@@ -252,3 +252,32 @@ def test_wav_playing_time_comes_from_its_header():
     assert wav_seconds(mp3(100)) is None
     with pytest.raises(BadAudio, match=r"not WAV audio"):
         check_audio(mp3(100), ".wav")
+
+
+def test_a_sentences_files_follow_every_change_of_the_manifest():
+    # for_line is indexed (a build asks it for each of ~1,600 sentences); the index must
+    # never answer from before a change, however the files are changed.
+    import random
+
+    manifest = Manifest({})
+    chance = random.Random(7)
+    for _ in range(2000):
+        name, lang, text = f"f{chance.randrange(30)}.mp3", chance.choice("ab"), chance.choice("xyz")
+        entry = Entry(lang, text, chance.choice(["espeak", "gtts"]), {}, 1.0)
+        step = chance.randrange(5)
+        if step == 0:
+            manifest.files[name] = entry
+        elif step == 1:
+            manifest.files.pop(name, None)
+        elif step == 2 and name in manifest.files:
+            del manifest.files[name]
+        elif step == 3:
+            manifest.files.update({name: entry})
+        else:
+            manifest.files.setdefault(name, entry)
+        for lang in "ab":
+            for text in "xyz":
+                assert manifest.for_line(lang, text) == {
+                    n: e for n, e in manifest.files.items() if (e.lang, e.text) == (lang, text)}
+    manifest.files = {"new.mp3": Entry("a", "x", "gtts", {}, 1.0)}  # replaced outright
+    assert list(manifest.for_line("a", "x")) == ["new.mp3"]

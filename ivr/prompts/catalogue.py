@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 from ivr.core import script
 from ivr.core.model import Language
@@ -84,14 +85,63 @@ class Entry:
     seconds: float
 
 
+class _Files(dict[str, Entry]):
+    """The manifest's files, counting their changes so that the index by sentence knows
+    when it is out of date (a build adds and removes entries as it goes)."""
+
+    changes = 0
+
+    def __setitem__(self, name: str, entry: Entry) -> None:
+        self.changes += 1
+        super().__setitem__(name, entry)
+
+    def __delitem__(self, name: str) -> None:
+        self.changes += 1
+        super().__delitem__(name)
+
+    def pop(self, name: str, *default: Any) -> Any:
+        self.changes += 1
+        return super().pop(name, *default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.changes += 1
+        super().update(*args, **kwargs)
+
+    def clear(self) -> None:
+        self.changes += 1
+        super().clear()
+
+    def popitem(self) -> tuple[str, Entry]:
+        self.changes += 1
+        return super().popitem()
+
+    def setdefault(self, name: str, entry: Entry) -> Entry:
+        self.changes += 1
+        return super().setdefault(name, entry)
+
+
 @dataclass
 class Manifest:
     """prompts/manifest.json: file name -> Entry."""
 
     files: dict[str, Entry] = field(default_factory=dict)
+    _index: tuple[tuple[int, int], dict[tuple[str, str], dict[str, Entry]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.files = _Files(self.files)
 
     def for_line(self, lang: str, text: str) -> dict[str, Entry]:
-        return {n: e for n, e in self.files.items() if e.lang == lang and e.text == text}
+        """The files of one sentence. Indexed once per state of `files`: a build, the prompt
+        index and the status ask this for each of ~1,600 sentences."""
+        changes = self.files.changes if isinstance(self.files, _Files) else -1
+        state = (id(self.files), changes)
+        if self._index is None or self._index[0] != state or changes < 0:
+            index: dict[tuple[str, str], dict[str, Entry]] = {}
+            for name, entry in self.files.items():
+                index.setdefault((entry.lang, entry.text), {})[name] = entry
+            self._index = (state, index)
+        return dict(self._index[1].get((lang, text), {}))
 
 
 class ManifestError(ValueError):
