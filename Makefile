@@ -17,7 +17,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 # Every core (pytest-xdist); a module's tests stay in one worker (tests/conftest.py).
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
-# The tests start ~200 Python processes (ivr commands, gunicorn, workers): let them keep
+# The tests start many Python processes (ivr commands, gunicorn, workers): let them keep
 # compiled modules (__pycache__, gitignored) even where the environment says not to.
 unexport PYTHONDONTWRITEBYTECODE
 
