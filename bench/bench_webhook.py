@@ -237,8 +237,9 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 
 def wrk(port: int, script: Path, seconds: float, connections: int) -> tuple[float, float, float]:
     """(requests/s, p50 s, p99 s) from one wrk run; a non-2xx answer fails the bench."""
+    whole = max(1, round(seconds))  # wrk takes whole seconds only ("-d2.7s" is a usage error)
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", str(script),
+        ["wrk", "-t2", f"-c{connections}", f"-d{whole}s", "--latency", "-s", str(script),
          f"http://127.0.0.1:{port}{STEP}"],
         capture_output=True, text=True, timeout=seconds + 60)
     out = result.stdout
