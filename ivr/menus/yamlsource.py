@@ -216,13 +216,17 @@ def parse_yaml(
     start from its last-good copy, each worker and the commands (22 ms for the shipped
     file). The caller gets its own copy of the data (1 ms); the marks are only read.
     """
-    data, marks, problems = _parse(text, filename, warn_comments)
-    return copy.deepcopy(data), marks, list(problems)
+    data, marks, problems = _parse(text, warn_comments)
+    if problems:  # they name the file: parse again under this name (a file with slips is rare)
+        return _parse_once(text, filename, warn_comments)
+    return copy.deepcopy(data), marks, []
 
 
 @functools.lru_cache(maxsize=4)
-def _parse(text: str, filename: str, warn_comments: bool) -> tuple[Any, Marks, tuple[Problem, ...]]:
-    data, marks, problems = _parse_once(text, filename, warn_comments)
+def _parse(text: str, warn_comments: bool) -> tuple[Any, Marks, tuple[Problem, ...]]:
+    # Not keyed on the file's name: copies of one text under other names (the last-good
+    # copy, each test's) share it; the name is only in problems, which are not reused.
+    data, marks, problems = _parse_once(text, "", warn_comments)
     return data, marks, tuple(problems)
 
 
