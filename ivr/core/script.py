@@ -363,6 +363,10 @@ def every_line(menus: Menus) -> list[Line]:
     A language not yet offered (a recorded-only one) is in it as soon as its texts are all
     written, so its sentences can be recorded; before that it has none.
     """
+    return _kept(menus, ("every_line",), lambda: _every_line(menus))
+
+
+def _every_line(menus: Menus) -> list[Line]:
     lines = language_menu(menus)
     for page in language_pages(menus):
         lines += language_page(menus, page)
