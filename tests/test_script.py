@@ -10,6 +10,15 @@ from ivr.menus.loader import load_menus
 
 MENUS = load_menus(Path(__file__).resolve().parent.parent / "menus.yaml")
 
+ASSISTANCE_SYSTEM_EN = [
+    "A public authority that helps victims of trafficking across Finland, even without a "
+    "police report.",
+    "It offers safe accommodation, health care services and legal help.",
+    "Also interpretation, and support for returning home voluntarily.",
+    "You get help even if you are in Finland illegally.",
+]
+"""What the assistance system's page says it offers, in English (after its keys)."""
+
 
 def test_the_language_menu_gives_each_language_its_112_notice_and_key_in_that_language():
     assert script.language_menu(MENUS)[:6] == [
@@ -67,11 +76,7 @@ def test_a_regions_read_out_names_the_choice_then_one_service_a_page_its_own_fir
         "For services in your region, press 2.",
         "To hear it again, press star.",
         "For the info line, press 0.",
-        "A public authority that helps victims of trafficking across Finland, even without a "
-        "police report.",
-        "It offers safe accommodation, health care services and legal help.",
-        "Also interpretation, and support for returning home voluntarily.",
-        "You get help even if you are in Finland illegally.",
+        *ASSISTANCE_SYSTEM_EN,
     ]
 
 
@@ -86,11 +91,7 @@ def test_the_whole_countrys_read_out_starts_with_a_service_and_offers_no_region_
         "For the next service, press 1.",
         "To hear it again, press star.",
         "For the info line, press 0.",
-        "A public authority that helps victims of trafficking across Finland, even without a "
-        "police report.",
-        "It offers safe accommodation, health care services and legal help.",
-        "Also interpretation, and support for returning home voluntarily.",
-        "You get help even if you are in Finland illegally.",
+        *ASSISTANCE_SYSTEM_EN,
         "The International Organization for Migration, IOM, Finland office.",
         "Website: iom dot fi.",
         "That was the last service.",
